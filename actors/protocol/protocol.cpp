@@ -1,0 +1,73 @@
+#include "actors/protocol/messages.hpp"
+
+#include <caf/actor_system_config.hpp>
+
+namespace lakoo::protocol {
+
+const char* to_code(errc x) {
+  switch (x) {
+    case errc::invalid_request:
+      return "invalid_request";
+    case errc::unauthorized:
+      return "unauthorized";
+    case errc::forbidden:
+      return "forbidden";
+    case errc::not_found:
+      return "not_found";
+    case errc::conflict:
+      return "conflict";
+    case errc::out_of_stock:
+      return "out_of_stock";
+    case errc::unavailable:
+      return "unavailable";
+    case errc::internal:
+      return "internal";
+    case errc::stale_version:
+      return "unavailable";
+    case errc::rate_limited:
+      return "rate_limited";
+  }
+  return "internal";
+}
+
+namespace {
+
+// Append only: the names travel on the wire between nodes.
+#define LAKOO_MESSAGE_TYPES(X)                                                                     \
+  X(router_stats)                                                                                  \
+  X(address)                                                                                       \
+  X(user_view)                                                                                     \
+  X(create_user)                                                                                   \
+  X(get_user)                                                                                      \
+  X(update_user)                                                                                   \
+  X(list_addresses)                                                                                \
+  X(address_list)                                                                                  \
+  X(add_address)                                                                                   \
+  X(update_address)                                                                                \
+  X(delete_address)                                                                                \
+  X(account_view)                                                                                  \
+  X(open_account)                                                                                  \
+  X(get_account)                                                                                   \
+  X(open_family)                                                                                   \
+  X(rotate_family)                                                                                 \
+  X(revoke_family)                                                                                 \
+  X(family_view)
+
+} // namespace
+
+void add_message_types(caf::actor_system_config& cfg) {
+#define LAKOO_ADD(T) cfg.add_message_type<T>("lakoo::" #T);
+  LAKOO_MESSAGE_TYPES(LAKOO_ADD)
+#undef LAKOO_ADD
+}
+
+const std::vector<std::string>& registered_type_names() {
+  static const std::vector<std::string> names = {
+#define LAKOO_NAME(T) "lakoo::" #T,
+    LAKOO_MESSAGE_TYPES(LAKOO_NAME)
+#undef LAKOO_NAME
+  };
+  return names;
+}
+
+} // namespace lakoo::protocol

@@ -1,0 +1,69 @@
+#include "actors/runtime/ids.hpp"
+
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <fstream>
+#include <mutex>
+#include <random>
+#include <stdexcept>
+
+#include <sys/random.h>
+
+namespace lakoo::runtime {
+
+namespace {
+
+void fill_random(unsigned char* buf, size_t n) {
+  size_t got = 0;
+  while (got < n) {
+    auto r = getrandom(buf + got, n - got, 0);
+    if (r < 0) {
+      throw std::runtime_error("getrandom failed");
+    }
+    got += static_cast<size_t>(r);
+  }
+}
+
+constexpr char crockford[] = "0123456789abcdefghjkmnpqrstvwxyz";
+
+} // namespace
+
+std::string new_id(const std::string& prefix) {
+  std::array<unsigned char, 16> raw{};
+  auto ms = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                    std::chrono::system_clock::now().time_since_epoch())
+                                    .count());
+  for (int i = 0; i < 6; ++i) {
+    raw[static_cast<size_t>(i)] = static_cast<unsigned char>(ms >> (8 * (5 - i)));
+  }
+  fill_random(raw.data() + 6, 10);
+  // 128 bits -> 26 base32 chars (the first carries 3 bits).
+  std::string out = prefix + "_";
+  uint32_t acc = 0;
+  int bits = 2; // pad 128 bits to 130 = 26 * 5 by two leading zero bits
+  for (auto byte : raw) {
+    acc = (acc << 8) | byte;
+    bits += 8;
+    while (bits >= 5) {
+      bits -= 5;
+      out += crockford[(acc >> bits) & 31u];
+    }
+  }
+  return out;
+}
+
+std::string random_hex(size_t n) {
+  std::string raw(n, '\0');
+  fill_random(reinterpret_cast<unsigned char*>(raw.data()), n);
+  static constexpr char digits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(2 * n);
+  for (unsigned char c : raw) {
+    out += digits[c >> 4];
+    out += digits[c & 15];
+  }
+  return out;
+}
+
+} // namespace lakoo::runtime

@@ -1,0 +1,45 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+
+namespace lakoo::runtime {
+
+/// One entity's durable state: the latest msgpack body under (kind, id).
+struct snapshot {
+  std::string kind;
+  std::string id;
+  int32_t shard = 0;
+  int64_t version = 0; ///< only grows; a write with a version <= the stored one is refused
+  int64_t epoch = 0;   ///< the writer's shard epoch; a write from an older epoch is refused
+  std::string body;    ///< msgpack bytes
+};
+
+/// What became of a load or a save.
+enum class store_status {
+  ok,
+  stale,   ///< refused: the stored version is not older, or the stored epoch is newer
+  failed,  ///< the database is unreachable or the statement failed
+};
+
+/// Where entity actors keep their snapshots. Implemented by `persistence::pg_store`.
+///
+/// Both calls return at once; the callbacks run later on one of the store's own threads (never
+/// on a CAF scheduler thread), so they must only hand the result on (e.g. `caf::anon_send`).
+class snapshot_store {
+public:
+  virtual ~snapshot_store() = default;
+
+  using save_callback = std::function<void(store_status)>;
+  using load_callback = std::function<void(store_status, std::optional<snapshot>)>;
+
+  /// Queues `s` for the next group commit; `done(ok)` runs once it is committed (fsync'd).
+  virtual void save(snapshot s, save_callback done) = 0;
+
+  /// Reads the latest snapshot of (kind, id); `done(ok, nullopt)` when there is none.
+  virtual void load(std::string kind, std::string id, load_callback done) = 0;
+};
+
+} // namespace lakoo::runtime
