@@ -37,6 +37,8 @@ using peer_down_atom = caf::atom_constant<caf::atom("peer_down")>;
 using stats_atom = caf::atom_constant<caf::atom("stats")>;
 /// Gateway bridge: a job from a non-actor thread.
 using ask_atom = caf::atom_constant<caf::atom("ask")>;
+/// Router: the stats of this node and every reachable peer -> std::vector<router_stats>.
+using cluster_atom = caf::atom_constant<caf::atom("cluster")>;
 
 /// Counts a router reports about its node.
 struct router_stats {

@@ -1,0 +1,32 @@
+#pragma once
+
+#include <string>
+
+#include <caf/fwd.hpp>
+
+#include "actors/runtime/entity_env.hpp"
+
+namespace lakoo::identity {
+
+/// Entity kinds of the identity domain.
+inline constexpr const char* user_kind = "user";
+inline constexpr const char* account_kind = "account";
+inline constexpr const char* family_kind = "rtf";
+
+/// Most addresses one user may keep.
+inline constexpr size_t max_addresses = 20;
+/// Used refresh-token hashes a family remembers for reuse detection.
+inline constexpr size_t max_used_hashes = 64;
+
+/// Adds `user`, `account` and `rtf` to the kinds a node can host.
+void register_kinds(runtime::entity_kinds& kinds);
+
+/// Entity behaviors (exposed for tests).
+caf::actor spawn_user(caf::actor_system&, const std::string& id,
+                      std::shared_ptr<const runtime::entity_env>);
+caf::actor spawn_account(caf::actor_system&, const std::string& id,
+                         std::shared_ptr<const runtime::entity_env>);
+caf::actor spawn_family(caf::actor_system&, const std::string& id,
+                        std::shared_ptr<const runtime::entity_env>);
+
+} // namespace lakoo::identity

@@ -1,0 +1,195 @@
+#include <algorithm>
+
+#include "actors/identity/identity.hpp"
+#include "actors/identity/identity_data.hpp"
+#include "actors/runtime/clock.hpp"
+#include "actors/runtime/entity.hpp"
+
+namespace lakoo::identity {
+
+namespace {
+
+using protocol::errc;
+
+struct user_state : runtime::entity_state<user_data> {
+  static inline const char* name = "lakoo.user";
+  static inline const char* kind = user_kind;
+};
+
+using user_actor = caf::stateful_actor<user_state>;
+
+protocol::address to_view(const address_data& a) {
+  return {a.id,   a.label,     a.recipient,   a.phone,   a.line1,     a.line2,
+          a.city, a.province, a.postal_code, a.country, a.is_default};
+}
+
+protocol::user_view to_view(const user_state& st) {
+  const auto& d = st.data;
+  protocol::user_view v;
+  v.id = st.id;
+  v.email = d.email;
+  v.name = d.name;
+  v.bio = d.bio;
+  v.avatar_url = d.avatar_url;
+  v.roles = d.roles;
+  v.seller_id = d.seller_id;
+  v.created_at = runtime::rfc3339(d.created_at);
+  return v;
+}
+
+protocol::address_list list_of(const user_data& d) {
+  protocol::address_list out;
+  for (const auto& a : d.addresses) {
+    out.items.push_back(to_view(a));
+  }
+  return out;
+}
+
+/// Keeps exactly one default when `chosen` claims it; keeps a default if one is removed.
+void settle_default(user_data& d, const std::string& chosen) {
+  if (!chosen.empty()) {
+    for (auto& a : d.addresses) {
+      a.is_default = a.id == chosen;
+    }
+    return;
+  }
+  auto has_default = std::any_of(d.addresses.begin(), d.addresses.end(),
+                                 [](const address_data& a) { return a.is_default; });
+  if (!has_default && !d.addresses.empty()) {
+    d.addresses.front().is_default = true;
+  }
+}
+
+void apply_field(address_data& a, const std::string& field, const protocol::address& v) {
+  if (field == "label") {
+    a.label = v.label;
+  } else if (field == "recipient") {
+    a.recipient = v.recipient;
+  } else if (field == "phone") {
+    a.phone = v.phone;
+  } else if (field == "line1") {
+    a.line1 = v.line1;
+  } else if (field == "line2") {
+    a.line2 = v.line2;
+  } else if (field == "city") {
+    a.city = v.city;
+  } else if (field == "province") {
+    a.province = v.province;
+  } else if (field == "postal_code") {
+    a.postal_code = v.postal_code;
+  } else if (field == "country") {
+    a.country = v.country;
+  } else if (field == "is_default") {
+    a.is_default = v.is_default;
+  }
+}
+
+caf::error missing_user() {
+  return caf::make_error(errc::not_found, "user not found");
+}
+
+caf::message_handler address_handlers(user_actor* self) {
+  return {
+    [self](protocol::list_addresses) -> caf::result<protocol::address_list> {
+      if (!self->state.exists) {
+        return missing_user();
+      }
+      return runtime::reply_durable(self, list_of(self->state.data));
+    },
+    [self](protocol::add_address& req) -> caf::result<protocol::address> {
+      auto& d = self->state.data;
+      if (!self->state.exists) {
+        return missing_user();
+      }
+      if (d.addresses.size() >= max_addresses) {
+        return caf::make_error(errc::conflict, "the address book is full");
+      }
+      const auto& v = req.value;
+      d.addresses.push_back({v.id, v.label, v.recipient, v.phone, v.line1, v.line2, v.city,
+                             v.province, v.postal_code, v.country, v.is_default});
+      settle_default(d, v.is_default ? v.id : std::string{});
+      return runtime::commit(self, to_view(d.addresses.back()));
+    },
+    [self](protocol::update_address& req) -> caf::result<protocol::address> {
+      auto& d = self->state.data;
+      auto i = std::find_if(d.addresses.begin(), d.addresses.end(),
+                            [&](const address_data& a) { return a.id == req.id; });
+      if (!self->state.exists || i == d.addresses.end()) {
+        return caf::make_error(errc::not_found, "address not found");
+      }
+      for (const auto& field : req.fields) {
+        apply_field(*i, field, req.value);
+      }
+      auto id = i->id;
+      settle_default(d, i->is_default ? id : std::string{});
+      auto j = std::find_if(d.addresses.begin(), d.addresses.end(),
+                            [&](const address_data& a) { return a.id == id; });
+      return runtime::commit(self, to_view(*j));
+    },
+    [self](protocol::delete_address& req) -> caf::result<protocol::address_list> {
+      auto& d = self->state.data;
+      auto i = std::find_if(d.addresses.begin(), d.addresses.end(),
+                            [&](const address_data& a) { return a.id == req.id; });
+      if (!self->state.exists || i == d.addresses.end()) {
+        return caf::make_error(errc::not_found, "address not found");
+      }
+      d.addresses.erase(i);
+      settle_default(d, {});
+      return runtime::commit(self, list_of(d));
+    },
+  };
+}
+
+caf::message_handler profile_handlers(user_actor* self) {
+  return {
+    [self](protocol::create_user& req) -> caf::result<protocol::user_view> {
+      if (self->state.exists) {
+        return caf::make_error(errc::conflict, "user already exists");
+      }
+      auto& d = self->state.data;
+      d.email = std::move(req.email);
+      d.name = std::move(req.name);
+      d.roles = std::move(req.roles);
+      d.created_at = runtime::unix_now();
+      return runtime::commit(self, to_view(self->state));
+    },
+    [self](protocol::get_user) -> caf::result<protocol::user_view> {
+      if (!self->state.exists) {
+        return missing_user();
+      }
+      return runtime::reply_durable(self, to_view(self->state));
+    },
+    [self](protocol::update_user& req) -> caf::result<protocol::user_view> {
+      if (!self->state.exists) {
+        return missing_user();
+      }
+      auto& d = self->state.data;
+      if (req.has_name) {
+        d.name = std::move(req.name);
+      }
+      if (req.has_bio) {
+        d.bio = std::move(req.bio);
+      }
+      if (req.has_avatar_url) {
+        d.avatar_url = std::move(req.avatar_url);
+      }
+      return runtime::commit(self, to_view(self->state));
+    },
+  };
+}
+
+caf::behavior user_impl(user_actor* self, std::string id,
+                        std::shared_ptr<const runtime::entity_env> env) {
+  return runtime::run_entity(self, std::move(id), std::move(env), [self] {
+    return profile_handlers(self).or_else(address_handlers(self));
+  });
+}
+
+} // namespace
+
+caf::actor spawn_user(caf::actor_system& sys, const std::string& id,
+                      std::shared_ptr<const runtime::entity_env> env) {
+  return sys.spawn(user_impl, id, std::move(env));
+}
+
+} // namespace lakoo::identity

@@ -1,0 +1,243 @@
+#pragma once
+
+/// The life of an entity actor, shared by every kind: load the snapshot before the first
+/// message, reply to writes only once they are durable, passivate when idle.
+///
+///   spawned --load--> loading --loaded--> active --idle & durable--> stopping --> gone
+///                          \--load failed--> gone (pending requests get an error)
+///   active: every write bumps `version`, is saved, and its reply waits for `persisted`;
+///           a failed or refused save stops the actor so the next message reloads the truth.
+///
+/// Include only from entity implementation files (it pulls in CAF and msgpack).
+
+#include <deque>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include <caf/all.hpp>
+#include <msgpack.hpp>
+
+#include "actors/protocol/messages.hpp"
+#include "actors/runtime/entity_env.hpp"
+#include "actors/runtime/log.hpp"
+#include "actors/runtime/metrics.hpp"
+
+namespace lakoo::runtime {
+
+/// Base of every entity actor's state. `Data` is the msgpack-serialised snapshot body.
+template <class Data>
+struct entity_state {
+  std::string key; ///< `kind:id`
+  std::string id;
+  int32_t shard = 0;
+  std::shared_ptr<const entity_env> env;
+  Data data;
+  bool exists = false; ///< a snapshot exists or has been written
+  int64_t version = 0; ///< version of `data` in memory
+  int64_t durable = 0; ///< highest version known to be committed
+
+  /// A reply waiting until `version` is durable; `fire(nullptr)` on success.
+  struct waiter {
+    int64_t version;
+    std::function<void(const caf::error*)> fire;
+  };
+  std::deque<waiter> waiting;
+  bool stopping = false;
+  caf::timestamp last_active;
+};
+
+namespace detail {
+
+histogram& mailbox_depth(const char* kind);
+counter& activations(const char* kind);
+
+template <class State>
+void touch(caf::stateful_actor<State>* self) {
+  self->state.last_active = caf::make_timestamp();
+  mailbox_depth(State::kind).observe(static_cast<double>(self->mailbox().size()));
+}
+
+template <class State>
+void save(caf::stateful_actor<State>* self) {
+  auto& st = self->state;
+  msgpack::sbuffer buf;
+  msgpack::pack(buf, st.data);
+  snapshot s{State::kind, st.id, st.shard, st.version, st.env->shards->epoch_of(st.shard),
+             std::string(buf.data(), buf.size())};
+  auto handle = caf::actor_cast<caf::actor>(self);
+  auto version = st.version;
+  st.env->store->save(std::move(s), [handle, version](store_status status) {
+    caf::anon_send(handle, protocol::persisted_atom::value, version, static_cast<int32_t>(status));
+  });
+}
+
+template <class State>
+void maybe_quit(caf::stateful_actor<State>* self) {
+  if (self->state.stopping && self->state.waiting.empty()) {
+    self->quit();
+  }
+}
+
+template <class State>
+void arm_idle_timer(caf::stateful_actor<State>* self) {
+  auto ttl = self->state.env->idle_ttl;
+  self->delayed_send(self, ttl / 2 + std::chrono::milliseconds(1), protocol::tick_atom::value);
+}
+
+template <class State>
+void on_tick(caf::stateful_actor<State>* self) {
+  auto& st = self->state;
+  if (st.stopping) {
+    return;
+  }
+  auto idle = caf::make_timestamp() - st.last_active;
+  if (idle < st.env->idle_ttl || !st.waiting.empty()) {
+    arm_idle_timer(self);
+    return;
+  }
+  self->request(st.env->router, st.env->request_timeout, protocol::passivate_atom::value, st.key)
+    .then(
+      [self](bool granted) {
+        if (granted) {
+          self->state.stopping = true;
+          maybe_quit(self);
+        } else {
+          arm_idle_timer(self);
+        }
+      },
+      [self](caf::error&) { arm_idle_timer(self); });
+}
+
+template <class State>
+void on_persisted(caf::stateful_actor<State>* self, int64_t version, int32_t status) {
+  auto& st = self->state;
+  if (status == static_cast<int32_t>(store_status::ok)) {
+    st.durable = std::max(st.durable, version);
+    while (!st.waiting.empty() && st.waiting.front().version <= st.durable) {
+      auto w = std::move(st.waiting.front());
+      st.waiting.pop_front();
+      w.fire(nullptr);
+    }
+    maybe_quit(self);
+    return;
+  }
+  // Memory is now ahead of the store: answer everyone and start over from the snapshot.
+  log().error("[{} {}] snapshot v{} not persisted ({}): restarting entity", State::kind, st.id,
+              version, status == static_cast<int32_t>(store_status::stale) ? "refused" : "failed");
+  auto err = caf::make_error(protocol::errc::unavailable, "the change could not be stored");
+  while (!st.waiting.empty()) {
+    auto w = std::move(st.waiting.front());
+    st.waiting.pop_front();
+    w.fire(&err);
+  }
+  self->quit(err);
+}
+
+caf::result<caf::message> reject_unexpected(caf::scheduled_actor*, caf::message_view&);
+
+} // namespace detail
+
+/// Persists the entity's current `data` as the next version; `fire` runs once it is durable
+/// (`fire(nullptr)`) or could not be stored (`fire(&error)`). For replies that are not the
+/// current request's (e.g. inside a `then` callback).
+template <class State>
+void persist(caf::stateful_actor<State>* self, std::function<void(const caf::error*)> fire) {
+  detail::touch(self);
+  auto& st = self->state;
+  st.exists = true;
+  st.version += 1;
+  detail::save(self);
+  st.waiting.push_back({st.version, std::move(fire)});
+}
+
+/// Delivers `reply` through `rp` once durable, or the storage error.
+template <class Reply>
+std::function<void(const caf::error*)> deliver_on_durable(caf::response_promise rp, Reply reply) {
+  return [rp, reply = std::move(reply)](const caf::error* err) mutable {
+    if (err) {
+      rp.deliver(*err);
+    } else {
+      rp.deliver(std::move(reply));
+    }
+  };
+}
+
+/// Persists the entity's current `data` as the next version; `reply` goes out once durable.
+template <class State, class Reply>
+caf::result<Reply> commit(caf::stateful_actor<State>* self, Reply reply) {
+  auto rp = self->make_response_promise();
+  persist(self, deliver_on_durable(rp, std::move(reply)));
+  return rp;
+}
+
+/// Replies `reply` once everything written so far is durable (reads never show a change that
+/// could still be lost).
+template <class State, class Reply>
+caf::result<Reply> reply_durable(caf::stateful_actor<State>* self, Reply reply) {
+  detail::touch(self);
+  auto& st = self->state;
+  if (st.waiting.empty()) {
+    return reply;
+  }
+  auto rp = self->make_response_promise();
+  st.waiting.push_back({st.version, deliver_on_durable(rp, std::move(reply))});
+  return rp;
+}
+
+/// The behavior of an entity of `State::kind`: loads its snapshot, then runs the handlers
+/// made by `make_handlers()` (a `caf::message_handler`) plus the lifecycle handlers.
+template <class State, class MakeHandlers>
+caf::behavior run_entity(caf::stateful_actor<State>* self, std::string id,
+                         std::shared_ptr<const entity_env> env, MakeHandlers make_handlers) {
+  auto& st = self->state;
+  st.id = std::move(id);
+  st.key = std::string{State::kind} + ":" + st.id;
+  st.shard = env->shards->shard_of(st.key);
+  st.env = std::move(env);
+  detail::activations(State::kind).add();
+  self->set_default_handler(caf::skip); // hold requests until the snapshot is in
+  auto handle = caf::actor_cast<caf::actor>(self);
+  st.env->store->load(State::kind, st.id,
+                      [handle](store_status status, std::optional<snapshot> snap) {
+                        caf::anon_send(handle, protocol::loaded_atom::value,
+                                       static_cast<int32_t>(status), snap ? snap->version : 0,
+                                       snap ? std::move(snap->body) : std::string{});
+                      });
+  return {
+    [self, make_handlers](protocol::loaded_atom, int32_t status, int64_t version,
+                          std::string& body) {
+      auto& s = self->state;
+      if (status != static_cast<int32_t>(store_status::ok)) {
+        log().error("[{} {}] snapshot load failed", State::kind, s.id);
+        self->quit(caf::make_error(protocol::errc::unavailable, "entity could not be loaded"));
+        return;
+      }
+      if (version > 0) {
+        try {
+          auto handle = msgpack::unpack(body.data(), body.size());
+          handle.get().convert(s.data);
+        } catch (const std::exception& e) {
+          log().error("[{} {}] snapshot v{} unreadable: {}", State::kind, s.id, version, e.what());
+          self->quit(caf::make_error(protocol::errc::internal, "entity state unreadable"));
+          return;
+        }
+        s.exists = true;
+        s.version = version;
+        s.durable = version;
+      }
+      self->set_default_handler(detail::reject_unexpected);
+      detail::touch(self);
+      detail::arm_idle_timer(self);
+      caf::message_handler lifecycle{
+        [self](protocol::persisted_atom, int64_t v, int32_t st) {
+          detail::on_persisted(self, v, st);
+        },
+        [self](protocol::tick_atom) { detail::on_tick(self); },
+      };
+      self->become(caf::behavior{make_handlers().or_else(lifecycle)});
+    },
+  };
+}
+
+} // namespace lakoo::runtime

@@ -1,0 +1,37 @@
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+
+#include <caf/actor.hpp>
+#include <caf/fwd.hpp>
+
+#include "actors/runtime/shard_map.hpp"
+#include "actors/runtime/store.hpp"
+
+namespace lakoo::runtime {
+
+/// What every entity actor on a node shares: where snapshots go, how to reach other entities,
+/// and its timing settings. Built once by the node, read-only afterwards.
+struct entity_env {
+  snapshot_store* store = nullptr;
+  caf::actor router;                          ///< this node's router: send `route` here
+  std::shared_ptr<const shard_map> shards;
+  std::string node_id;
+  std::chrono::milliseconds request_timeout{5000};
+  std::chrono::seconds idle_ttl{120};         ///< passivate after this long without messages
+  std::map<std::string, std::string> settings; ///< domain settings (e.g. admin_emails)
+};
+
+/// Spawns the actor of entity `id` of one kind. Registered per kind with the router.
+using entity_spawner
+  = std::function<caf::actor(caf::actor_system&, const std::string& id,
+                             std::shared_ptr<const entity_env>)>;
+
+/// Entity kinds this node can host: kind -> spawner.
+using entity_kinds = std::map<std::string, entity_spawner>;
+
+} // namespace lakoo::runtime

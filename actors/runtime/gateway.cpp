@@ -1,0 +1,38 @@
+#include "actors/runtime/gateway.hpp"
+
+#include <caf/all.hpp>
+
+namespace lakoo::runtime {
+
+namespace {
+
+caf::behavior bridge_impl(caf::event_based_actor* self) {
+  // A failed request is answered through its own error callback; nothing may kill a bridge.
+  self->set_error_handler([](caf::error&) {});
+  return {
+    [self](gateway::job& j) { j.run(self); },
+  };
+}
+
+} // namespace
+
+gateway::gateway(caf::actor_system& sys, caf::actor router, std::chrono::milliseconds timeout,
+                 size_t bridges)
+  : router_(std::move(router)), timeout_(timeout) {
+  for (size_t i = 0; i < std::max<size_t>(bridges, 1); ++i) {
+    bridges_.push_back(sys.spawn(bridge_impl));
+  }
+}
+
+gateway::~gateway() {
+  for (auto& b : bridges_) {
+    caf::anon_send_exit(b, caf::exit_reason::user_shutdown);
+  }
+}
+
+void gateway::post(job j) {
+  auto i = next_.fetch_add(1, std::memory_order_relaxed) % bridges_.size();
+  caf::anon_send(bridges_[i], std::move(j));
+}
+
+} // namespace lakoo::runtime

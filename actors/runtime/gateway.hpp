@@ -1,0 +1,69 @@
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <caf/actor.hpp>
+#include <caf/event_based_actor.hpp>
+#include <caf/expected.hpp>
+#include <caf/make_message.hpp>
+
+#include "actors/protocol/messages.hpp"
+
+namespace lakoo::runtime {
+
+/// Lets non-actor threads (the HTTP edge's io threads) talk to entities without blocking.
+///
+/// `ask<Reply>(key, msg, done)` hands the request to one of a few long-lived bridge actors,
+/// which send it through the node's router with the gateway's timeout. `done` runs exactly once
+/// on a CAF thread with the reply or an error (timeout, unreachable owner, domain error): the
+/// caller must hop back to its own executor and must not block.
+class gateway {
+public:
+  /// A piece of work run inside a bridge actor.
+  struct job {
+    std::function<void(caf::event_based_actor*)> run;
+  };
+
+  gateway(caf::actor_system& sys, caf::actor router, std::chrono::milliseconds timeout,
+          size_t bridges = 2);
+  ~gateway();
+
+  gateway(const gateway&) = delete;
+  gateway& operator=(const gateway&) = delete;
+
+  template <class Reply, class Msg, class Done>
+  void ask(std::string key, Msg msg, Done done) {
+    auto shared_done = std::make_shared<Done>(std::move(done));
+    auto router = router_;
+    auto timeout = timeout_;
+    post(job{[key = std::move(key), msg = std::move(msg), shared_done, router,
+              timeout](caf::event_based_actor* self) mutable {
+      self
+        ->request(router, timeout, protocol::route_atom::value, std::move(key),
+                  caf::make_message(std::move(msg)))
+        .then([shared_done](Reply& r) { (*shared_done)(caf::expected<Reply>{std::move(r)}); },
+              [shared_done](caf::error& e) { (*shared_done)(caf::expected<Reply>{std::move(e)}); });
+    }});
+  }
+
+  /// Runs `run` inside a bridge actor (for requests other than entity routing).
+  void post(job j);
+
+  const caf::actor& router() const { return router_; }
+  std::chrono::milliseconds timeout() const { return timeout_; }
+
+private:
+  caf::actor router_;
+  std::chrono::milliseconds timeout_;
+  std::vector<caf::actor> bridges_;
+  std::atomic<size_t> next_{0};
+};
+
+} // namespace lakoo::runtime
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(lakoo::runtime::gateway::job)

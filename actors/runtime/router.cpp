@@ -1,0 +1,230 @@
+#include "actors/runtime/router.hpp"
+
+#include <unordered_map>
+#include <vector>
+
+#include <caf/all.hpp>
+
+#include "actors/protocol/messages.hpp"
+#include "actors/runtime/log.hpp"
+#include "actors/runtime/metrics.hpp"
+
+namespace lakoo::runtime {
+
+namespace {
+
+using protocol::errc;
+
+struct entry {
+  caf::actor handle;
+  bool stopping = false;
+  /// Messages that arrived while the entity was stopping: (promise to the sender, payload).
+  std::vector<std::pair<caf::response_promise, caf::message>> waiting;
+};
+
+struct router_state {
+  static inline const char* name = "lakoo.router";
+  std::shared_ptr<const entity_env> env;
+  router_settings settings;
+  std::unordered_map<std::string, entry> entities;
+  std::unordered_map<caf::actor_addr, std::string> key_of;
+  std::vector<caf::actor> peers; ///< by node index; null while unreachable
+  std::map<std::string, int64_t> alive_per_kind;
+  gauge* alive_total = nullptr;
+};
+
+using router_actor = caf::stateful_actor<router_state>;
+
+gauge& alive_gauge(const std::string& kind) {
+  return metrics::global().gauge_of("lakoo_actors_alive", "kind=\"" + kind + "\"");
+}
+
+/// Activates `key` if needed and hands `payload` to it, keeping the original sender.
+caf::result<caf::message> deliver_local(router_actor* self, const std::string& key,
+                                        caf::message& payload) {
+  auto& st = self->state;
+  auto i = st.entities.find(key);
+  if (i != st.entities.end()) {
+    if (i->second.stopping) {
+      auto rp = self->make_response_promise();
+      i->second.waiting.emplace_back(rp, std::move(payload));
+      return rp;
+    }
+    self->delegate(i->second.handle, std::move(payload));
+    return caf::delegated<caf::message>{};
+  }
+  auto kind = kind_of(key);
+  auto spawner = st.settings.kinds.find(kind);
+  if (spawner == st.settings.kinds.end() || id_of(key).empty()) {
+    return caf::make_error(errc::not_found, "no such entity kind");
+  }
+  auto handle = spawner->second(self->system(), id_of(key), st.env);
+  self->monitor(handle);
+  st.key_of.emplace(handle.address(), key);
+  st.entities.emplace(key, entry{handle, false, {}});
+  alive_gauge(kind).add(1);
+  st.alive_per_kind[kind] += 1;
+  self->delegate(handle, std::move(payload));
+  return caf::delegated<caf::message>{};
+}
+
+caf::result<caf::message> route(router_actor* self, const std::string& key, caf::message& payload,
+                                bool may_forward) {
+  auto& st = self->state;
+  auto owner = st.env->shards->owner_of(st.env->shards->shard_of(key));
+  if (owner == st.settings.node_index) {
+    return deliver_local(self, key, payload);
+  }
+  if (!may_forward) {
+    return caf::make_error(errc::unavailable, "shard is not owned by this node");
+  }
+  const auto& peer = st.peers[owner];
+  if (!peer) {
+    return caf::make_error(errc::unavailable, "owner node is unreachable");
+  }
+  self->delegate(peer, protocol::deliver_atom::value, key, std::move(payload));
+  return caf::delegated<caf::message>{};
+}
+
+void on_entity_down(router_actor* self, const caf::down_msg& dm) {
+  auto& st = self->state;
+  auto k = st.key_of.find(dm.source);
+  if (k == st.key_of.end()) {
+    return;
+  }
+  auto key = std::move(k->second);
+  st.key_of.erase(k);
+  auto i = st.entities.find(key);
+  if (i == st.entities.end() || i->second.handle.address() != dm.source) {
+    return;
+  }
+  auto waiting = std::move(i->second.waiting);
+  st.entities.erase(i);
+  auto kind = kind_of(key);
+  alive_gauge(kind).add(-1);
+  st.alive_per_kind[kind] -= 1;
+  if (dm.reason && dm.reason != caf::exit_reason::normal) {
+    log().warn("[entity {}] stopped: {}", key, caf::to_string(dm.reason));
+  }
+  // Messages that arrived while it was stopping go to a fresh activation.
+  for (auto& [rp, payload] : waiting) {
+    auto again = deliver_local(self, key, payload);
+    (void) again; // a fresh key always delegates
+    auto j = self->state.entities.find(key);
+    if (j != self->state.entities.end()) {
+      rp.delegate(j->second.handle, std::move(payload));
+    }
+  }
+}
+
+protocol::router_stats local_stats(router_actor* self) {
+  auto& st = self->state;
+    protocol::router_stats out;
+    out.node_id = st.env->node_id;
+    for (const auto& [kind, n] : st.alive_per_kind) {
+      out.kinds.push_back(kind);
+      out.alive.push_back(n);
+    }
+    out.mailbox_total = static_cast<int64_t>(self->mailbox().size());
+    out.mailbox_max = out.mailbox_total;
+    out.shards_owned = st.env->shards->shards_of(st.settings.node_index);
+    for (size_t i = 0; i < st.peers.size(); ++i) {
+      if (st.peers[i]) {
+        out.peers_up.push_back(st.env->shards->node_ids()[i]);
+      }
+    }
+    return out;
+}
+
+/// Asks every reachable peer for its stats (bounded wait) and answers with all of them.
+caf::result<std::vector<protocol::router_stats>> cluster_stats(router_actor* self) {
+  auto all = std::make_shared<std::vector<protocol::router_stats>>();
+  all->push_back(local_stats(self));
+  auto pending = std::make_shared<size_t>(0);
+  for (const auto& peer : self->state.peers) {
+    *pending += peer ? 1 : 0;
+  }
+  if (*pending == 0) {
+    return *all;
+  }
+  auto rp = self->make_response_promise();
+  for (const auto& peer : self->state.peers) {
+    if (!peer) {
+      continue;
+    }
+    auto one_done = [rp, all, pending]() mutable {
+      if (--*pending == 0) {
+        rp.deliver(*all);
+      }
+    };
+    self->request(peer, std::chrono::seconds(2), protocol::stats_atom::value)
+      .then([all, one_done](protocol::router_stats& s) mutable {
+              all->push_back(std::move(s));
+              one_done();
+            },
+            [one_done](caf::error&) mutable { one_done(); });
+  }
+  return rp;
+}
+
+caf::behavior router_impl(router_actor* self, std::shared_ptr<const entity_env> env,
+                          router_settings settings) {
+  self->state.env = std::move(env);
+  self->state.peers.resize(self->state.env->shards->node_ids().size());
+  self->state.settings = std::move(settings);
+  self->set_down_handler([self](caf::down_msg& dm) { on_entity_down(self, dm); });
+  // Node shutdown: take every live entity down with the router.
+  self->set_exit_handler([self](caf::exit_msg& msg) {
+    for (auto& kv : self->state.entities) {
+      self->send_exit(kv.second.handle, msg.reason);
+    }
+    self->quit(msg.reason);
+  });
+  return {
+    [self](protocol::route_atom, const std::string& key, caf::message& payload) {
+      return route(self, key, payload, true);
+    },
+    [self](protocol::deliver_atom, const std::string& key, caf::message& payload) {
+      return route(self, key, payload, false);
+    },
+    [self](protocol::passivate_atom, const std::string& key) {
+      auto i = self->state.entities.find(key);
+      auto sender = caf::actor_cast<caf::actor_addr>(self->current_sender());
+      if (i == self->state.entities.end() || i->second.stopping
+          || i->second.handle.address() != sender) {
+        return false;
+      }
+      i->second.stopping = true;
+      return true;
+    },
+    [self](protocol::peer_up_atom, uint64_t index, caf::actor& peer) {
+      if (index < self->state.peers.size()) {
+        log().info("[router] peer {} up", self->state.env->shards->node_ids()[index]);
+        self->state.peers[index] = std::move(peer);
+      }
+    },
+    [self](protocol::peer_down_atom, uint64_t index) {
+      if (index < self->state.peers.size() && self->state.peers[index]) {
+        log().warn("[router] peer {} down", self->state.env->shards->node_ids()[index]);
+        self->state.peers[index] = nullptr;
+      }
+    },
+    [self](protocol::stats_atom) { return local_stats(self); },
+    [self](protocol::cluster_atom) { return cluster_stats(self); },
+  };
+}
+
+} // namespace
+
+
+caf::actor spawn_router(caf::actor_system& sys, std::shared_ptr<entity_env> env,
+                        router_settings settings) {
+  metrics::global().describe("lakoo_actors_alive", "gauge", "Live entity actors per kind");
+  auto handle = sys.spawn(router_impl, std::shared_ptr<const entity_env>{env}, std::move(settings));
+  // Safe without a lock: the router reads env->router only while handling a message, and every
+  // message is sent after this assignment. The resulting cycle ends when the router quits.
+  env->router = handle;
+  return handle;
+}
+
+} // namespace lakoo::runtime

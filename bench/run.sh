@@ -1,0 +1,253 @@
+#!/usr/bin/env bash
+# LAKOO HTTP load benchmarks with wrk, loopback only. See bench/README.md.
+#
+#   bench/run.sh [scenario ...]      default: every scenario, in the order below
+#
+# Scenarios: floor health health-3 me me-3 login login-3 register register-3
+#   <name>    one wrk process against the first node of cluster.conf (n1)
+#   <name>-3  three wrk processes at once, one per node (n1, n2, n3), connections split 21/21/22;
+#             req/s is their sum, p50/p99 the worst of the three
+#   floor     plain Beast server (build/bench/lakoo-floor-server), no CAF: the ceiling to compare with
+#
+# Environment: BENCH_DURATION (seconds, default 10), BENCH_CONNECTIONS (default 64),
+# LAKOO_CONFIG (another cluster.conf, as for ./lakoo).
+# Uses the cluster of `./lakoo run --detach` when n1 answers /health; otherwise starts one with
+# `./lakoo run --detach` and stops it (`./lakoo stop`) at the end.
+set -euo pipefail
+
+caller_pwd=$PWD
+here=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
+root=$(dirname "$here")
+cd "$root"
+
+readonly all_scenarios=(floor health health-3 me me-3 login login-3 register register-3)
+duration=${BENCH_DURATION:-10}
+duration=${duration%s}
+conns=${BENCH_CONNECTIONS:-64}
+[[ $duration =~ ^[0-9]+$ && $duration -gt 0 ]] || { echo "BENCH_DURATION: seconds, e.g. 10" >&2; exit 2; }
+[[ $conns =~ ^[0-9]+$ && $conns -ge 3 ]] || { echo "BENCH_CONNECTIONS: a number >= 3" >&2; exit 2; }
+
+readonly bench_email=bench-user@bench.lakoo.local
+readonly bench_password=bench-password-1
+out_dir=var/bench/$(date +%Y%m%d-%H%M%S)
+mkdir -p "$out_dir"
+results=$out_dir/results.md
+
+say() { printf '==> %s\n' "$*" >&2; }
+die() {
+  say "$*"
+  exit 1
+}
+curl_local() { curl --noproxy '*' -s --max-time 30 "$@"; }
+http_code() { curl --noproxy '*' -s -o /dev/null -w '%{http_code}' --max-time 2 "$1" || true; }
+
+# -- scenarios to run -----------------------------------------------------------------------------
+scenarios=("$@")
+[ ${#scenarios[@]} -gt 0 ] || scenarios=("${all_scenarios[@]}")
+for s in "${scenarios[@]}"; do
+  [[ " ${all_scenarios[*]} " == *" $s "* ]] || die "unknown scenario '$s' (known: ${all_scenarios[*]})"
+done
+command -v wrk >/dev/null || die "wrk is not installed (./lakoo run installs it)"
+
+# -- the nodes: the first three of cluster.conf, loopback only ------------------------------------
+conf=cluster.conf
+if [ -n "${LAKOO_CONFIG:-}" ]; then
+  case $LAKOO_CONFIG in /*) conf=$LAKOO_CONFIG ;; *) conf=$caller_pwd/$LAKOO_CONFIG ;; esac
+fi
+urls=()
+while read -r id host http _; do
+  [ -n "$id" ] || continue
+  [ "$host" = 127.0.0.1 ] || die "bench/run.sh only loads 127.0.0.1; node $id is on $host"
+  urls+=("http://127.0.0.1:$http")
+done < <(
+  if [ -n "${LAKOO_NODE+x}" ]; then
+    tr ';' '\n' <<<"$LAKOO_NODE"
+  else
+    awk '{ sub(/#.*/, "") } /^[ \t]*node[ \t]*=/ { sub(/^[^=]*=[ \t]*/, ""); print }' "$conf"
+  fi
+)
+[ ${#urls[@]} -ge 1 ] || die "no node lines in $conf"
+
+needs_cluster=0 needs_three=0
+for s in "${scenarios[@]}"; do
+  [ "$s" = floor ] || needs_cluster=1
+  [[ $s != *-3 ]] || needs_three=1
+done
+[ "$needs_three" = 0 ] || [ ${#urls[@]} -ge 3 ] || die "the *-3 scenarios need three nodes in $conf"
+
+started_cluster=0
+floor_pid=""
+cleanup() {
+  if [ -n "$floor_pid" ] && kill -0 "$floor_pid" 2>/dev/null; then
+    kill -TERM "$floor_pid" 2>/dev/null || true
+    wait "$floor_pid" 2>/dev/null || true
+  fi
+  if [ "$started_cluster" = 1 ]; then
+    say "stopping the cluster this run started"
+    ./lakoo stop >&2 || true
+  fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+if [ "$needs_cluster" = 1 ]; then
+  if [ "$(http_code "${urls[0]}/health")" != 200 ]; then
+    say "no cluster answers ${urls[0]}/health: starting one with ./lakoo run --detach"
+    started_cluster=1
+    ./lakoo run --detach >&2
+  fi
+  for u in "${urls[@]:0:3}"; do
+    [ "$(http_code "$u/health")" = 200 ] || die "$u/health does not answer 200"
+  done
+fi
+
+# -- the bench user -------------------------------------------------------------------------------
+access_token=""
+ensure_bench_user() {
+  local body code
+  body=$(printf '{"email":"%s","password":"%s","name":"Bench User"}' "$bench_email" "$bench_password")
+  code=$(curl_local -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
+    --data-binary "$body" "${urls[0]}/v1/auth/register" || true)
+  case $code in 201 | 409) ;; *) die "registering the bench user answered $code" ;; esac
+}
+login_bench_user() {
+  local body
+  body=$(printf '{"email":"%s","password":"%s"}' "$bench_email" "$bench_password")
+  access_token=$(curl_local -H 'Content-Type: application/json' --data-binary "$body" \
+    "${urls[0]}/v1/auth/login" | jq -r '.access_token // empty')
+  [ -n "$access_token" ] || die "could not log the bench user in"
+}
+
+# -- wrk ----------------------------------------------------------------------------------------
+# script_args_for <script> <tag>: what goes after wrk's `--` for that script.
+script_args_for() {
+  case $1 in
+    login.lua) printf '%s\n' "$bench_email" "$bench_password" ;;
+    register.lua) printf '%s\n' "$run_id-$2" ;; # emails unique per run, scenario and process
+  esac
+}
+
+# wrk_one <out file> <connections> <url> <script> [wrk args ...]
+wrk_one() {
+  local out=$1 c=$2 url=$3 script=$4
+  shift 4
+  local args=()
+  mapfile -t args < <(script_args_for "$script" "$(basename "$out" .txt)")
+  wrk -t1 -c"$c" -d"${duration}s" --timeout 10s --latency -s "bench/$script" "$@" "$url" \
+    -- "${args[@]}" >"$out" 2>&1
+}
+
+field() { # file key -> value from the LAKOO_RESULT line
+  sed -n "s/.*LAKOO_RESULT.* $2=\([^ ]*\).*/\1/p" "$1" | tail -n 1
+}
+
+# report <scenario> <nodes> <conns> <out file ...>: one markdown row.
+report() {
+  local name=$1 nodes=$2 c=$3
+  shift 3
+  local f rps=0 p50=0 p99=0 non2xx=0 sockerr=0 statuses="" v
+  for f in "$@"; do
+    if ! grep -q LAKOO_RESULT "$f"; then
+      say "wrk gave no result for $name; its output:"
+      cat "$f" >&2
+      printf '| %s | %s | %s | failed | - | - | - |\n' "$name" "$nodes" "$c" | tee -a "$results"
+      return 0
+    fi
+    rps=$(awk -v a="$rps" -v r="$(field "$f" requests)" -v d="$(field "$f" duration_us)" \
+      'BEGIN { printf "%.1f", a + (d > 0 ? r * 1e6 / d : 0) }')
+    v=$(field "$f" p50_us)
+    [ "$v" -le "$p50" ] || p50=$v
+    v=$(field "$f" p99_us)
+    [ "$v" -le "$p99" ] || p99=$v
+    non2xx=$((non2xx + $(field "$f" non2xx)))
+    sockerr=$((sockerr + $(field "$f" socket_errors) + $(field "$f" timeouts)))
+    statuses="$statuses $(field "$f" statuses)"
+  done
+  local bad=$non2xx
+  [ "$sockerr" = 0 ] || bad="$non2xx (+$sockerr socket errors/timeouts)"
+  awk -v n="$name" -v nodes="$nodes" -v c="$c" -v rps="$rps" -v p50="$p50" -v p99="$p99" -v bad="$bad" \
+    'BEGIN { printf "| %s | %s | %s | %.0f | %.2f | %.2f | %s |\n", n, nodes, c, rps, p50 / 1000, p99 / 1000, bad }' \
+    | tee -a "$results"
+  say "$name statuses:$statuses (raw wrk output: $*)"
+}
+
+# run_scenario <name> <path> <script> [wrk args ...]: on n1, or on n1..n3 for a -3 name.
+run_scenario() {
+  local name=$1 path=$2 script=$3
+  shift 3
+  if [[ $name != *-3 ]]; then
+    wrk_one "$out_dir/$name.txt" "$conns" "${urls[0]}$path" "$script" "$@"
+    report "$name" 1 "$conns" "$out_dir/$name.txt"
+    return
+  fi
+  local third=$((conns / 3)) i c pids=() files=() f
+  for i in 1 2 3; do
+    c=$third
+    [ "$i" != 3 ] || c=$((conns - 2 * third))
+    f=$out_dir/$name.n$i.txt
+    wrk_one "$f" "$c" "${urls[$((i - 1))]}$path" "$script" "$@" &
+    pids+=($!)
+    files+=("$f")
+  done
+  for i in "${pids[@]}"; do wait "$i" || true; done
+  report "$name" 3 "$conns" "${files[@]}"
+}
+
+free_port() {
+  local p
+  for _ in $(seq 1 200); do
+    p=$((20000 + RANDOM % 20000))
+    # shellcheck disable=SC2016 # expanded by the inner shell
+    timeout 1 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$0"' "$p" 2>/dev/null || { echo "$p"; return; }
+  done
+  die "no free port found"
+}
+
+run_floor() {
+  local bin=build/bench/lakoo-floor-server port
+  if [ ! -x "$bin" ]; then
+    [ -f build/CMakeCache.txt ] || die "$bin is missing and build/ is not configured: run ./lakoo run --detach first"
+    say "building $bin"
+    cmake --build build -j2 --target lakoo-floor-server >&2
+  fi
+  port=$(free_port)
+  "$bin" "$port" >"$out_dir/floor-server.log" 2>&1 &
+  floor_pid=$!
+  for _ in $(seq 1 100); do
+    [ "$(http_code "http://127.0.0.1:$port/")" = 000 ] || break
+    sleep 0.05
+  done
+  [ "$(http_code "http://127.0.0.1:$port/")" = 200 ] || die "the floor server on port $port does not answer 200 (see $out_dir/floor-server.log)"
+  wrk_one "$out_dir/floor.txt" "$conns" "http://127.0.0.1:$port/" get.lua
+  report floor - "$conns" "$out_dir/floor.txt"
+  kill -TERM "$floor_pid" 2>/dev/null || true
+  wait "$floor_pid" 2>/dev/null || true
+  floor_pid=""
+}
+
+# -- run ----------------------------------------------------------------------------------------
+run_id="$(date +%s)-$RANDOM"
+{
+  echo "LAKOO bench $(date -u +%Y-%m-%dT%H:%M:%SZ), commit $(git rev-parse --short HEAD 2>/dev/null || echo '?'), $(nproc) cores, wrk -t1 per process, ${duration} s, $conns connections"
+  echo
+  echo "| scenario | nodes | conns | req/s | p50 ms | p99 ms | non-2xx |"
+  echo "|---|---|---|---|---|---|---|"
+} | tee "$results"
+
+for s in "${scenarios[@]}"; do
+  case $s in
+    floor) run_floor ;;
+    health | health-3) run_scenario "$s" /health get.lua ;;
+    me | me-3)
+      ensure_bench_user
+      login_bench_user
+      run_scenario "$s" /v1/me get.lua -H "Authorization: Bearer $access_token"
+      ;;
+    login | login-3)
+      ensure_bench_user
+      run_scenario "$s" /v1/auth/login login.lua
+      ;;
+    register | register-3) run_scenario "$s" /v1/auth/register register.lua ;;
+  esac
+done
+say "results: $results (raw wrk output beside it)"

@@ -1,0 +1,167 @@
+#include "actors/runtime/ids.hpp"
+#include "http_edge/api_context.hpp"
+
+namespace lakoo::edge {
+
+namespace {
+
+using nlohmann::json;
+
+constexpr std::size_t max_line_chars = 200;
+constexpr std::size_t max_phone_chars = 32;
+constexpr std::size_t max_postal_chars = 16;
+
+json address_json(const protocol::address& a) {
+  return json{{"id", a.id},
+              {"label", a.label},
+              {"recipient", a.recipient},
+              {"phone", a.phone},
+              {"line1", a.line1},
+              {"line2", a.line2},
+              {"city", a.city},
+              {"province", a.province},
+              {"postal_code", a.postal_code},
+              {"country", a.country},
+              {"is_default", a.is_default}};
+}
+
+json list_json(const protocol::address_list& l) {
+  json items = json::array();
+  for (const auto& a : l.items) {
+    items.push_back(address_json(a));
+  }
+  return json{{"items", items}};
+}
+
+bool is_phone(const std::string& s) {
+  auto digits = std::count_if(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+  return digits >= 6 && std::all_of(s.begin(), s.end(), [](char c) {
+           return (c >= '0' && c <= '9') || c == '+' || c == '-' || c == ' ' || c == '(' || c == ')';
+         });
+}
+
+/// Reads the address fields of `body` into `out`. With `partial`, every field is optional and
+/// `fields` lists the ones present; otherwise recipient, phone, line1, city, province and
+/// postal_code are required and country defaults to "ID".
+void read_address(validator& v, bool partial, protocol::address& out,
+                  std::vector<std::string>& fields) {
+  auto take = [&](const char* name, std::string& slot, std::size_t max, bool required) {
+    auto value = required && !partial ? std::optional<std::string>{v.required_string(name, max)}
+                                      : v.optional_string(name, max);
+    if (value) {
+      if (required && value->empty()) {
+        v.fail(name, "must not be empty");
+      }
+      slot = std::move(*value);
+      fields.emplace_back(name);
+    }
+  };
+  take("label", out.label, max_name_chars, false);
+  take("recipient", out.recipient, max_name_chars, true);
+  take("phone", out.phone, max_phone_chars, true);
+  take("line1", out.line1, max_line_chars, true);
+  take("line2", out.line2, max_line_chars, false);
+  take("city", out.city, max_name_chars, true);
+  take("province", out.province, max_name_chars, true);
+  take("postal_code", out.postal_code, max_postal_chars, true);
+  take("country", out.country, 2, false);
+  if (auto d = v.optional_bool("is_default")) {
+    out.is_default = *d;
+    fields.emplace_back("is_default");
+  }
+  if (v.ok() && !out.phone.empty() && !is_phone(out.phone)) {
+    v.fail("phone", "must be a phone number");
+  }
+  if (v.ok() && !out.country.empty()
+      && !(out.country.size() == 2 && std::isupper(static_cast<unsigned char>(out.country[0]))
+           && std::isupper(static_cast<unsigned char>(out.country[1])))) {
+    v.fail("country", "must be an ISO 3166-1 alpha-2 code such as ID");
+  }
+  if (!partial && out.country.empty()) {
+    out.country = "ID";
+  }
+}
+
+/// `{id}` of an address route: ids we mint are `adr_` + 26 base32 chars.
+bool is_address_id(const std::string& id) {
+  return id.size() == 30 && id.rfind("adr_", 0) == 0;
+}
+
+} // namespace
+
+void add_address_routes(route_table& routes, api_context& ctx) {
+  routes.add("GET", "/v1/me/addresses", [&ctx](request&& req, params&&, responder res) {
+    auto claims = authenticate(ctx, req, res);
+    if (!claims) {
+      return;
+    }
+    ctx.gw.ask<protocol::address_list>("user:" + claims->sub, protocol::list_addresses{},
+                                       answer<protocol::address_list>(res, 200, list_json));
+  });
+  routes.add("POST", "/v1/me/addresses", [&ctx](request&& req, params&&, responder res) {
+    auto claims = authenticate(ctx, req, res);
+    if (!claims) {
+      return;
+    }
+    response err;
+    auto body = parse_object(req, err);
+    if (!body) {
+      return res(err);
+    }
+    validator v{*body};
+    protocol::add_address add;
+    std::vector<std::string> fields;
+    read_address(v, false, add.value, fields);
+    if (!v.ok()) {
+      return res(v.error());
+    }
+    add.value.id = runtime::new_id("adr");
+    ctx.gw.ask<protocol::address>("user:" + claims->sub, std::move(add),
+                                  answer<protocol::address>(res, 201, address_json));
+  });
+  routes.add("PATCH", "/v1/me/addresses/{id}", [&ctx](request&& req, params&& p, responder res) {
+    auto claims = authenticate(ctx, req, res);
+    if (!claims) {
+      return;
+    }
+    response err;
+    auto body = parse_object(req, err);
+    if (!body) {
+      return res(err);
+    }
+    validator v{*body};
+    protocol::update_address up;
+    read_address(v, true, up.value, up.fields);
+    if (!v.ok()) {
+      return res(v.error());
+    }
+    if (!is_address_id(p["id"])) {
+      return res(error_response(404, "not_found", "address not found"));
+    }
+    up.id = p["id"];
+    ctx.gw.ask<protocol::address>("user:" + claims->sub, std::move(up),
+                                  answer<protocol::address>(res, 200, address_json));
+  });
+  routes.add("DELETE", "/v1/me/addresses/{id}", [&ctx](request&& req, params&& p, responder res) {
+    auto claims = authenticate(ctx, req, res);
+    if (!claims) {
+      return;
+    }
+    if (!is_address_id(p["id"])) {
+      return res(error_response(404, "not_found", "address not found"));
+    }
+    ctx.gw.ask<protocol::address_list>(
+      "user:" + claims->sub, protocol::delete_address{p["id"]},
+      [res](caf::expected<protocol::address_list> x) {
+        if (!x) {
+          return res(error_from(x.error()));
+        }
+        response out;
+        out.status = 204;
+        out.content_type.clear();
+        res(std::move(out));
+      });
+  });
+}
+
+} // namespace lakoo::edge

@@ -1,0 +1,61 @@
+#pragma once
+
+/// What the API handlers share (internal to http_edge).
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include <caf/error.hpp>
+#include <caf/expected.hpp>
+#include <nlohmann/json.hpp>
+
+#include "actors/runtime/gateway.hpp"
+#include "http_edge/edge.hpp"
+#include "http_edge/json_util.hpp"
+#include "http_edge/passwords.hpp"
+#include "http_edge/routes.hpp"
+#include "http_edge/tokens.hpp"
+
+namespace lakoo::edge {
+
+struct api_context {
+  runtime::gateway& gw;
+  token_signer tokens;
+  password_pool passwords;
+  identity_settings identity;
+  cluster_info cluster;
+  std::string node_id;
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+
+  api_context(runtime::gateway& g, identity_settings id, cluster_info c, std::string node)
+    : gw(g),
+      tokens(id.token_secret),
+      passwords(id.password_threads),
+      identity(std::move(id)),
+      cluster(std::move(c)),
+      node_id(std::move(node)) {}
+};
+
+/// The caller's verified access-token claims, or nullopt after answering 401.
+std::optional<access_claims> authenticate(const api_context& ctx, const request& req,
+                                          responder& res);
+
+/// A gateway callback that answers `status` with `render(value)` or the mapped error.
+template <class T, class Render>
+auto answer(responder res, int status, Render render) {
+  return [res = std::move(res), status, render = std::move(render)](caf::expected<T> x) {
+    if (!x) {
+      res(error_from(x.error()));
+      return;
+    }
+    res(json_response(status, render(*x)));
+  };
+}
+
+void add_identity_routes(route_table& routes, api_context& ctx);
+void add_address_routes(route_table& routes, api_context& ctx);
+void add_ops_routes(route_table& routes, api_context& ctx);
+
+} // namespace lakoo::edge

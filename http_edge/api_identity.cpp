@@ -1,0 +1,307 @@
+#include <algorithm>
+
+#include "actors/runtime/clock.hpp"
+#include "actors/runtime/ids.hpp"
+#include "http_edge/api_context.hpp"
+#include "http_edge/log.hpp"
+
+namespace lakoo::edge {
+
+namespace {
+
+using nlohmann::json;
+
+constexpr std::size_t min_password_chars = 8;
+constexpr std::size_t max_password_chars = 1024;
+constexpr std::size_t max_url_chars = 2048;
+
+json user_json(const protocol::user_view& u) {
+  return json{{"id", u.id},
+              {"email", u.email},
+              {"name", u.name},
+              {"bio", u.bio},
+              {"avatar_url", u.avatar_url},
+              {"roles", u.roles},
+              {"seller_id", u.seller_id.empty() ? json(nullptr) : json(u.seller_id)},
+              {"created_at", u.created_at}};
+}
+
+json public_user_json(const protocol::user_view& u) {
+  return json{{"id", u.id},
+              {"name", u.name},
+              {"bio", u.bio},
+              {"avatar_url", u.avatar_url},
+              {"follower_count", u.follower_count},
+              {"following_count", u.following_count},
+              {"post_count", u.post_count},
+              {"seller_id", u.seller_id.empty() ? json(nullptr) : json(u.seller_id)}};
+}
+
+/// Ids we mint look like `usr_` + 26 base32 chars; anything else cannot exist, so it is
+/// answered without activating an entity.
+bool is_user_id(const std::string& id) {
+  return id.size() == 30 && id.rfind("usr_", 0) == 0
+         && std::all_of(id.begin() + 4, id.end(), [](char c) {
+              return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z');
+            });
+}
+
+struct session_tokens {
+  std::string access_token;
+  std::string refresh_token;
+};
+
+std::string issue_access(const api_context& ctx, const protocol::user_view& user,
+                         const std::string& family_id) {
+  auto now = runtime::unix_now();
+  return ctx.tokens.issue(
+    access_claims{user.id, user.roles, family_id, now, now + ctx.identity.access_ttl_s});
+}
+
+json session_json(const api_context& ctx, const session_tokens& t) {
+  return json{{"access_token", t.access_token},
+              {"refresh_token", t.refresh_token},
+              {"token_type", "Bearer"},
+              {"expires_in", ctx.identity.access_ttl_s}};
+}
+
+/// Opens a refresh-token family for `user` and answers `status` with the user and tokens.
+void start_session(api_context& ctx, protocol::user_view user, int status, responder res) {
+  auto family_id = runtime::new_id("rtf");
+  std::string secret_hash;
+  auto refresh = make_refresh_token(family_id, secret_hash);
+  ctx.gw.ask<protocol::family_view>(
+    "rtf:" + family_id, protocol::open_family{user.id, secret_hash},
+    [&ctx, user, family_id, refresh, status, res](caf::expected<protocol::family_view> x) {
+      if (!x) {
+        res(error_from(x.error()));
+        return;
+      }
+      auto body = session_json(ctx, {issue_access(ctx, user, family_id), refresh});
+      body["user"] = user_json(user);
+      res(json_response(status, body));
+    });
+}
+
+void register_user(api_context& ctx, request&& req, responder res) {
+  response err;
+  auto body = parse_object(req, err);
+  if (!body) {
+    return res(err);
+  }
+  validator v{*body};
+  auto email = lower_ascii(v.required_string("email", max_email_chars));
+  auto password = v.required_string("password", max_password_chars, min_password_chars);
+  auto name = v.required_string("name", max_name_chars);
+  if (v.ok() && !is_valid_email(email)) {
+    v.fail("email", "must be an email address");
+  }
+  if (!v.ok()) {
+    return res(v.error());
+  }
+  std::vector<std::string> roles{"customer"};
+  const auto& admins = ctx.identity.admin_emails;
+  if (std::find(admins.begin(), admins.end(), email) != admins.end()) {
+    roles.emplace_back("admin");
+  }
+  ctx.passwords.hash(password, [&ctx, email, name, roles, res](std::optional<std::string> hash) {
+    if (!hash) {
+      return res(error_response(503, "unavailable", "server is busy, retry shortly"));
+    }
+    auto user_id = runtime::new_id("usr");
+    ctx.gw.ask<protocol::user_view>(
+      "account:" + email, protocol::open_account{user_id, email, *hash, name, roles},
+      [&ctx, res](caf::expected<protocol::user_view> user) {
+        if (!user) {
+          return res(error_from(user.error()));
+        }
+        start_session(ctx, std::move(*user), 201, res);
+      });
+  });
+}
+
+void login(api_context& ctx, request&& req, responder res) {
+  response err;
+  auto body = parse_object(req, err);
+  if (!body) {
+    return res(err);
+  }
+  validator v{*body};
+  auto email = lower_ascii(v.required_string("email", max_email_chars));
+  auto password = v.required_string("password", max_password_chars);
+  if (!v.ok()) {
+    return res(v.error());
+  }
+  auto denied = [res] { res(error_response(401, "unauthorized", "wrong email or password")); };
+  ctx.gw.ask<protocol::account_view>(
+    "account:" + email, protocol::get_account{},
+    [&ctx, password, denied, res](caf::expected<protocol::account_view> account) {
+      if (!account && account.error() != protocol::errc::not_found) {
+        return res(error_from(account.error()));
+      }
+      // An unknown email is checked against a dummy hash: both answers take as long.
+      auto hash = account ? account->password_hash : std::string{};
+      auto user_id = account ? account->user_id : std::string{};
+      ctx.passwords.verify(hash, password, [&ctx, user_id, denied, res](bool ok) {
+        if (!ok) {
+          return denied();
+        }
+        ctx.gw.ask<protocol::user_view>(
+          "user:" + user_id, protocol::get_user{},
+          [&ctx, res](caf::expected<protocol::user_view> user) {
+            if (!user) {
+              return res(error_from(user.error()));
+            }
+            start_session(ctx, std::move(*user), 200, res);
+          });
+      });
+    });
+}
+
+/// Parses `{"refresh_token": ...}`; nullopt after answering 400/401.
+std::optional<refresh_parts> refresh_token_of(const request& req, responder& res) {
+  response err;
+  auto body = parse_object(req, err);
+  if (!body) {
+    res(err);
+    return std::nullopt;
+  }
+  validator v{*body};
+  auto token = v.required_string("refresh_token", 512);
+  if (!v.ok()) {
+    res(v.error());
+    return std::nullopt;
+  }
+  auto parts = parse_refresh_token(token);
+  if (!parts) {
+    res(error_response(401, "unauthorized", "refresh token is invalid, expired or revoked"));
+  }
+  return parts;
+}
+
+void refresh(api_context& ctx, request&& req, responder res) {
+  auto parts = refresh_token_of(req, res);
+  if (!parts) {
+    return;
+  }
+  std::string next_hash;
+  auto next = make_refresh_token(parts->family_id, next_hash);
+  auto family_id = parts->family_id;
+  ctx.gw.ask<protocol::family_view>(
+    "rtf:" + family_id, protocol::rotate_family{parts->secret_hash, next_hash},
+    [&ctx, family_id, next, res](caf::expected<protocol::family_view> fam) {
+      if (!fam) {
+        return res(error_from(fam.error()));
+      }
+      // Roles are read afresh so a token issued now reflects the user as they are now.
+      ctx.gw.ask<protocol::user_view>(
+        "user:" + fam->user_id, protocol::get_user{},
+        [&ctx, family_id, next, res](caf::expected<protocol::user_view> user) {
+          if (!user) {
+            return res(error_from(user.error()));
+          }
+          res(json_response(200, session_json(ctx, {issue_access(ctx, *user, family_id), next})));
+        });
+    });
+}
+
+void logout(api_context& ctx, request&& req, responder res) {
+  auto parts = refresh_token_of(req, res);
+  if (!parts) {
+    return;
+  }
+  ctx.gw.ask<protocol::family_view>("rtf:" + parts->family_id,
+                                    protocol::revoke_family{parts->secret_hash},
+                                    [res](caf::expected<protocol::family_view> fam) {
+                                      if (!fam) {
+                                        return res(error_from(fam.error()));
+                                      }
+                                      response out;
+                                      out.status = 204;
+                                      out.content_type.clear();
+                                      res(std::move(out));
+                                    });
+}
+
+void patch_me(api_context& ctx, request&& req, responder res) {
+  auto claims = authenticate(ctx, req, res);
+  if (!claims) {
+    return;
+  }
+  response err;
+  auto body = parse_object(req, err);
+  if (!body) {
+    return res(err);
+  }
+  validator v{*body};
+  auto name = v.optional_string("name", max_name_chars);
+  auto bio = v.optional_string("bio", max_text_chars);
+  auto avatar = v.optional_string("avatar_url", max_url_chars);
+  if (name && name->empty()) {
+    v.fail("name", "must not be empty");
+  }
+  if (!v.ok()) {
+    return res(v.error());
+  }
+  protocol::update_user up;
+  up.has_name = name.has_value();
+  up.name = name.value_or("");
+  up.has_bio = bio.has_value();
+  up.bio = bio.value_or("");
+  up.has_avatar_url = avatar.has_value();
+  up.avatar_url = avatar.value_or("");
+  ctx.gw.ask<protocol::user_view>("user:" + claims->sub, std::move(up),
+                                  answer<protocol::user_view>(res, 200, user_json));
+}
+
+} // namespace
+
+std::optional<access_claims> authenticate(const api_context& ctx, const request& req,
+                                          responder& res) {
+  auto token = bearer_token(req.authorization);
+  std::optional<access_claims> claims;
+  if (token) {
+    claims = ctx.tokens.verify(*token, runtime::unix_now());
+  }
+  if (!claims) {
+    res(error_response(401, "unauthorized",
+                       token ? "access token is invalid or expired" : "missing bearer token"));
+  }
+  return claims;
+}
+
+void add_identity_routes(route_table& routes, api_context& ctx) {
+  routes.add("POST", "/v1/auth/register", [&ctx](request&& req, params&&, responder res) {
+    register_user(ctx, std::move(req), std::move(res));
+  });
+  routes.add("POST", "/v1/auth/login", [&ctx](request&& req, params&&, responder res) {
+    login(ctx, std::move(req), std::move(res));
+  });
+  routes.add("POST", "/v1/auth/refresh", [&ctx](request&& req, params&&, responder res) {
+    refresh(ctx, std::move(req), std::move(res));
+  });
+  routes.add("POST", "/v1/auth/logout", [&ctx](request&& req, params&&, responder res) {
+    logout(ctx, std::move(req), std::move(res));
+  });
+  routes.add("GET", "/v1/me", [&ctx](request&& req, params&&, responder res) {
+    auto claims = authenticate(ctx, req, res);
+    if (!claims) {
+      return;
+    }
+    ctx.gw.ask<protocol::user_view>("user:" + claims->sub, protocol::get_user{},
+                                    answer<protocol::user_view>(res, 200, user_json));
+  });
+  routes.add("PATCH", "/v1/me", [&ctx](request&& req, params&&, responder res) {
+    patch_me(ctx, std::move(req), std::move(res));
+  });
+  routes.add("GET", "/v1/users/{id}", [&ctx](request&&, params&& p, responder res) {
+    const auto& id = p["id"];
+    if (!is_user_id(id)) {
+      return res(error_response(404, "not_found", "user not found"));
+    }
+    ctx.gw.ask<protocol::user_view>("user:" + id, protocol::get_user{},
+                                    answer<protocol::user_view>(res, 200, public_user_json));
+  });
+}
+
+} // namespace lakoo::edge

@@ -1,0 +1,48 @@
+#include "http_edge/edge.hpp"
+
+#include "http_edge/api_context.hpp"
+#include "http_edge/log.hpp"
+
+namespace lakoo::edge {
+
+struct edge::impl {
+  api_context ctx;
+  route_table routes;
+  server http;
+
+  impl(edge_settings settings, identity_settings identity, cluster_info cluster,
+       runtime::gateway& gw)
+    : ctx(gw, std::move(identity), std::move(cluster), settings.node_id),
+      http(settings, [this](request&& req, responder res) {
+        routes.dispatch(std::move(req), std::move(res));
+      }) {
+    add_ops_routes(routes, ctx);
+    add_identity_routes(routes, ctx);
+    add_address_routes(routes, ctx);
+  }
+};
+
+edge::edge(edge_settings settings, identity_settings identity, cluster_info cluster,
+           runtime::gateway& gw)
+  : impl_(std::make_unique<impl>(std::move(settings), std::move(identity), std::move(cluster),
+                                 gw)) {}
+
+edge::~edge() {
+  stop();
+}
+
+void edge::start() {
+  impl_->http.start();
+  log().info("[edge] listening on port {}", impl_->http.port());
+}
+
+uint16_t edge::port() const {
+  return impl_->http.port();
+}
+
+void edge::stop() {
+  impl_->http.stop();
+  impl_->ctx.passwords.stop();
+}
+
+} // namespace lakoo::edge

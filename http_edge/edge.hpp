@@ -1,0 +1,56 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "http_edge/server.hpp"
+
+namespace lakoo::runtime {
+class gateway;
+}
+
+namespace lakoo::edge {
+
+/// Identity settings of the edge, filled by `nodes/` from cluster.conf.
+struct identity_settings {
+  std::string token_secret;
+  int64_t access_ttl_s = 900;
+  int64_t refresh_ttl_s = 2592000;
+  std::vector<std::string> admin_emails; ///< lower-case; these get `admin` on registration
+  int password_threads = 2;
+};
+
+/// The cluster as configured, for the operator views.
+struct cluster_info {
+  struct member {
+    std::string id;
+    std::string address; ///< host:http port
+  };
+  std::vector<member> nodes;
+  int32_t shards = 0;
+};
+
+/// The node's HTTP edge: the Beast server, every API route, token checks and password hashing.
+/// Requests become entity messages through `gw`; nothing here blocks an io thread.
+/// Lifecycle: constructed -> `start()` -> `stop()` (also in the destructor); `gw` must outlive it.
+class edge {
+public:
+  edge(edge_settings settings, identity_settings identity, cluster_info cluster,
+       runtime::gateway& gw);
+  ~edge();
+
+  edge(const edge&) = delete;
+  edge& operator=(const edge&) = delete;
+
+  void start();
+  uint16_t port() const;
+  void stop();
+
+private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+} // namespace lakoo::edge

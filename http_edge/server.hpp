@@ -1,0 +1,88 @@
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace lakoo::edge {
+
+/// The edge's settings, filled by `nodes/` from `cluster.conf`; the defaults suit tests.
+struct edge_settings {
+  std::string host = "127.0.0.1";
+  uint16_t http_port = 8080;         ///< 0 picks an ephemeral port (see `server::port()`)
+  std::size_t body_limit = 1 << 20;  ///< bytes; larger bodies get 413 `payload_too_large`
+  int io_threads = 2;                ///< threads running the io_context
+  std::chrono::seconds idle_timeout{60}; ///< a read or write pending longer closes the connection
+  std::string node_id = "n1";        ///< prefixes generated request ids
+};
+
+/// One parsed HTTP request, handed to the `handler` by value (moved).
+struct request {
+  std::string method; ///< as sent, e.g. "GET"
+  std::string target; ///< path plus query, as sent
+  std::string path;   ///< target up to '?', not decoded
+  std::map<std::string, std::string> query; ///< url-decoded (`+` is a space); last one wins
+  std::string body;
+  std::string authorization;
+  std::string content_type;
+  std::string idempotency_key;
+  std::string request_id; ///< from `X-Request-Id` if sane (<= 64 `[A-Za-z0-9_-]`), else generated
+  std::string remote;     ///< peer "ip:port"
+  /// `Connection: upgrade` + `Upgrade: websocket`. Seam for `GET /v1/ws`: today such a request
+  /// goes to the handler like any other; the WebSocket session will take over the stream here.
+  bool is_upgrade = false;
+};
+
+/// What the handler answers. `Content-Type`, `Server: lakoo`, `X-Request-Id` and the framing
+/// headers are added by the server; `headers` are extra ones (e.g. `Allow`).
+struct response {
+  int status = 200;
+  std::string body;
+  std::string content_type = "application/json";
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+/// Completes one request. Call it exactly once, from any thread; later calls are ignored. If
+/// every copy is destroyed uncalled, the client gets 500 `internal` (and a warning is logged).
+using responder = std::function<void(response)>;
+
+/// The application: runs on the connection's strand (an io thread), must not block, and answers
+/// through the responder, possibly later and from another thread (e.g. a CAF worker).
+using handler = std::function<void(request&&, responder)>;
+
+/// The HTTP/1.1 listener: a Beast acceptor plus one session per connection, each on its own
+/// strand, served by `io_threads` threads. Keep-alive; pipelined requests are answered in
+/// order (the next one is read after the previous answer is written).
+///
+/// Lifecycle: constructed idle -> `start()` (binds, spawns threads) -> `stop()` (closes the
+/// acceptor and every connection, drops answers that arrive afterwards, joins). `stop()` is
+/// idempotent and also runs in the destructor. Never call `stop()` from an io thread.
+/// Responders may outlive the server: they then do nothing.
+class server {
+public:
+  server(edge_settings settings, handler h);
+  ~server();
+  server(const server&) = delete;
+  server& operator=(const server&) = delete;
+
+  /// Binds host:port and starts the io threads. Throws `std::exception` on bind failure.
+  void start();
+
+  /// The bound port (after `start()`), useful with `http_port = 0`.
+  uint16_t port() const;
+
+  /// Closes the acceptor and sessions and joins the io threads. Idempotent.
+  void stop();
+
+private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+} // namespace lakoo::edge

@@ -1,0 +1,95 @@
+#include "persistence/migrations.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <stdexcept>
+#include <vector>
+
+#include <pqxx/pqxx>
+
+#include "persistence/log.hpp"
+
+namespace lakoo::persistence {
+
+namespace {
+
+struct migration {
+  int version;
+  const char* name;
+  const char* sql;
+};
+
+// Append only: never edit or reorder an entry once it has been released; fix forward with a
+// new one. Each must also be safe for nodes still running the previous release.
+const std::vector<migration>& all_migrations() {
+  static const std::vector<migration> list = {
+    {1, "snapshots",
+     "CREATE TABLE snapshots ("
+     "  kind text NOT NULL,"
+     "  id text NOT NULL,"
+     "  shard int NOT NULL,"
+     "  version bigint NOT NULL,"
+     "  epoch bigint NOT NULL,"
+     "  body bytea NOT NULL,"
+     "  updated_at timestamptz NOT NULL DEFAULT now(),"
+     "  PRIMARY KEY (kind, id));"
+     "CREATE INDEX snapshots_shard_idx ON snapshots (shard);"},
+  };
+  return list;
+}
+
+// Any constant works as long as nothing else in the database uses it: "LAKOOMIG" in ASCII.
+constexpr int64_t migration_lock_key = 0x4c414b4f4f4d4947;
+
+} // namespace
+
+int latest_migration() {
+  return all_migrations().back().version;
+}
+
+void migrate(const std::string& dsn) {
+  std::unique_ptr<pqxx::connection> conn;
+  try {
+    conn = std::make_unique<pqxx::connection>(dsn);
+  } catch (const std::exception& e) {
+    throw std::runtime_error(std::string{"migrations: cannot connect to PostgreSQL: "} + e.what());
+  }
+  int step = 0; // the migration being applied; 0 before, -1 while committing
+  try {
+    pqxx::work txn{*conn, "migrate"};
+    txn.exec_params("SELECT pg_advisory_xact_lock($1)", migration_lock_key);
+    // Created under the lock: concurrent CREATE ... IF NOT EXISTS can still collide in pg_type.
+    txn.exec0("CREATE TABLE IF NOT EXISTS schema_migrations ("
+              "  version int PRIMARY KEY,"
+              "  applied_at timestamptz DEFAULT now())");
+    auto current
+      = txn.exec1("SELECT coalesce(max(version), 0) FROM schema_migrations")[0].as<int>();
+    if (current > latest_migration()) {
+      log().warn("[migrations] database is at version {}, newer than this binary's {}", current,
+                 latest_migration());
+    }
+    int applied = 0;
+    for (const auto& m : all_migrations()) {
+      if (m.version <= current) {
+        continue;
+      }
+      step = m.version;
+      txn.exec0(m.sql, std::string{"migration "} + m.name);
+      txn.exec_params0("INSERT INTO schema_migrations(version) VALUES ($1)", m.version);
+      log().info("[migrations] applied {} ({})", m.version, m.name);
+      ++applied;
+    }
+    step = -1;
+    txn.commit();
+    if (applied == 0) {
+      log().debug("[migrations] schema is up to date at version {}", current);
+    }
+  } catch (const std::exception& e) {
+    auto what = step == 0    ? std::string{"migrations: cannot read schema_migrations: "}
+                : step == -1 ? std::string{"migrations: commit failed: "}
+                             : "migrations: migration " + std::to_string(step) + " failed: ";
+    throw std::runtime_error(what + e.what());
+  }
+}
+
+} // namespace lakoo::persistence

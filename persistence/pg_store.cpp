@@ -1,0 +1,398 @@
+#include "persistence/pg_store.hpp"
+
+#include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <thread>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include <pqxx/pqxx>
+
+#include "persistence/log.hpp"
+#include "persistence/pg_link.hpp"
+#include "persistence/store_metrics.hpp"
+
+namespace lakoo::persistence {
+
+using runtime::store_status;
+using clock_type = std::chrono::steady_clock;
+
+namespace {
+
+// Keeps one statement far below PostgreSQL's 1 GB limit even with large bodies (hex doubles them).
+constexpr size_t batch_byte_budget = 32u << 20;
+
+double seconds_since(clock_type::time_point t0) {
+  return std::chrono::duration<double>(clock_type::now() - t0).count();
+}
+
+/// Runs a callback so that nothing it throws escapes the store's thread.
+template <class F, class... Ts>
+void answer(const std::string& kind, const std::string& id, F& done, Ts&&... xs) noexcept {
+  try {
+    if (done) {
+      done(std::forward<Ts>(xs)...);
+    }
+  } catch (const std::exception& e) {
+    log().error("[snapshot {}:{}] callback threw: {}", kind, id, one_line(e));
+  } catch (...) {
+    log().error("[snapshot {}:{}] callback threw a non-exception", kind, id);
+  }
+}
+
+struct pending_save {
+  runtime::snapshot snap;
+  runtime::snapshot_store::save_callback done;
+};
+
+struct pending_load {
+  std::string kind;
+  std::string id;
+  runtime::snapshot_store::load_callback done;
+};
+
+using key_type = std::pair<std::string, std::string>;
+
+/// libpq cuts text at a NUL byte, so such a key would silently address another row.
+bool is_valid_key(const std::string& kind, const std::string& id) {
+  return kind.find('\0') == std::string::npos && id.find('\0') == std::string::npos;
+}
+
+} // namespace
+
+struct pg_store::impl {
+  pg_settings cfg;
+  store_metrics& metrics = store_metrics::get();
+
+  std::mutex write_mu;
+  std::condition_variable write_cv;
+  std::deque<pending_save> saves;
+  bool write_stopping = false;
+
+  std::mutex read_mu;
+  std::condition_variable read_cv;
+  std::deque<pending_load> loads;
+  bool read_stopping = false;
+
+  std::mutex stop_mu; // serializes stop()
+  bool stopped = false;
+  std::thread writer;
+  std::vector<std::thread> readers;
+
+  explicit impl(pg_settings settings) : cfg(std::move(settings)) {
+    cfg.max_batch = std::max<size_t>(cfg.max_batch, 1);
+    cfg.readers = std::max<size_t>(cfg.readers, 1);
+  }
+
+  void run_writer() noexcept;
+  std::vector<pending_save> take_batch();
+  void write_batch(db_link& link, std::vector<pending_save>& batch);
+  std::set<key_type> upsert(db_link& link, const std::vector<pending_save>& batch,
+                            std::vector<size_t>& rows);
+  void run_reader(size_t n) noexcept;
+  void serve_load(db_link& link, pending_load& req);
+};
+
+// -- writer -------------------------------------------------------------------------------------
+
+void pg_store::impl::run_writer() noexcept {
+  try {
+    db_link link{"writer", cfg, nullptr};
+    for (;;) {
+      auto batch = take_batch();
+      if (batch.empty()) {
+        break;
+      }
+      write_batch(link, batch);
+    }
+    log().debug("[writer] stopped");
+  } catch (const std::exception& e) {
+    log().critical("[writer] died, saves will not be answered: {}", one_line(e));
+  } catch (...) {
+    log().critical("[writer] died on a non-exception, saves will not be answered");
+  }
+}
+
+/// Waits for work; returns everything queued up to `max_batch`, or nothing once stopped and
+/// drained.
+std::vector<pending_save> pg_store::impl::take_batch() {
+  std::vector<pending_save> batch;
+  std::unique_lock<std::mutex> guard{write_mu};
+  write_cv.wait(guard, [&] { return write_stopping || !saves.empty(); });
+  size_t bytes = 0;
+  while (!saves.empty() && batch.size() < cfg.max_batch
+         && (batch.empty() || bytes + saves.front().snap.body.size() <= batch_byte_budget)) {
+    bytes += saves.front().snap.body.size();
+    batch.push_back(std::move(saves.front()));
+    saves.pop_front();
+  }
+  metrics.queue_depth.add(-static_cast<int64_t>(batch.size()));
+  return batch;
+}
+
+void pg_store::impl::write_batch(db_link& link, std::vector<pending_save>& batch) {
+  metrics.batches.add();
+  metrics.batch_size.observe(static_cast<double>(batch.size()));
+  // Only the highest (version, epoch) of each key is written; the others ride on its result.
+  std::map<key_type, size_t> winner_of;
+  for (size_t i = 0; i < batch.size(); ++i) {
+    const auto& s = batch[i].snap;
+    auto [it, fresh] = winner_of.emplace(key_type{s.kind, s.id}, i);
+    const auto& best = batch[it->second].snap;
+    if (!fresh && std::tie(s.version, s.epoch) > std::tie(best.version, best.epoch)) {
+      it->second = i;
+    }
+  }
+  std::vector<store_status> result(batch.size(), store_status::failed);
+  std::vector<size_t> rows;
+  for (const auto& entry : winner_of) {
+    if (is_valid_key(entry.first.first, entry.first.second)) {
+      rows.push_back(entry.second);
+    } else {
+      log().error("[writer] refusing a key with a NUL byte (kind of {} bytes)",
+                  entry.first.first.size());
+    }
+  }
+  try {
+    auto applied = rows.empty() ? std::set<key_type>{} : upsert(link, batch, rows);
+    for (auto i : rows) {
+      bool hit = applied.count(key_type{batch[i].snap.kind, batch[i].snap.id}) > 0;
+      result[i] = hit ? store_status::ok : store_status::stale;
+    }
+  } catch (const unreachable& e) {
+    log().debug("[writer] batch of {} failed: {}", rows.size(), one_line(e));
+  } catch (const std::exception& e) {
+    log().error("[writer] batch of {} failed: {}", rows.size(), one_line(e));
+  }
+  for (size_t i = 0; i < batch.size(); ++i) {
+    const auto& s = batch[i].snap;
+    auto w = winner_of[key_type{s.kind, s.id}];
+    if (w != i) {
+      // Superseded by a higher version of the same batch; an equal version is a duplicate that
+      // a serial execution would have refused.
+      bool duplicate = s.version == batch[w].snap.version && result[w] == store_status::ok;
+      result[i] = duplicate ? store_status::stale : result[w];
+    }
+    switch (result[i]) {
+      case store_status::ok:
+        metrics.ok.add();
+        break;
+      case store_status::stale:
+        metrics.stale.add();
+        log().debug("[snapshot {}:{}] version {} epoch {} is stale", s.kind, s.id, s.version,
+                    s.epoch);
+        break;
+      case store_status::failed:
+        metrics.failed.add();
+        break;
+    }
+    answer(s.kind, s.id, batch[i].done, result[i]);
+  }
+}
+
+/// Writes `rows` of `batch` in one statement and one transaction; returns the keys it changed.
+/// Rows whose text cannot be sent are dropped from `rows` (their answer stays `failed`).
+/// Throws on any database error (after dropping the connection unless only data was at fault).
+std::set<key_type> pg_store::impl::upsert(db_link& link, const std::vector<pending_save>& batch,
+                                          std::vector<size_t>& rows) {
+  try {
+    auto& conn = link.get();
+    auto t0 = clock_type::now();
+    pqxx::work txn{conn, "snapshot_batch"};
+    size_t size = 512;
+    for (auto i : rows) {
+      const auto& s = batch[i].snap;
+      size += 2 * (s.body.size() + s.kind.size() + s.id.size()) + 96;
+    }
+    std::string sql;
+    sql.reserve(size);
+    sql += "INSERT INTO snapshots(kind,id,shard,version,epoch,body,updated_at) VALUES ";
+    std::vector<size_t> sent;
+    for (auto i : rows) {
+      const auto& s = batch[i].snap;
+      std::string key;
+      try {
+        key = txn.quote(s.kind) + ',' + txn.quote(s.id);
+      } catch (const std::exception& e) { // e.g. not valid in the connection's encoding (UTF-8)
+        log().error("[writer] refusing a key: {}", one_line(e));
+        continue;
+      }
+      sql += sent.empty() ? "(" : ",(";
+      sql += key + ',' + std::to_string(s.shard) + ',' + std::to_string(s.version) + ','
+             + std::to_string(s.epoch) + ',' + txn.quote_raw(s.body) + ",now())";
+      sent.push_back(i);
+    }
+    rows.swap(sent);
+    if (rows.empty()) {
+      return {};
+    }
+    sql += " ON CONFLICT (kind,id) DO UPDATE SET shard=excluded.shard, version=excluded.version,"
+           " epoch=excluded.epoch, body=excluded.body, updated_at=now()"
+           " WHERE snapshots.version < excluded.version AND snapshots.epoch <= excluded.epoch"
+           " RETURNING kind, id";
+    auto res = txn.exec(sql);
+    txn.commit();
+    metrics.commit_seconds.observe(seconds_since(t0));
+    std::set<key_type> applied;
+    for (const auto& row : res) {
+      applied.emplace(row[0].c_str(), row[1].c_str());
+    }
+    return applied;
+  } catch (const pqxx::sql_error& e) {
+    if (!is_row_error(e)) {
+      link.reset(e);
+    }
+    throw;
+  } catch (const std::exception& e) {
+    link.reset(e); // broken connection, in-doubt commit, ...
+    throw;
+  }
+}
+
+// -- readers ------------------------------------------------------------------------------------
+
+void pg_store::impl::run_reader(size_t n) noexcept {
+  auto ctx = "reader " + std::to_string(n);
+  try {
+    db_link link{ctx, cfg, [](pqxx::connection& conn) {
+                   conn.prepare("load_snapshot", "SELECT shard, version, epoch, body FROM snapshots"
+                                                 " WHERE kind=$1 AND id=$2");
+                 }};
+    for (;;) {
+      pending_load req;
+      {
+        std::unique_lock<std::mutex> guard{read_mu};
+        read_cv.wait(guard, [&] { return read_stopping || !loads.empty(); });
+        if (loads.empty()) {
+          break;
+        }
+        req = std::move(loads.front());
+        loads.pop_front();
+      }
+      serve_load(link, req);
+    }
+    log().debug("[{}] stopped", ctx);
+  } catch (const std::exception& e) {
+    log().critical("[{}] died: {}", ctx, one_line(e));
+  } catch (...) {
+    log().critical("[{}] died on a non-exception", ctx);
+  }
+}
+
+void pg_store::impl::serve_load(db_link& link, pending_load& req) {
+  std::optional<runtime::snapshot> found;
+  auto status = store_status::ok;
+  if (!is_valid_key(req.kind, req.id)) {
+    log().error("[reader] refusing to load a key with a NUL byte");
+    answer(req.kind, req.id, req.done, store_status::failed, std::move(found));
+    return;
+  }
+  try {
+    auto& conn = link.get();
+    auto t0 = clock_type::now();
+    pqxx::nontransaction txn{conn, "snapshot_load"};
+    auto res = txn.exec_prepared("load_snapshot", req.kind, req.id);
+    metrics.load_seconds.observe(seconds_since(t0));
+    if (!res.empty()) {
+      const auto& row = res[0];
+      found = runtime::snapshot{req.kind,
+                                req.id,
+                                row[0].as<int32_t>(),
+                                row[1].as<int64_t>(),
+                                row[2].as<int64_t>(),
+                                pqxx::binarystring{row[3]}.str()};
+    }
+  } catch (const unreachable& e) {
+    log().debug("[snapshot {}:{}] load failed: {}", req.kind, req.id, one_line(e));
+    status = store_status::failed;
+  } catch (const std::exception& e) {
+    log().error("[snapshot {}:{}] load failed: {}", req.kind, req.id, one_line(e));
+    auto* sql = dynamic_cast<const pqxx::sql_error*>(&e);
+    if (sql == nullptr || !is_row_error(*sql)) {
+      link.reset(e);
+    }
+    status = store_status::failed;
+    found.reset();
+  }
+  answer(req.kind, req.id, req.done, status, std::move(found));
+}
+
+// -- pg_store -----------------------------------------------------------------------------------
+
+pg_store::pg_store(pg_settings settings) : impl_(std::make_unique<impl>(std::move(settings))) {
+  impl_->writer = std::thread{[this] { impl_->run_writer(); }};
+  for (size_t n = 0; n < impl_->cfg.readers; ++n) {
+    impl_->readers.emplace_back([this, n] { impl_->run_reader(n); });
+  }
+  log().info("[store] started: 1 writer, {} readers, max batch {}", impl_->cfg.readers,
+             impl_->cfg.max_batch);
+}
+
+pg_store::~pg_store() {
+  stop();
+}
+
+void pg_store::save(runtime::snapshot s, save_callback done) {
+  {
+    std::lock_guard<std::mutex> guard{impl_->write_mu};
+    if (!impl_->write_stopping) {
+      impl_->saves.push_back(pending_save{std::move(s), std::move(done)});
+      impl_->metrics.queue_depth.add(1);
+      impl_->write_cv.notify_one();
+      return;
+    }
+  }
+  log().warn("[snapshot {}:{}] save after stop", s.kind, s.id);
+  impl_->metrics.failed.add();
+  // Callbacks never run on the caller's thread, not even this one.
+  std::thread{[s = std::move(s), done = std::move(done)]() mutable {
+    answer(s.kind, s.id, done, store_status::failed);
+  }}.detach();
+}
+
+void pg_store::load(std::string kind, std::string id, load_callback done) {
+  {
+    std::lock_guard<std::mutex> guard{impl_->read_mu};
+    if (!impl_->read_stopping) {
+      impl_->loads.push_back(pending_load{std::move(kind), std::move(id), std::move(done)});
+      impl_->read_cv.notify_one();
+      return;
+    }
+  }
+  log().warn("[snapshot {}:{}] load after stop", kind, id);
+  std::thread{[kind = std::move(kind), id = std::move(id), done = std::move(done)]() mutable {
+    answer(kind, id, done, store_status::failed, std::optional<runtime::snapshot>{});
+  }}.detach();
+}
+
+void pg_store::stop() {
+  std::lock_guard<std::mutex> stop_guard{impl_->stop_mu};
+  if (impl_->stopped) {
+    return;
+  }
+  {
+    std::lock_guard<std::mutex> guard{impl_->write_mu};
+    impl_->write_stopping = true;
+  }
+  impl_->write_cv.notify_all();
+  {
+    std::lock_guard<std::mutex> guard{impl_->read_mu};
+    impl_->read_stopping = true;
+  }
+  impl_->read_cv.notify_all();
+  impl_->writer.join();
+  for (auto& t : impl_->readers) {
+    t.join();
+  }
+  impl_->stopped = true;
+  log().info("[store] stopped");
+}
+
+} // namespace lakoo::persistence

@@ -1,0 +1,54 @@
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <string>
+
+#include "actors/runtime/store.hpp"
+
+namespace lakoo::persistence {
+
+/// How a `pg_store` reaches PostgreSQL. Filled by `nodes/` from `cluster.conf`.
+struct pg_settings {
+  std::string dsn;                            ///< libpq connection string
+  size_t max_batch = 1000;                    ///< most snapshots written by one group commit
+  size_t readers = 2;                         ///< load threads, one connection each
+  std::chrono::milliseconds retry_delay{200}; ///< least time between two failed connects
+};
+
+/// The PostgreSQL `snapshot_store`: group commit for saves, a small pool for loads.
+///
+/// Owned by the node (`nodes/`), built after `migrate()`, shared by all entity actors. Threads:
+/// - one writer: takes everything queued (up to `max_batch`), keeps the highest version of each
+///   (kind, id), upserts them with ONE multi-row statement in ONE transaction, commits (fsync),
+///   then answers every callback: `ok`, `stale` (refused by version/epoch) or `failed`;
+/// - `readers` loaders, each with its own connection and a prepared SELECT.
+///
+/// Connections are opened lazily and dropped on errors; a broken database turns into `failed`
+/// answers, never into a hang or an exception. Callbacks always run on these threads.
+///
+///     running --stop()/~pg_store--> draining (queued saves committed, loads answered) --> stopped
+///
+/// Calls after `stop()` are answered `failed` (still off the caller's thread).
+class pg_store final : public runtime::snapshot_store {
+public:
+  explicit pg_store(pg_settings settings);
+  ~pg_store() override;
+
+  pg_store(const pg_store&) = delete;
+  pg_store& operator=(const pg_store&) = delete;
+
+  void save(runtime::snapshot s, save_callback done) override;
+  void load(std::string kind, std::string id, load_callback done) override;
+
+  /// Commits the pending saves, answers the pending loads, joins the threads. Idempotent;
+  /// blocks, so call it from `main` during shutdown, never from an actor or a callback.
+  void stop();
+
+private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+} // namespace lakoo::persistence

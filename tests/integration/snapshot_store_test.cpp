@@ -1,0 +1,383 @@
+// Integration tests of persistence/ against a real PostgreSQL (LAKOO_TEST_PG_DSN).
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdlib>
+#include <future>
+#include <mutex>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <catch2/catch.hpp>
+#include <pqxx/pqxx>
+
+#include "actors/runtime/metrics.hpp"
+#include "persistence/migrations.hpp"
+#include "persistence/pg_store.hpp"
+
+namespace {
+
+using lakoo::persistence::pg_settings;
+using lakoo::persistence::pg_store;
+using lakoo::runtime::snapshot;
+using lakoo::runtime::store_status;
+using namespace std::chrono_literals;
+
+constexpr auto answer_timeout = 30s;
+
+std::string test_dsn() {
+  const char* dsn = std::getenv("LAKOO_TEST_PG_DSN");
+  if (dsn == nullptr || *dsn == '\0') {
+    WARN("LAKOO_TEST_PG_DSN is not set: run `scripts/pg_cluster.sh start <dir>` and export the DSN "
+         "it prints, or run these tests through ctest (fixture `pg`)");
+    FAIL("no PostgreSQL to test against");
+  }
+  return dsn;
+}
+
+/// A migrated database, once per process.
+std::string migrated_dsn() {
+  static const std::string dsn = [] {
+    auto d = test_dsn();
+    lakoo::persistence::migrate(d);
+    return d;
+  }();
+  return dsn;
+}
+
+/// A suffix that keeps reruns against the same database apart.
+std::string unique(const std::string& prefix) {
+  static std::mt19937_64 rng{std::random_device{}()};
+  static std::mutex mu;
+  std::lock_guard<std::mutex> guard{mu};
+  return prefix + "_" + std::to_string(rng());
+}
+
+/// Counts down from `n`; `wait_for` is bounded so a lost callback fails instead of hanging.
+class countdown {
+public:
+  explicit countdown(size_t n) : left_(n) {}
+  void count_down() {
+    std::lock_guard<std::mutex> guard{mu_};
+    if (--left_ == 0) {
+      cv_.notify_all();
+    }
+  }
+  bool wait_for(std::chrono::seconds timeout) {
+    std::unique_lock<std::mutex> guard{mu_};
+    return cv_.wait_for(guard, timeout, [&] { return left_ == 0; });
+  }
+
+private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  size_t left_;
+};
+
+snapshot make_snapshot(const std::string& kind, const std::string& id, int64_t version,
+                       int64_t epoch = 1, std::string body = "\x81\xa1v\x01") {
+  return snapshot{kind, id, 7, version, epoch, std::move(body)};
+}
+
+store_status save_sync(pg_store& store, snapshot s) {
+  auto done = std::make_shared<std::promise<store_status>>();
+  store.save(std::move(s), [done](store_status st) { done->set_value(st); });
+  auto fut = done->get_future();
+  REQUIRE(fut.wait_for(answer_timeout) == std::future_status::ready);
+  return fut.get();
+}
+
+std::pair<store_status, std::optional<snapshot>> load_sync(pg_store& store, const std::string& kind,
+                                                           const std::string& id) {
+  using result = std::pair<store_status, std::optional<snapshot>>;
+  auto done = std::make_shared<std::promise<result>>();
+  store.load(kind, id, [done](store_status st, std::optional<snapshot> s) {
+    done->set_value(result{st, std::move(s)});
+  });
+  auto fut = done->get_future();
+  REQUIRE(fut.wait_for(answer_timeout) == std::future_status::ready);
+  return fut.get();
+}
+
+/// A scratch database for the migration tests, dropped on scope exit.
+struct scratch_database {
+  std::string admin_dsn = test_dsn();
+  std::string name = unique("lakoo_mig");
+  std::string dsn = admin_dsn + " dbname=" + name; // libpq: the last value of a key wins
+
+  scratch_database() {
+    pqxx::connection conn{admin_dsn};
+    pqxx::nontransaction txn{conn};
+    txn.exec0("CREATE DATABASE " + txn.quote_name(name));
+  }
+  ~scratch_database() {
+    try {
+      pqxx::connection conn{admin_dsn};
+      pqxx::nontransaction txn{conn};
+      txn.exec0("DROP DATABASE IF EXISTS " + txn.quote_name(name));
+    } catch (const std::exception&) {
+      // a leftover scratch database is harmless
+    }
+  }
+
+  std::vector<std::string> migration_rows() const {
+    pqxx::connection conn{dsn};
+    pqxx::nontransaction txn{conn};
+    std::vector<std::string> rows;
+    for (const auto& row :
+         txn.exec("SELECT version, applied_at FROM schema_migrations ORDER BY 1")) {
+      rows.push_back(row[0].as<std::string>() + "@" + row[1].as<std::string>());
+    }
+    return rows;
+  }
+};
+
+uint64_t batches_so_far() {
+  return lakoo::runtime::metrics::global().counter_of("lakoo_snapshot_batches_total").value();
+}
+
+} // namespace
+
+TEST_CASE("migrating twice is a no-op", "[persistence]") {
+  scratch_database db;
+  lakoo::persistence::migrate(db.dsn);
+  auto first = db.migration_rows();
+  REQUIRE(first.size() == static_cast<size_t>(lakoo::persistence::latest_migration()));
+  lakoo::persistence::migrate(db.dsn);
+  CHECK(db.migration_rows() == first);
+}
+
+TEST_CASE("three nodes migrating at once apply each migration exactly once", "[persistence]") {
+  scratch_database db;
+  std::promise<void> go;
+  auto start = go.get_future().share();
+  std::vector<std::future<std::string>> runs;
+  for (int i = 0; i < 3; ++i) {
+    runs.push_back(std::async(std::launch::async, [&db, start]() -> std::string {
+      start.wait();
+      try {
+        lakoo::persistence::migrate(db.dsn);
+        return "";
+      } catch (const std::exception& e) {
+        return e.what();
+      }
+    }));
+  }
+  go.set_value();
+  for (auto& run : runs) {
+    REQUIRE(run.wait_for(answer_timeout) == std::future_status::ready);
+    CHECK(run.get() == "");
+  }
+  CHECK(db.migration_rows().size() == static_cast<size_t>(lakoo::persistence::latest_migration()));
+}
+
+TEST_CASE("migrating an unreachable database throws a clear error", "[persistence]") {
+  CHECK_THROWS_WITH(lakoo::persistence::migrate("host=/nonexistent/lakoo port=5432 dbname=x"),
+                    Catch::Contains("cannot connect"));
+}
+
+TEST_CASE("a snapshot round-trips with every byte value in its body", "[persistence]") {
+  pg_store store{pg_settings{migrated_dsn()}};
+  auto kind = unique("rt");
+  std::string body;
+  for (int round = 0; round < 3; ++round) {
+    for (int b = 0; b < 256; ++b) {
+      body.push_back(static_cast<char>(b));
+    }
+  }
+  body += "'\\x00'::bytea\\\\"; // quotes and backslashes once more, in escape-looking shapes
+  std::string id = "o'brien\\n\"x\"";
+  auto saved = snapshot{kind, id, 42, 3, 9, body};
+  REQUIRE(save_sync(store, saved) == store_status::ok);
+  auto [status, loaded] = load_sync(store, kind, id);
+  REQUIRE(status == store_status::ok);
+  REQUIRE(loaded.has_value());
+  CHECK(loaded->kind == kind);
+  CHECK(loaded->id == id);
+  CHECK(loaded->shard == 42);
+  CHECK(loaded->version == 3);
+  CHECK(loaded->epoch == 9);
+  CHECK(loaded->body.size() == body.size());
+  CHECK(loaded->body == body);
+  SECTION("an empty body round-trips too") {
+    REQUIRE(save_sync(store, snapshot{kind, "empty", 1, 1, 1, ""}) == store_status::ok);
+    auto [st, empty] = load_sync(store, kind, "empty");
+    REQUIRE(st == store_status::ok);
+    REQUIRE(empty.has_value());
+    CHECK(empty->body.empty());
+  }
+}
+
+TEST_CASE("loading a missing key answers ok without a snapshot", "[persistence]") {
+  pg_store store{pg_settings{migrated_dsn()}};
+  auto [status, loaded] = load_sync(store, unique("missing"), "nobody");
+  CHECK(status == store_status::ok);
+  CHECK_FALSE(loaded.has_value());
+}
+
+TEST_CASE("versions only grow", "[persistence]") {
+  pg_store store{pg_settings{migrated_dsn()}};
+  auto kind = unique("ver");
+  REQUIRE(save_sync(store, make_snapshot(kind, "a", 2, 1, "two")) == store_status::ok);
+  CHECK(save_sync(store, make_snapshot(kind, "a", 1, 1, "one")) == store_status::stale);
+  CHECK(save_sync(store, make_snapshot(kind, "a", 2, 1, "two again")) == store_status::stale);
+  auto [status, loaded] = load_sync(store, kind, "a");
+  REQUIRE(status == store_status::ok);
+  REQUIRE(loaded.has_value());
+  CHECK(loaded->version == 2);
+  CHECK(loaded->body == "two");
+}
+
+TEST_CASE("a write from an older epoch than the stored one is stale", "[persistence]") {
+  pg_store store{pg_settings{migrated_dsn()}};
+  auto kind = unique("epoch");
+  REQUIRE(save_sync(store, make_snapshot(kind, "a", 1, 5, "e5")) == store_status::ok);
+  CHECK(save_sync(store, make_snapshot(kind, "a", 2, 4, "e4")) == store_status::stale);
+  auto [status, loaded] = load_sync(store, kind, "a");
+  REQUIRE(loaded.has_value());
+  CHECK(loaded->version == 1);
+  CHECK(loaded->epoch == 5);
+  CHECK(save_sync(store, make_snapshot(kind, "a", 2, 6, "e6")) == store_status::ok);
+}
+
+TEST_CASE("concurrent saves are group-committed", "[persistence]") {
+  constexpr int threads = 8;
+  constexpr int per_thread = 250;
+  constexpr int total = threads * per_thread;
+  pg_store store{pg_settings{migrated_dsn()}};
+  auto kind = unique("group");
+  auto batches_before = batches_so_far();
+  countdown saved{total};
+  std::atomic<int> ok{0};
+  std::vector<std::thread> writers;
+  for (int t = 0; t < threads; ++t) {
+    writers.emplace_back([&, t] {
+      for (int i = 0; i < per_thread; ++i) {
+        auto id = std::to_string(t) + "-" + std::to_string(i);
+        store.save(make_snapshot(kind, id, 1), [&](store_status st) {
+          if (st == store_status::ok) {
+            ++ok;
+          }
+          saved.count_down();
+        });
+      }
+    });
+  }
+  for (auto& w : writers) {
+    w.join();
+  }
+  REQUIRE(saved.wait_for(answer_timeout));
+  CHECK(ok == total);
+  auto batches = batches_so_far() - batches_before;
+  INFO("group commits: " << batches);
+  CHECK(batches < total / 4);
+
+  countdown loaded{total};
+  std::atomic<int> found{0};
+  for (int t = 0; t < threads; ++t) {
+    for (int i = 0; i < per_thread; ++i) {
+      store.load(kind, std::to_string(t) + "-" + std::to_string(i),
+                 [&](store_status st, std::optional<snapshot> s) {
+                   if (st == store_status::ok && s && s->version == 1) {
+                     ++found;
+                   }
+                   loaded.count_down();
+                 });
+    }
+  }
+  REQUIRE(loaded.wait_for(answer_timeout));
+  CHECK(found == total);
+}
+
+TEST_CASE("versions of one key in one batch collapse to the highest", "[persistence]") {
+  pg_store store{pg_settings{migrated_dsn()}};
+  auto kind = unique("dedupe");
+  countdown saved{50};
+  std::atomic<int> ok{0};
+  for (int v = 1; v <= 50; ++v) {
+    store.save(make_snapshot(kind, "k", v, 1, "v" + std::to_string(v)), [&](store_status st) {
+      if (st == store_status::ok) {
+        ++ok;
+      }
+      saved.count_down();
+    });
+  }
+  REQUIRE(saved.wait_for(answer_timeout));
+  CHECK(ok == 50);
+  auto [status, loaded] = load_sync(store, kind, "k");
+  REQUIRE(loaded.has_value());
+  CHECK(loaded->version == 50);
+  CHECK(loaded->body == "v50");
+}
+
+TEST_CASE("one bad key fails alone, its batch neighbours commit", "[persistence]") {
+  pg_store store{pg_settings{migrated_dsn()}};
+  auto kind = unique("poison");
+  constexpr int good = 20;
+  countdown saved{good + 2};
+  std::atomic<int> ok{0};
+  std::atomic<int> failed{0};
+  auto tally = [&](store_status st) {
+    if (st == store_status::ok) {
+      ++ok;
+    } else if (st == store_status::failed) {
+      ++failed;
+    }
+    saved.count_down();
+  };
+  for (int i = 0; i < good / 2; ++i) {
+    store.save(make_snapshot(kind, "g" + std::to_string(i), 1), tally);
+  }
+  store.save(make_snapshot(kind, "not utf-8 \xff\xfe", 1), tally);        // refused by the server
+  store.save(make_snapshot(kind, std::string{"nul\0byte", 8}, 1), tally); // refused by the store
+  for (int i = good / 2; i < good; ++i) {
+    store.save(make_snapshot(kind, "g" + std::to_string(i), 1), tally);
+  }
+  REQUIRE(saved.wait_for(answer_timeout));
+  CHECK(ok == good);
+  CHECK(failed == 2);
+  CHECK(load_sync(store, kind, std::string{"nul\0byte", 8}).first == store_status::failed);
+  CHECK(load_sync(store, kind, "g0").second.has_value());
+}
+
+TEST_CASE("stop commits the pending saves and a throwing callback harms nobody", "[persistence]") {
+  auto kind = unique("stop");
+  std::atomic<int> ok{0};
+  {
+    pg_store store{pg_settings{migrated_dsn()}};
+    store.save(make_snapshot(kind, "thrower", 1),
+               [](store_status) { throw std::runtime_error("callback bug"); });
+    for (int i = 0; i < 100; ++i) {
+      store.save(make_snapshot(kind, std::to_string(i), 1), [&](store_status st) {
+        if (st == store_status::ok) {
+          ++ok;
+        }
+      });
+    }
+    store.stop();
+    CHECK(ok == 100);
+    store.stop(); // idempotent, and the destructor calls it a third time
+  }
+  pg_store reader{pg_settings{migrated_dsn()}};
+  auto [status, loaded] = load_sync(reader, kind, "99");
+  CHECK(loaded.has_value());
+}
+
+TEST_CASE("a store on an unreachable database answers failed", "[persistence]") {
+  pg_settings cfg{"host=/nonexistent/lakoo port=5432 dbname=nope user=nobody connect_timeout=2"};
+  cfg.retry_delay = 50ms;
+  pg_store store{cfg};
+  CHECK(save_sync(store, make_snapshot("x", "y", 1)) == store_status::failed);
+  CHECK(save_sync(store, make_snapshot("x", "y", 2)) == store_status::failed);
+  auto [status, loaded] = load_sync(store, "x", "y");
+  CHECK(status == store_status::failed);
+  CHECK_FALSE(loaded.has_value());
+  CHECK_NOTHROW(store.stop());
+  SECTION("calls after stop are answered failed too") {
+    CHECK(save_sync(store, make_snapshot("x", "y", 3)) == store_status::failed);
+    CHECK(load_sync(store, "x", "y").first == store_status::failed);
+  }
+}

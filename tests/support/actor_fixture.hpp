@@ -1,0 +1,59 @@
+#pragma once
+
+/// A real actor system with this node's router over a memory store: for entity tests that need
+/// real concurrency. Every wait is bounded.
+
+#include <chrono>
+#include <memory>
+
+#include <caf/all.hpp>
+
+#include "actors/protocol/messages.hpp"
+#include "actors/runtime/router.hpp"
+#include "tests/support/memory_store.hpp"
+
+namespace lakoo::test {
+
+inline caf::actor_system_config& configured(caf::actor_system_config& cfg) {
+  protocol::add_message_types(cfg);
+  cfg.set("scheduler.max-threads", size_t{2});
+  return cfg;
+}
+
+struct actor_fixture {
+  caf::actor_system_config cfg;
+  caf::actor_system sys{configured(cfg)};
+  memory_store store;
+  std::shared_ptr<runtime::entity_env> env = std::make_shared<runtime::entity_env>();
+  caf::actor router;
+  caf::scoped_actor self{sys};
+
+  explicit actor_fixture(runtime::entity_kinds kinds,
+                         std::chrono::seconds idle_ttl = std::chrono::seconds(60)) {
+    env->store = &store;
+    env->shards = std::make_shared<runtime::shard_map>(std::vector<std::string>{"n1"}, 16);
+    env->node_id = "n1";
+    env->request_timeout = std::chrono::seconds(5);
+    env->idle_ttl = idle_ttl;
+    env->settings["refresh_token_ttl_s"] = "3600";
+    runtime::router_settings rs;
+    rs.kinds = std::move(kinds);
+    router = runtime::spawn_router(sys, env, std::move(rs));
+  }
+
+  ~actor_fixture() {
+    caf::anon_send_exit(router, caf::exit_reason::user_shutdown);
+  }
+
+  /// Sends `msg` to entity `key` through the router and waits (bounded) for the reply.
+  template <class Reply, class Msg>
+  caf::expected<Reply> ask(const std::string& key, Msg msg) {
+    caf::expected<Reply> out{caf::make_error(caf::sec::request_timeout)};
+    self->request(router, std::chrono::seconds(10), protocol::route_atom::value, key,
+                  caf::make_message(std::move(msg)))
+      .receive([&](Reply& r) { out = std::move(r); }, [&](caf::error& e) { out = std::move(e); });
+    return out;
+  }
+};
+
+} // namespace lakoo::test

@@ -1,0 +1,110 @@
+#include "actors/runtime/router.hpp"
+
+#include <catch2/catch.hpp>
+#include <thread>
+
+#include "actors/identity/identity.hpp"
+#include "tests/support/actor_fixture.hpp"
+
+using namespace lakoo;
+
+namespace {
+
+runtime::entity_kinds identity_kinds() {
+  runtime::entity_kinds kinds;
+  identity::register_kinds(kinds);
+  return kinds;
+}
+
+int64_t alive_users(test::actor_fixture& f) {
+  int64_t n = -1;
+  f.self->request(f.router, std::chrono::seconds(5), protocol::stats_atom::value)
+    .receive(
+      [&](protocol::router_stats& s) {
+        n = 0;
+        for (size_t i = 0; i < s.kinds.size(); ++i) {
+          n += s.kinds[i] == "user" ? s.alive[i] : 0;
+        }
+      },
+      [&](caf::error&) {});
+  return n;
+}
+
+} // namespace
+
+TEST_CASE("a write is acknowledged only once its snapshot is stored", "[runtime]") {
+  test::actor_fixture f{identity_kinds()};
+  auto created = f.ask<protocol::user_view>("user:usr_a", protocol::create_user{"a@x.id", "A", {}});
+  REQUIRE(created);
+  CHECK(f.store.version_of("user", "usr_a") == 1);
+  protocol::update_user up;
+  up.has_bio = true;
+  up.bio = "halo";
+  REQUIRE(f.ask<protocol::user_view>("user:usr_a", up));
+  CHECK(f.store.version_of("user", "usr_a") == 2);
+}
+
+TEST_CASE("an unknown entity kind is not found and the router survives", "[runtime]") {
+  test::actor_fixture f{identity_kinds()};
+  auto x = f.ask<protocol::user_view>("nosuchkind:1", protocol::get_user{});
+  REQUIRE_FALSE(x);
+  CHECK(x.error() == protocol::errc::not_found);
+  CHECK(f.ask<protocol::user_view>("user:usr_b", protocol::create_user{"b@x.id", "B", {}}));
+}
+
+TEST_CASE("an idle entity passivates and comes back from its snapshot", "[runtime]") {
+  test::actor_fixture f{identity_kinds(), std::chrono::seconds(1)};
+  REQUIRE(f.ask<protocol::user_view>("user:usr_c", protocol::create_user{"c@x.id", "C", {}}));
+  CHECK(alive_users(f) == 1);
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (alive_users(f) != 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  REQUIRE(alive_users(f) == 0);
+  auto again = f.ask<protocol::user_view>("user:usr_c", protocol::get_user{});
+  REQUIRE(again);
+  CHECK(again->name == "C");
+  CHECK(again->email == "c@x.id");
+}
+
+TEST_CASE("a failed save is not acknowledged and the entity reloads the truth", "[runtime]") {
+  test::actor_fixture f{identity_kinds()};
+  REQUIRE(f.ask<protocol::user_view>("user:usr_d", protocol::create_user{"d@x.id", "D", {}}));
+  f.store.fail_saves_of("user");
+  protocol::update_user up;
+  up.has_name = true;
+  up.name = "lost";
+  auto failed = f.ask<protocol::user_view>("user:usr_d", up);
+  REQUIRE_FALSE(failed);
+  CHECK(failed.error() == protocol::errc::unavailable);
+  auto read = f.ask<protocol::user_view>("user:usr_d", protocol::get_user{});
+  REQUIRE(read);
+  CHECK(read->name == "D");
+}
+
+TEST_CASE("many concurrent writers to one entity all land, in order", "[runtime]") {
+  test::actor_fixture f{identity_kinds()};
+  REQUIRE(f.ask<protocol::user_view>("user:usr_e", protocol::create_user{"e@x.id", "E", {}}));
+  constexpr int writers = 8;
+  constexpr int each = 25;
+  std::vector<std::thread> threads;
+  std::atomic<int> ok{0};
+  for (int t = 0; t < writers; ++t) {
+    threads.emplace_back([&, t] {
+      caf::scoped_actor me{f.sys};
+      for (int i = 0; i < each; ++i) {
+        protocol::add_address add;
+        add.value.id = "adr_" + std::to_string(t) + "_" + std::to_string(i);
+        me->request(f.router, std::chrono::seconds(10), protocol::route_atom::value,
+                    std::string{"user:usr_e"}, caf::make_message(add))
+          .receive([&](protocol::address&) { ++ok; }, [&](caf::error&) {});
+      }
+    });
+  }
+  for (auto& t : threads) {
+    t.join();
+  }
+  // The book holds 20 at most: exactly 20 adds succeed, every one of them stored.
+  CHECK(ok == static_cast<int>(identity::max_addresses));
+  CHECK(f.store.version_of("user", "usr_e") == 1 + static_cast<int64_t>(identity::max_addresses));
+}
