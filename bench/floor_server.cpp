@@ -80,7 +80,9 @@ private:
 /// Accepts connections on its own strand and hands each to a new session.
 class listener : public std::enable_shared_from_this<listener> {
 public:
-  listener(net::io_context& ioc, const tcp::endpoint& ep) : ioc_(ioc), acceptor_(net::make_strand(ioc)) {
+  listener(net::io_context& ioc, const tcp::endpoint& ep)
+      : ioc_(ioc),
+        acceptor_(net::make_strand(ioc)) {
     acceptor_.open(ep.protocol());
     acceptor_.set_option(net::socket_base::reuse_address(true));
     acceptor_.bind(ep);
@@ -122,8 +124,7 @@ int main(int argc, char** argv) {
   constexpr int threads = 2;
   try {
     net::io_context ioc{threads};
-    std::make_shared<listener>(ioc, tcp::endpoint{net::ip::make_address("127.0.0.1"), port})
-      ->run();
+    std::make_shared<listener>(ioc, tcp::endpoint{net::ip::make_address("127.0.0.1"), port})->run();
     net::signal_set signals{ioc, SIGINT, SIGTERM};
     signals.async_wait([&](beast::error_code, int) { ioc.stop(); });
     std::cout << "lakoo-floor-server listening on 127.0.0.1:" << port << std::endl;

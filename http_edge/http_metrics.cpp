@@ -50,9 +50,9 @@ struct route_metrics::series {
 };
 
 route_metrics::route_metrics(std::string route, std::string method)
-  : route_(std::move(route)),
-    labels_("route=\"" + escape_label(route_) + "\",method=\"" + escape_label(method) + "\""),
-    series_(std::make_unique<series>()) {
+    : route_(std::move(route)),
+      labels_("route=\"" + escape_label(route_) + "\",method=\"" + escape_label(method) + "\""),
+      series_(std::make_unique<series>()) {
   describe_once();
 }
 
@@ -95,8 +95,8 @@ struct instrumented {
   ~instrumented() {
     // Dropped unanswered: the server answers 500 when `inner` goes; count it as such.
     if (!done.load() && metrics) {
-      metrics->record(500, std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
-                             .count());
+      metrics->record(
+        500, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     }
   }
   responder inner;
@@ -122,8 +122,8 @@ responder instrument(responder res, std::shared_ptr<route_metrics> m, std::strin
     if (st->done.exchange(true)) {
       return;
     }
-    auto seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - st->start).count();
+    auto seconds
+      = std::chrono::duration<double>(std::chrono::steady_clock::now() - st->start).count();
     st->metrics->record(r.status, seconds);
     if (log().should_log(spdlog::level::debug)) {
       log().debug("[req {}] {} {} -> {} {:.1f}ms", st->request_id, st->method, st->path, r.status,

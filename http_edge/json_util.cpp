@@ -157,8 +157,8 @@ response error_from(const caf::error& err) {
     }
     return error_response(status, code, ctx.get_as<std::string>(0));
   }
-  return error_response(status, code, x == errc::out_of_stock ? "out of stock"
-                                                              : generic_message(status));
+  return error_response(status, code,
+                        x == errc::out_of_stock ? "out of stock" : generic_message(status));
 }
 
 // -- request helpers ----------------------------------------------------------
@@ -221,11 +221,11 @@ std::optional<std::size_t> utf8_length(std::string_view s) {
   std::size_t n = 0;
   for (std::size_t i = 0; i < s.size(); ++n) {
     auto b = static_cast<unsigned char>(s[i]);
-    std::size_t len = b < 0x80            ? 1
-                      : (b >> 5) == 0x6   ? 2
-                      : (b >> 4) == 0xe   ? 3
-                      : (b >> 3) == 0x1e  ? 4
-                                          : 0;
+    std::size_t len = b < 0x80           ? 1
+                      : (b >> 5) == 0x6  ? 2
+                      : (b >> 4) == 0xe  ? 3
+                      : (b >> 3) == 0x1e ? 4
+                                         : 0;
     if (len == 0 || i + len > s.size()) {
       return std::nullopt;
     }
@@ -272,7 +272,8 @@ std::string string_problem(const json& v, std::size_t min_chars, std::size_t max
 } // namespace
 
 validator::validator(const json& object, std::string prefix)
-  : object_(&object), prefix_(std::move(prefix)) {
+    : object_(&object),
+      prefix_(std::move(prefix)) {
   if (!object.is_object()) {
     error_field_ = prefix_.empty() ? "body" : prefix_.substr(0, prefix_.size() - 1);
     error_message_ = error_field_ + " must be an object";
@@ -351,9 +352,9 @@ std::optional<int64_t> validator::int_at(const char* field, int64_t min, int64_t
   }
   auto x = v->get<int64_t>();
   if (x < min || x > max) {
-    fail(field, min == 1 && max == INT64_MAX ? std::string{"must be positive"}
-                                             : "must be between " + std::to_string(min) + " and "
-                                                 + std::to_string(max));
+    fail(field, min == 1 && max == INT64_MAX
+                  ? std::string{"must be positive"}
+                  : "must be between " + std::to_string(min) + " and " + std::to_string(max));
     return std::nullopt;
   }
   return x;
@@ -401,9 +402,8 @@ bool validator::required_bool(const char* field) {
   return optional_bool(field).value_or(false);
 }
 
-std::optional<std::vector<std::string>> validator::optional_string_array(const char* field,
-                                                                         std::size_t max_items,
-                                                                         std::size_t max_chars) {
+std::optional<std::vector<std::string>>
+validator::optional_string_array(const char* field, std::size_t max_items, std::size_t max_chars) {
   const auto* v = array(field, false);
   if (v == nullptr) {
     return std::nullopt;
@@ -424,8 +424,7 @@ std::optional<std::vector<std::string>> validator::optional_string_array(const c
   return out;
 }
 
-std::vector<std::string> validator::required_string_array(const char* field,
-                                                          std::size_t max_items,
+std::vector<std::string> validator::required_string_array(const char* field, std::size_t max_items,
                                                           std::size_t max_chars) {
   if (find(field) == nullptr) {
     fail(field, "is required");

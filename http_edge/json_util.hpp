@@ -28,7 +28,8 @@ response error_response(int status, std::string_view code, std::string_view mess
 /// 400 `invalid_request` with `details.field` (e.g. for a bad query parameter).
 response field_error(std::string_view field, std::string_view message);
 
-/// `body` serialised (invalid UTF-8 is replaced, never thrown) with `Content-Type: application/json`.
+/// `body` serialised (invalid UTF-8 is replaced, never thrown) with `Content-Type:
+/// application/json`.
 response json_response(int status, const nlohmann::json& body);
 
 /// THE mapping from a failed actor request to an HTTP status (STYLE.md §5):
@@ -104,9 +105,8 @@ public:
   /// An array of at most `max_items` strings of 1..`max_chars` code points each.
   std::vector<std::string> required_string_array(const char* field, std::size_t max_items,
                                                  std::size_t max_chars);
-  std::optional<std::vector<std::string>> optional_string_array(const char* field,
-                                                                std::size_t max_items,
-                                                                std::size_t max_chars);
+  std::optional<std::vector<std::string>>
+  optional_string_array(const char* field, std::size_t max_items, std::size_t max_chars);
 
   /// A string that is one of `allowed` (an enum value).
   std::string required_enum(const char* field, const std::vector<std::string>& allowed);

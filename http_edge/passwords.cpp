@@ -59,7 +59,8 @@ struct password_pool::impl {
   std::vector<std::thread> threads;
   std::size_t max_queue;
   bool stopping = false;
-  runtime::counter& rejected = runtime::metrics::global().counter_of("lakoo_password_rejected_total");
+  runtime::counter& rejected
+    = runtime::metrics::global().counter_of("lakoo_password_rejected_total");
   runtime::gauge& depth = runtime::metrics::global().gauge_of("lakoo_password_queue_depth");
 
   static void call(const job& j, bool run) {
@@ -135,8 +136,8 @@ void password_pool::verify(std::string stored_hash, std::string password,
     if (stored.empty()) {
       const auto& dummy = dummy_hash();
       // Same cost as a real check; whatever the outcome, there is no such account.
-      [[maybe_unused]] int rc =
-        crypto_pwhash_str_verify(dummy.c_str(), password.data(), password.size());
+      [[maybe_unused]] int rc
+        = crypto_pwhash_str_verify(dummy.c_str(), password.data(), password.size());
       return done(false);
     }
     done(crypto_pwhash_str_verify(stored.c_str(), password.data(), password.size()) == 0);

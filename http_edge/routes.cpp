@@ -53,8 +53,8 @@ bool is_name_char(char c) {
 }
 
 // The method labels for which per-shape and unmatched series exist (see `method_label`).
-constexpr std::array<const char*, 8> method_labels = {"GET",    "POST", "PUT",     "PATCH",
-                                                      "DELETE", "HEAD", "OPTIONS", "OTHER"};
+constexpr std::array<const char*, 8> method_labels
+  = {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "OTHER"};
 
 std::size_t method_index(const std::string& method) {
   auto label = method_label(method);

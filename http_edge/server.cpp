@@ -39,7 +39,9 @@ class session;
 /// every session, including one kept alive by a responder that an actor still holds.
 struct core {
   core(edge_settings s, handler h)
-    : settings(std::move(s)), app(std::move(h)), ioc(std::max(1, settings.io_threads)) {}
+      : settings(std::move(s)),
+        app(std::move(h)),
+        ioc(std::max(1, settings.io_threads)) {}
 
   const edge_settings settings;
   const handler app;
@@ -58,8 +60,8 @@ struct core {
   runtime::gauge& in_flight = runtime::metrics::global().gauge_of("lakoo_http_in_flight");
   runtime::counter& too_large = runtime::metrics::global().counter_of(
     "lakoo_http_rejected_total", "reason=\"payload_too_large\"");
-  runtime::counter& bad_request =
-    runtime::metrics::global().counter_of("lakoo_http_rejected_total", "reason=\"bad_request\"");
+  runtime::counter& bad_request
+    = runtime::metrics::global().counter_of("lakoo_http_rejected_total", "reason=\"bad_request\"");
 };
 
 bool is_sane_request_id(std::string_view id) {
@@ -122,7 +124,9 @@ bool is_client_gone(const beast::error_code& ec) {
 class session : public std::enable_shared_from_this<session> {
 public:
   session(std::shared_ptr<core> c, tcp::socket socket, uint64_t id)
-    : core_(std::move(c)), stream_(std::move(socket)), id_(id) {
+      : core_(std::move(c)),
+        stream_(std::move(socket)),
+        id_(id) {
     beast::error_code ec;
     auto ep = stream_.socket().remote_endpoint(ec);
     if (!ec) {
@@ -172,6 +176,7 @@ public:
 
 private:
   void do_read() {
+    head_ = false;
     parser_.emplace();
     parser_->body_limit(core_->settings.body_limit);
     stream_.expires_after(core_->settings.idle_timeout);
@@ -292,15 +297,15 @@ private:
   }
 
   void drain() {
-    stream_.async_read_some(net::buffer(drain_buf_), [self = shared_from_this()](
-                                                        beast::error_code ec, std::size_t n) {
-      self->drained_ += n;
-      if (ec || self->drained_ > 16 * self->core_->settings.body_limit + (1 << 20)) {
-        self->close();
-        return;
-      }
-      self->drain();
-    });
+    stream_.async_read_some(
+      net::buffer(drain_buf_), [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+        self->drained_ += n;
+        if (ec || self->drained_ > 16 * self->core_->settings.body_limit + (1 << 20)) {
+          self->close();
+          return;
+        }
+        self->drain();
+      });
   }
 
   std::string next_request_id() {
@@ -318,6 +323,7 @@ private:
   std::string request_id_;
   unsigned version_ = 11;
   bool keep_alive_ = true;
+  bool head_ = false;
   bool closed_ = false;
   bool lingering_ = false;
   std::size_t drained_ = 0;
@@ -354,6 +360,7 @@ void session::on_request() {
   auto msg = parser_->release();
   parser_.reset();
   keep_alive_ = msg.keep_alive();
+  head_ = msg.method() == http::verb::head;
   version_ = msg.version() == 10 ? 10 : 11;
   request req;
   req.method = std::string{msg.method_string()};
@@ -417,6 +424,9 @@ void session::write(response r, bool keep_alive) {
     res_->body() = std::move(r.body);
     res_->keep_alive(keep_alive);
     res_->prepare_payload();
+    if (head_) {
+      res_->body().clear(); // HEAD: the headers of the GET answer, no body
+    }
   } catch (const std::exception& e) {
     log().error("[conn {}] [req {}] cannot build the response: {}", id_, request_id_, e.what());
     return close();
@@ -430,13 +440,14 @@ void session::write(response r, bool keep_alive) {
 
 struct server::impl {
   explicit impl(std::shared_ptr<core> c)
-    : core_(std::move(c)), acceptor(net::make_strand(core_->ioc)), retry(acceptor.get_executor()) {}
+      : core_(std::move(c)),
+        acceptor(net::make_strand(core_->ioc)),
+        retry(acceptor.get_executor()) {}
 
   void do_accept() {
-    acceptor.async_accept(net::make_strand(core_->ioc),
-                          [this](beast::error_code ec, tcp::socket socket) {
-                            on_accept(ec, std::move(socket));
-                          });
+    acceptor.async_accept(
+      net::make_strand(core_->ioc),
+      [this](beast::error_code ec, tcp::socket socket) { on_accept(ec, std::move(socket)); });
   }
 
   void on_accept(beast::error_code ec, tcp::socket socket) {
@@ -481,7 +492,7 @@ struct server::impl {
 };
 
 server::server(edge_settings settings, handler h)
-  : impl_(std::make_unique<impl>(std::make_shared<core>(std::move(settings), std::move(h)))) {
+    : impl_(std::make_unique<impl>(std::make_shared<core>(std::move(settings), std::move(h)))) {
   std::random_device rd;
   auto prefix = impl_->core_->settings.node_id.substr(0, 24);
   if (!is_sane_request_id(prefix)) {

@@ -15,18 +15,18 @@ namespace lakoo::edge {
 /// The edge's settings, filled by `nodes/` from `cluster.conf`; the defaults suit tests.
 struct edge_settings {
   std::string host = "127.0.0.1";
-  uint16_t http_port = 8080;         ///< 0 picks an ephemeral port (see `server::port()`)
-  std::size_t body_limit = 1 << 20;  ///< bytes; larger bodies get 413 `payload_too_large`
-  int io_threads = 2;                ///< threads running the io_context
+  uint16_t http_port = 8080;             ///< 0 picks an ephemeral port (see `server::port()`)
+  std::size_t body_limit = 1 << 20;      ///< bytes; larger bodies get 413 `payload_too_large`
+  int io_threads = 2;                    ///< threads running the io_context
   std::chrono::seconds idle_timeout{60}; ///< a read or write pending longer closes the connection
-  std::string node_id = "n1";        ///< prefixes generated request ids
+  std::string node_id = "n1";            ///< prefixes generated request ids
 };
 
 /// One parsed HTTP request, handed to the `handler` by value (moved).
 struct request {
-  std::string method; ///< as sent, e.g. "GET"
-  std::string target; ///< path plus query, as sent
-  std::string path;   ///< target up to '?', not decoded
+  std::string method;                       ///< as sent, e.g. "GET"
+  std::string target;                       ///< path plus query, as sent
+  std::string path;                         ///< target up to '?', not decoded
   std::map<std::string, std::string> query; ///< url-decoded (`+` is a space); last one wins
   std::string body;
   std::string authorization;

@@ -126,13 +126,12 @@ std::optional<std::string> base64url_decode(std::string_view text) {
 token_signer::token_signer(std::string secret) : secret_(std::move(secret)) {}
 
 std::string token_signer::issue(const access_claims& c) const {
-  json payload = {{"sub", c.sub}, {"roles", c.roles}, {"fam", c.fam}, {"iat", c.iat},
-                  {"exp", c.exp}};
+  json payload
+    = {{"sub", c.sub}, {"roles", c.roles}, {"fam", c.fam}, {"iat", c.iat}, {"exp", c.exp}};
   auto input = jwt_header() + "."
                + base64url_encode(payload.dump(-1, ' ', false, json::error_handler_t::replace));
   auto sig = hmac_sha256(secret_, input);
-  return input + "."
-         + base64url_encode({reinterpret_cast<const char*>(sig.data()), sig.size()});
+  return input + "." + base64url_encode({reinterpret_cast<const char*>(sig.data()), sig.size()});
 }
 
 std::optional<access_claims> token_signer::verify(std::string_view token, int64_t now) const {

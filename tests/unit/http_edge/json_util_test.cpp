@@ -44,8 +44,7 @@ TEST_CASE("error bodies have exactly the API shape", "[http_edge]") {
   SECTION("with details") {
     json details = {{"field", "email"}};
     auto r = error_response(400, "invalid_request", "bad email", &details);
-    CHECK(body_of(r)
-          == json::parse(R"({"error":{"code":"invalid_request","message":"bad email",
+    CHECK(body_of(r) == json::parse(R"({"error":{"code":"invalid_request","message":"bad email",
                                      "details":{"field":"email"}}})"));
   }
   SECTION("invalid UTF-8 in a message never throws") {
@@ -92,8 +91,8 @@ TEST_CASE("error_from builds the body from the error's context", "[http_edge]") 
     CHECK(body_of(r)["error"]["message"] == "must be positive");
   }
   SECTION("out_of_stock with skus") {
-    auto r = error_from(caf::make_error(errc::out_of_stock, "not enough stock",
-                                        std::vector<std::string>{"a", "b"}));
+    auto r = error_from(
+      caf::make_error(errc::out_of_stock, "not enough stock", std::vector<std::string>{"a", "b"}));
     CHECK(r.status == 409);
     CHECK(body_of(r)["error"]["code"] == "out_of_stock");
     CHECK(body_of(r)["error"]["details"]["skus"] == json::array({"a", "b"}));
@@ -117,7 +116,8 @@ TEST_CASE("error_from builds the body from the error's context", "[http_edge]") 
 TEST_CASE("parse_object accepts objects only", "[http_edge]") {
   response err;
   CHECK(parse_object(with_body(R"({"a":1})"), err).has_value());
-  for (const char* bad : {"", "{", "[1,2]", "\"s\"", "42", "{\"a\":1} trailing", "{\"a\":\"\xff\"}"}) {
+  for (const char* bad :
+       {"", "{", "[1,2]", "\"s\"", "42", "{\"a\":1} trailing", "{\"a\":\"\xff\"}"}) {
     INFO(bad);
     response e;
     CHECK_FALSE(parse_object(with_body(bad), e).has_value());

@@ -140,8 +140,8 @@ TEST_CASE("dispatch records requests per route template and status", "[http_edge
   auto text = m.render();
   CHECK(text.find(R"(lakoo_http_request_seconds_count{route="/metrics-test/{id}",method="GET"})")
         != std::string::npos);
-  auto& unmatched =
-    m.counter_of("lakoo_http_requests_total", R"(route="unmatched",method="GET",status="404")");
+  auto& unmatched
+    = m.counter_of("lakoo_http_requests_total", R"(route="unmatched",method="GET",status="404")");
   auto before_404 = unmatched.value();
   run(t, "GET", "/nowhere");
   CHECK(unmatched.value() == before_404 + 1);

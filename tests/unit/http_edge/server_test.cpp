@@ -50,10 +50,14 @@ struct echo_server {
   }
 
   static response echo(const request& req) {
-    json j = {{"method", req.method},         {"path", req.path},
-              {"target", req.target},         {"query", req.query},
-              {"body_size", req.body.size()}, {"request_id", req.request_id},
-              {"is_upgrade", req.is_upgrade}, {"idempotency_key", req.idempotency_key},
+    json j = {{"method", req.method},
+              {"path", req.path},
+              {"target", req.target},
+              {"query", req.query},
+              {"body_size", req.body.size()},
+              {"request_id", req.request_id},
+              {"is_upgrade", req.is_upgrade},
+              {"idempotency_key", req.idempotency_key},
               {"authorization", req.authorization}};
     response r;
     r.body = j.dump();
@@ -104,9 +108,9 @@ struct client {
     return p.release();
   }
 
-  http::response<http::string_body> send(http::verb verb, const std::string& target,
-                                         std::string body = {},
-                                         std::vector<std::pair<std::string, std::string>> headers = {}) {
+  http::response<http::string_body>
+  send(http::verb verb, const std::string& target, std::string body = {},
+       std::vector<std::pair<std::string, std::string>> headers = {}) {
     http::request<http::string_body> req{verb, target, 11};
     req.set(http::field::host, "127.0.0.1");
     for (auto& [k, v] : headers) {
@@ -139,9 +143,9 @@ TEST_CASE("the server answers keep-alive requests on one connection", "[http_edg
   echo_server es;
   REQUIRE(es.srv.port() != 0);
   client c{es.srv.port()};
-  auto r1 = c.send(http::verb::post, "/v1/x?a=1&b=x%20y&c=a+b&d", "hello",
-                   {{"X-Request-Id", "abc-123_X"}, {"Idempotency-Key", "k1"},
-                    {"Authorization", "Bearer t"}});
+  auto r1 = c.send(
+    http::verb::post, "/v1/x?a=1&b=x%20y&c=a+b&d", "hello",
+    {{"X-Request-Id", "abc-123_X"}, {"Idempotency-Key", "k1"}, {"Authorization", "Bearer t"}});
   CHECK(r1.result_int() == 200);
   CHECK(r1[http::field::server] == "lakoo");
   CHECK(r1[http::field::content_type] == "application/json");
@@ -273,7 +277,8 @@ TEST_CASE("stop() returns promptly and late answers are harmless", "[http_edge]"
     waiting.write_raw("GET /hold HTTP/1.1\r\nHost: x\r\n\r\n");
     {
       std::unique_lock<std::mutex> lock{es.mutex};
-      REQUIRE(es.held_cv.wait_for(lock, std::chrono::seconds(10), [&] { return !es.held.empty(); }));
+      REQUIRE(
+        es.held_cv.wait_for(lock, std::chrono::seconds(10), [&] { return !es.held.empty(); }));
     }
     auto t0 = std::chrono::steady_clock::now();
     es.srv.stop();
@@ -299,4 +304,28 @@ TEST_CASE("start() binds an ephemeral port and throws when the port is taken", "
   CHECK_THROWS(other.start());
   server unstarted{s, [](request&&, responder) {}};
   unstarted.stop(); // stop without start is fine
+}
+
+TEST_CASE("HEAD gets the headers without a body and the connection stays usable", "[http_edge]") {
+  echo_server es;
+  client c{es.srv.port()};
+  c.write_raw("HEAD /v1/x HTTP/1.1\r\nHost: x\r\n\r\n");
+  http::response_parser<http::string_body> p;
+  p.skip(true);
+  http::read(c.stream, c.buffer, p);
+  CHECK(p.get().result_int() == 200);
+  CHECK(p.get().body().empty());
+  auto r = c.send(http::verb::get, "/v1/after-head");
+  CHECK(body_of(r)["path"] == "/v1/after-head");
+}
+
+TEST_CASE("idle connections are closed after idle_timeout", "[http_edge]") {
+  edge_settings s;
+  s.idle_timeout = std::chrono::seconds(1);
+  echo_server es{s};
+  client c{es.srv.port()};
+  CHECK(c.send(http::verb::get, "/v1/x").result_int() == 200);
+  auto t0 = std::chrono::steady_clock::now();
+  CHECK(c.at_eof()); // blocks until the server closes (or the 10 s receive timeout)
+  CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(5));
 }

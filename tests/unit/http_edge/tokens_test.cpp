@@ -53,10 +53,10 @@ TEST_CASE("access tokens round-trip", "[http_edge]") {
 TEST_CASE("a JWT made by another implementation verifies", "[http_edge]") {
   // Made with Python's hmac/base64/json (header keys in another order), secret "secret",
   // payload {"sub":"u-1","roles":["admin"],"fam":"f","iat":1,"exp":4102444800}.
-  const std::string foreign =
-    "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9."
-    "eyJzdWIiOiJ1LTEiLCJyb2xlcyI6WyJhZG1pbiJdLCJmYW0iOiJmIiwiaWF0IjoxLCJleHAiOjQxMDI0NDQ4MDB9."
-    "xh5Yr6rUyrwH1qgdktOUOrKC7GzXT1ksBM7y8FKmQvM";
+  const std::string foreign
+    = "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9."
+      "eyJzdWIiOiJ1LTEiLCJyb2xlcyI6WyJhZG1pbiJdLCJmYW0iOiJmIiwiaWF0IjoxLCJleHAiOjQxMDI0NDQ4MDB9."
+      "xh5Yr6rUyrwH1qgdktOUOrKC7GzXT1ksBM7y8FKmQvM";
   auto claims = token_signer{"secret"}.verify(foreign, now);
   REQUIRE(claims.has_value());
   CHECK(claims->sub == "u-1");
@@ -95,8 +95,7 @@ TEST_CASE("tampered, foreign, expired and unsigned tokens are rejected", "[http_
     auto sig = parts[2];
     // 43 chars: the last one carries 2 unused bits; setting them gives the same bytes.
     auto last = sig.back();
-    const std::string alphabet =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    const std::string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     auto idx = alphabet.find(last);
     sig.back() = alphabet[idx | 1];
     if (sig != parts[2]) {
@@ -104,9 +103,9 @@ TEST_CASE("tampered, foreign, expired and unsigned tokens are rejected", "[http_
     }
   }
   SECTION("garbage") {
-    for (const std::string& bad : std::vector<std::string>{"", ".", "..", "a.b.c", "a.b", "a.b.c.d", token + ".", "." + token,
-                            std::string(10000, 'a'), parts[0] + "." + parts[1],
-                            parts[0] + ".!!!." + parts[2]}) {
+    for (const std::string& bad : std::vector<std::string>{
+           "", ".", "..", "a.b.c", "a.b", "a.b.c.d", token + ".", "." + token,
+           std::string(10000, 'a'), parts[0] + "." + parts[1], parts[0] + ".!!!." + parts[2]}) {
       INFO(bad);
       CHECK_FALSE(signer.verify(bad, now));
     }

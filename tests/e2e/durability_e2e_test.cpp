@@ -1,0 +1,107 @@
+#include <chrono>
+#include <thread>
+
+#include "tests/e2e/e2e_helpers.hpp"
+
+using namespace lakoo::test;
+using nlohmann::json;
+
+namespace {
+
+json address(const std::string& label) {
+  return json{{"label", label},         {"recipient", "Budi"},   {"phone", "0812-3456-7890"},
+              {"line1", "Jl. Malioboro 5"}, {"city", "Yogyakarta"}, {"province", "DIY"},
+              {"postal_code", "55271"}};
+}
+
+} // namespace
+
+TEST_CASE("every acknowledged write survives kill -9 of every node", "[e2e][durability]") {
+  test_cluster c{"kill9"};
+  REQUIRE(c.wait_all_ready());
+  std::vector<session> users;
+  for (int i = 0; i < 24; ++i) {
+    auto port = c.port(static_cast<size_t>(i) % 3);
+    auto s = register_user(port, "U" + std::to_string(i));
+    auto bio = json{{"bio", "bio-" + std::to_string(i)}}.dump();
+    REQUIRE(http(c.port(static_cast<size_t>(i + 1) % 3), "PATCH", "/v1/me", bio, s.access_token)
+              .status
+            == 200);
+    REQUIRE(http(c.port(static_cast<size_t>(i + 2) % 3), "POST", "/v1/me/addresses",
+                 address("A" + std::to_string(i)).dump(), s.access_token)
+              .status
+            == 201);
+    users.push_back(s);
+  }
+  // Right after the last acknowledgement: no clean shutdown, no flush.
+  for (size_t n = 0; n < c.size(); ++n) {
+    c.kill9(n);
+  }
+  for (size_t n = 0; n < c.size(); ++n) {
+    c.start(n);
+  }
+  REQUIRE(c.wait_all_ready());
+  for (size_t i = 0; i < users.size(); ++i) {
+    const auto& s = users[i];
+    INFO("user " << i << " " << s.user_id);
+    auto login = http(c.port(i % 3), "POST", "/v1/auth/login", login_body(s));
+    REQUIRE(login.status == 200);
+    auto token = login.json()["access_token"].get<std::string>();
+    auto me = http(c.port((i + 1) % 3), "GET", "/v1/me", "", token);
+    REQUIRE(me.status == 200);
+    CHECK(me.json()["bio"] == "bio-" + std::to_string(i));
+    auto book = http(c.port((i + 2) % 3), "GET", "/v1/me/addresses", "", token);
+    REQUIRE(book.status == 200);
+    REQUIRE(book.json()["items"].size() == 1);
+    CHECK(book.json()["items"][0]["label"] == "A" + std::to_string(i));
+    // The refresh token issued before the crash is still the current one.
+    auto refreshed = http(c.port(i % 3), "POST", "/v1/auth/refresh",
+                          json{{"refresh_token", s.refresh_token}}.dump());
+    CHECK(refreshed.status == 200);
+  }
+}
+
+TEST_CASE("a dead node's entities answer 503 at once and come back with it",
+          "[e2e][durability]") {
+  test_cluster c{"deadnode"};
+  REQUIRE(c.wait_all_ready());
+  // Enough users that some live on n3.
+  std::vector<session> users;
+  for (int i = 0; i < 12; ++i) {
+    users.push_back(register_user(c.port(0), "D" + std::to_string(i)));
+  }
+  c.kill9(2);
+  int unavailable = 0;
+  int ok = 0;
+  for (const auto& s : users) {
+    auto t0 = std::chrono::steady_clock::now();
+    auto r = http(c.port(0), "GET", "/v1/me", "", s.access_token);
+    auto took = std::chrono::steady_clock::now() - t0;
+    CHECK(took < std::chrono::seconds(5)); // never a hang: a bounded answer
+    if (r.status == 503) {
+      ++unavailable;
+      CHECK(r.error_code() == "unavailable");
+    } else {
+      CHECK(r.status == 200);
+      ++ok;
+    }
+  }
+  CHECK(unavailable > 0);
+  CHECK(ok > 0);
+  CHECK(http(c.port(1), "GET", "/health").status == 200);
+  c.start(2);
+  REQUIRE(c.wait_all_ready());
+  for (const auto& s : users) {
+    CHECK(http(c.port(0), "GET", "/v1/me", "", s.access_token).status == 200);
+  }
+}
+
+TEST_CASE("a node stops cleanly on SIGTERM", "[e2e][durability]") {
+  test_cluster c{"sigterm", 1};
+  REQUIRE(c.wait_ready(0));
+  auto s = register_user(c.port(0), "T");
+  CHECK(c.stop(0) == 0);
+  c.start(0);
+  REQUIRE(c.wait_ready(0));
+  CHECK(http(c.port(0), "GET", "/v1/me", "", s.access_token).status == 200);
+}

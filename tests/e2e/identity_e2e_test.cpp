@@ -1,0 +1,174 @@
+#include <atomic>
+#include <thread>
+
+#include "tests/e2e/e2e_helpers.hpp"
+
+using namespace lakoo::test;
+using nlohmann::json;
+
+TEST_CASE("register through one node, log in through another, read through the third",
+          "[e2e][identity]") {
+  test_cluster c{"journey"};
+  REQUIRE(c.wait_all_ready());
+  auto s = register_user(c.port(0), "Ani");
+  auto login = http(c.port(1), "POST", "/v1/auth/login", login_body(s));
+  REQUIRE(login.status == 200);
+  auto token = login.json()["access_token"].get<std::string>();
+  CHECK(login.json()["user"]["id"] == s.user_id);
+
+  auto me = http(c.port(2), "GET", "/v1/me", "", token);
+  REQUIRE(me.status == 200);
+  auto u = me.json();
+  CHECK(u["id"] == s.user_id);
+  CHECK(u["email"] == s.email);
+  CHECK(u["name"] == "Ani");
+  CHECK(u["roles"] == json::array({"customer"}));
+  CHECK(u["seller_id"].is_null());
+  CHECK(u["created_at"].get<std::string>().size() == 20);
+
+  SECTION("profile changes are visible from every node") {
+    auto patched = http(c.port(2), "PATCH", "/v1/me",
+                        json{{"bio", "Suka batik"}, {"avatar_url", "https://img.id/a.png"}}.dump(),
+                        token);
+    REQUIRE(patched.status == 200);
+    CHECK(patched.json()["bio"] == "Suka batik");
+    CHECK(patched.json()["name"] == "Ani");
+    auto pub = http(c.port(0), "GET", "/v1/users/" + s.user_id);
+    REQUIRE(pub.status == 200);
+    CHECK(pub.json()["bio"] == "Suka batik");
+    CHECK(pub.json()["follower_count"] == 0);
+    CHECK_FALSE(pub.json().contains("email"));
+  }
+  SECTION("address book CRUD") {
+    json a{{"label", "Rumah"},        {"recipient", "Ani"},       {"phone", "+62 812 1111 2222"},
+           {"line1", "Jl. Braga 10"}, {"city", "Bandung"},        {"province", "Jawa Barat"},
+           {"postal_code", "40111"}};
+    auto first = http(c.port(0), "POST", "/v1/me/addresses", a.dump(), token);
+    REQUIRE(first.status == 201);
+    CHECK(first.json()["is_default"] == true);
+    CHECK(first.json()["country"] == "ID");
+    a["label"] = "Kantor";
+    a["is_default"] = true;
+    auto second = http(c.port(1), "POST", "/v1/me/addresses", a.dump(), token);
+    REQUIRE(second.status == 201);
+    auto id2 = second.json()["id"].get<std::string>();
+    auto patched = http(c.port(2), "PATCH", "/v1/me/addresses/" + id2,
+                        json{{"city", "Jakarta"}}.dump(), token);
+    REQUIRE(patched.status == 200);
+    CHECK(patched.json()["city"] == "Jakarta");
+    CHECK(patched.json()["label"] == "Kantor");
+    auto list = http(c.port(0), "GET", "/v1/me/addresses", "", token);
+    REQUIRE(list.status == 200);
+    REQUIRE(list.json()["items"].size() == 2);
+    CHECK(list.json()["items"][0]["is_default"] == false);
+    CHECK(list.json()["items"][1]["is_default"] == true);
+    auto del = http(c.port(1), "DELETE", "/v1/me/addresses/" + id2, "", token);
+    CHECK(del.status == 204);
+    auto after = http(c.port(2), "GET", "/v1/me/addresses", "", token);
+    REQUIRE(after.json()["items"].size() == 1);
+    CHECK(after.json()["items"][0]["is_default"] == true);
+    CHECK(http(c.port(1), "DELETE", "/v1/me/addresses/" + id2, "", token).status == 404);
+  }
+  SECTION("refresh rotates; reuse revokes the family; logout ends a session") {
+    auto r1 = http(c.port(1), "POST", "/v1/auth/refresh",
+                   json{{"refresh_token", s.refresh_token}}.dump());
+    REQUIRE(r1.status == 200);
+    auto next = r1.json()["refresh_token"].get<std::string>();
+    CHECK(next != s.refresh_token);
+    CHECK(http(c.port(2), "GET", "/v1/me", "", r1.json()["access_token"]).status == 200);
+    auto reuse = http(c.port(2), "POST", "/v1/auth/refresh",
+                      json{{"refresh_token", s.refresh_token}}.dump());
+    CHECK(reuse.status == 401);
+    CHECK(reuse.error_code() == "unauthorized");
+    auto revoked = http(c.port(0), "POST", "/v1/auth/refresh", json{{"refresh_token", next}}.dump());
+    CHECK(revoked.status == 401);
+    // The login session is a separate family and still works, until logout.
+    auto other = login.json()["refresh_token"].get<std::string>();
+    CHECK(http(c.port(0), "POST", "/v1/auth/logout", json{{"refresh_token", other}}.dump()).status
+          == 204);
+    CHECK(http(c.port(1), "POST", "/v1/auth/refresh", json{{"refresh_token", other}}.dump()).status
+          == 401);
+  }
+  SECTION("wrong password and unknown email look the same") {
+    auto wrong = http(c.port(0), "POST", "/v1/auth/login",
+                      json{{"email", s.email}, {"password", "salah-sekali"}}.dump());
+    auto unknown = http(c.port(0), "POST", "/v1/auth/login",
+                        json{{"email", "nobody-" + unique_suffix() + "@e2e.id"},
+                             {"password", "salah-sekali"}}.dump());
+    CHECK(wrong.status == 401);
+    CHECK(unknown.status == 401);
+    CHECK(wrong.body == unknown.body);
+    // Emails are case-insensitive.
+    auto upper = json{{"email", "ANI" + s.email.substr(3)}, {"password", s.password}};
+    CHECK(http(c.port(2), "POST", "/v1/auth/login", upper.dump()).status == 200);
+  }
+}
+
+TEST_CASE("concurrent registrations of one email through all nodes: exactly one wins",
+          "[e2e][identity]") {
+  test_cluster c{"race"};
+  REQUIRE(c.wait_all_ready());
+  for (int round = 0; round < 3; ++round) {
+    auto email = "race-" + unique_suffix() + "@e2e.id";
+    std::atomic<int> created{0};
+    std::atomic<int> conflicts{0};
+    std::atomic<int> other{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 9; ++t) {
+      threads.emplace_back([&, t] {
+        auto r = http(c.port(static_cast<size_t>(t % 3)), "POST", "/v1/auth/register",
+                      json{{"email", email}, {"password", "rahasia123"}, {"name", "R"}}.dump());
+        (r.status == 201 ? created : r.status == 409 ? conflicts : other)++;
+      });
+    }
+    for (auto& t : threads) {
+      t.join();
+    }
+    CHECK(created == 1);
+    CHECK(conflicts == 8);
+    CHECK(other == 0);
+  }
+}
+
+TEST_CASE("the admin email gets the admin role and sees the cluster", "[e2e][ops]") {
+  test_cluster c{"admin"};
+  REQUIRE(c.wait_all_ready());
+  auto body = json{{"email", test_cluster::admin_email}, {"password", "admin-password"},
+                   {"name", "Admin"}};
+  auto r = http(c.port(0), "POST", "/v1/auth/register", body.dump());
+  if (r.status == 409) { // an earlier run on the same database registered it
+    r = http(c.port(0), "POST", "/v1/auth/login",
+             json{{"email", test_cluster::admin_email}, {"password", "admin-password"}}.dump());
+  }
+  REQUIRE((r.status == 201 || r.status == 200));
+  CHECK(r.json()["user"]["roles"] == json::array({"customer", "admin"}));
+  auto token = r.json()["access_token"].get<std::string>();
+  auto view = http(c.port(1), "GET", "/v1/admin/cluster", "", token);
+  REQUIRE(view.status == 200);
+  auto j = view.json();
+  CHECK(j["shards"] == 64);
+  REQUIRE(j["nodes"].size() == 3);
+  int64_t shards = 0;
+  for (const auto& n : j["nodes"]) {
+    CHECK(n["status"] == "up");
+    shards += n["shards"].get<int64_t>();
+  }
+  CHECK(shards == 64);
+  auto user = register_user(c.port(2), "Biasa");
+  CHECK(http(c.port(2), "GET", "/v1/admin/cluster", "", user.access_token).status == 403);
+  CHECK(http(c.port(2), "GET", "/v1/admin/cluster").status == 401);
+
+  auto health = http(c.port(2), "GET", "/health").json();
+  CHECK(health["status"] == "ok");
+  CHECK(health["node"] == "n3");
+  auto metrics = http(c.port(0), "GET", "/metrics");
+  REQUIRE(metrics.status == 200);
+  CHECK(metrics.header("Content-Type").find("text/plain") == 0);
+  for (const char* family :
+       {"lakoo_http_requests_total{", "lakoo_http_request_seconds_bucket{",
+        "lakoo_actors_alive{", "lakoo_entity_mailbox_depth_bucket{",
+        "lakoo_snapshot_batch_size_bucket", "lakoo_snapshot_commit_seconds_bucket"}) {
+    INFO(family);
+    CHECK(metrics.body.find(family) != std::string::npos);
+  }
+}
