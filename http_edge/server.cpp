@@ -12,6 +12,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -480,6 +481,9 @@ struct server::impl {
   }
 
   std::shared_ptr<core> core_; // first: destroyed last
+  // Keeps `run()` going until stop() has queued every close: otherwise the threads could leave
+  // as soon as the acceptor closes, stranding the queued closes (and their sessions) forever.
+  std::optional<net::executor_work_guard<net::io_context::executor_type>> work;
   tcp::acceptor acceptor;
   net::steady_timer retry;
   std::vector<std::thread> threads;
@@ -519,6 +523,7 @@ void server::start() {
   acc.listen(net::socket_base::max_listen_connections);
   impl_->bound_port = acc.local_endpoint().port();
   impl_->do_accept(); // no io thread runs yet, so this is not racing the strand
+  impl_->work.emplace(impl_->core_->ioc.get_executor());
   impl_->started = true;
   int n = std::max(1, s.io_threads);
   impl_->running = n;
@@ -580,6 +585,7 @@ void server::stop() {
     s->close_async();
   }
   live.clear();
+  st->work.reset();
   // Closing everything lets `run()` return on its own; the deadline only guards against a bug.
   if (!st->threads_done.wait_for(lk, std::chrono::seconds(5), [st] { return st->running == 0; })) {
     log().warn("io threads still busy 5s after stop(): stopping the io_context");

@@ -205,18 +205,18 @@ caf::behavior run_entity(caf::stateful_actor<State>* self, std::string id,
                                        snap ? std::move(snap->body) : std::string{});
                       });
   return {
-    [self, make_handlers](protocol::loaded_atom, int32_t status, int64_t version,
+    [self, make_handlers](protocol::loaded_atom, int32_t load_status, int64_t version,
                           std::string& body) {
       auto& s = self->state;
-      if (status != static_cast<int32_t>(store_status::ok)) {
+      if (load_status != static_cast<int32_t>(store_status::ok)) {
         log().error("[{} {}] snapshot load failed", State::kind, s.id);
         self->quit(caf::make_error(protocol::errc::unavailable, "entity could not be loaded"));
         return;
       }
       if (version > 0) {
         try {
-          auto handle = msgpack::unpack(body.data(), body.size());
-          handle.get().convert(s.data);
+          auto unpacked = msgpack::unpack(body.data(), body.size());
+          unpacked.get().convert(s.data);
         } catch (const std::exception& e) {
           log().error("[{} {}] snapshot v{} unreadable: {}", State::kind, s.id, version, e.what());
           self->quit(caf::make_error(protocol::errc::internal, "entity state unreadable"));
@@ -230,8 +230,8 @@ caf::behavior run_entity(caf::stateful_actor<State>* self, std::string id,
       detail::touch(self);
       detail::arm_idle_timer(self);
       caf::message_handler lifecycle{
-        [self](protocol::persisted_atom, int64_t v, int32_t st) {
-          detail::on_persisted(self, v, st);
+        [self](protocol::persisted_atom, int64_t v, int32_t status) {
+          detail::on_persisted(self, v, status);
         },
         [self](protocol::tick_atom) { detail::on_tick(self); },
       };
