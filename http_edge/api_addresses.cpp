@@ -12,17 +12,10 @@ constexpr std::size_t max_phone_chars = 32;
 constexpr std::size_t max_postal_chars = 16;
 
 json address_json(const protocol::address& a) {
-  return json{{"id", a.id},
-              {"label", a.label},
-              {"recipient", a.recipient},
-              {"phone", a.phone},
-              {"line1", a.line1},
-              {"line2", a.line2},
-              {"city", a.city},
-              {"province", a.province},
-              {"postal_code", a.postal_code},
-              {"country", a.country},
-              {"is_default", a.is_default}};
+  return json{{"id", a.id},           {"label", a.label},          {"recipient", a.recipient},
+              {"phone", a.phone},     {"line1", a.line1},          {"line2", a.line2},
+              {"city", a.city},       {"province", a.province},    {"postal_code", a.postal_code},
+              {"country", a.country}, {"is_default", a.is_default}};
 }
 
 json list_json(const protocol::address_list& l) {
@@ -36,7 +29,8 @@ json list_json(const protocol::address_list& l) {
 bool is_phone(const std::string& s) {
   auto digits = std::count_if(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
   return digits >= 6 && std::all_of(s.begin(), s.end(), [](char c) {
-           return (c >= '0' && c <= '9') || c == '+' || c == '-' || c == ' ' || c == '(' || c == ')';
+           return (c >= '0' && c <= '9') || c == '+' || c == '-' || c == ' ' || c == '('
+                  || c == ')';
          });
 }
 
@@ -90,78 +84,59 @@ bool is_address_id(const std::string& id) {
 } // namespace
 
 void add_address_routes(route_table& routes, api_context& ctx) {
-  routes.add("GET", "/v1/me/addresses", [&ctx](request&& req, params&&, responder res) {
-    auto claims = authenticate(ctx, req, res);
-    if (!claims) {
-      return;
-    }
-    ctx.gw.ask<protocol::address_list>("user:" + claims->sub, protocol::list_addresses{},
-                                       answer<protocol::address_list>(res, 200, list_json));
-  });
-  routes.add("POST", "/v1/me/addresses", [&ctx](request&& req, params&&, responder res) {
-    auto claims = authenticate(ctx, req, res);
-    if (!claims) {
-      return;
-    }
-    response err;
-    auto body = parse_object(req, err);
-    if (!body) {
-      return res(err);
-    }
-    validator v{*body};
-    protocol::add_address add;
-    std::vector<std::string> fields;
-    read_address(v, false, add.value, fields);
-    if (!v.ok()) {
-      return res(v.error());
-    }
-    add.value.id = runtime::new_id("adr");
-    ctx.gw.ask<protocol::address>("user:" + claims->sub, std::move(add),
-                                  answer<protocol::address>(res, 201, address_json));
-  });
-  routes.add("PATCH", "/v1/me/addresses/{id}", [&ctx](request&& req, params&& p, responder res) {
-    auto claims = authenticate(ctx, req, res);
-    if (!claims) {
-      return;
-    }
-    response err;
-    auto body = parse_object(req, err);
-    if (!body) {
-      return res(err);
-    }
-    validator v{*body};
-    protocol::update_address up;
-    read_address(v, true, up.value, up.fields);
-    if (!v.ok()) {
-      return res(v.error());
-    }
-    if (!is_address_id(p["id"])) {
-      return res(error_response(404, "not_found", "address not found"));
-    }
-    up.id = p["id"];
-    ctx.gw.ask<protocol::address>("user:" + claims->sub, std::move(up),
-                                  answer<protocol::address>(res, 200, address_json));
-  });
-  routes.add("DELETE", "/v1/me/addresses/{id}", [&ctx](request&& req, params&& p, responder res) {
-    auto claims = authenticate(ctx, req, res);
-    if (!claims) {
-      return;
-    }
-    if (!is_address_id(p["id"])) {
-      return res(error_response(404, "not_found", "address not found"));
-    }
-    ctx.gw.ask<protocol::address_list>(
-      "user:" + claims->sub, protocol::delete_address{p["id"]},
-      [res](caf::expected<protocol::address_list> x) {
-        if (!x) {
-          return res(error_from(x.error()));
-        }
-        response out;
-        out.status = 204;
-        out.content_type.clear();
-        res(std::move(out));
-      });
-  });
+  routes.add("GET", "/v1/me/addresses",
+             authed(ctx, [&ctx](access_claims&& claims, request&&, params&&, responder res) {
+               ctx.gw.ask<protocol::address_list>(
+                 "user:" + claims.sub, protocol::list_addresses{},
+                 answer<protocol::address_list>(res, 200, list_json));
+             }));
+  routes.add("POST", "/v1/me/addresses",
+             authed(ctx, [&ctx](access_claims&& claims, request&& req, params&&, responder res) {
+               auto body = body_of(req, res);
+               if (!body) {
+                 return;
+               }
+               validator v{*body};
+               protocol::add_address add;
+               std::vector<std::string> fields;
+               read_address(v, false, add.value, fields);
+               if (!v.ok()) {
+                 return res(v.error());
+               }
+               add.value.id = runtime::new_id("adr");
+               ctx.gw.ask<protocol::address>("user:" + claims.sub, std::move(add),
+                                             answer<protocol::address>(res, 201, address_json));
+             }));
+  routes.add("PATCH", "/v1/me/addresses/{id}",
+             authed(ctx, [&ctx](access_claims&& claims, request&& req, params&& p, responder res) {
+               auto body = body_of(req, res);
+               if (!body) {
+                 return;
+               }
+               validator v{*body};
+               protocol::update_address up;
+               read_address(v, true, up.value, up.fields);
+               if (!v.ok()) {
+                 return res(v.error());
+               }
+               if (!is_address_id(p["id"])) {
+                 return res(error_response(404, "not_found", "address not found"));
+               }
+               up.id = p["id"];
+               ctx.gw.ask<protocol::address>("user:" + claims.sub, std::move(up),
+                                             answer<protocol::address>(res, 200, address_json));
+             }));
+  routes.add("DELETE", "/v1/me/addresses/{id}",
+             authed(ctx, [&ctx](access_claims&& claims, request&&, params&& p, responder res) {
+               if (!is_address_id(p["id"])) {
+                 return res(error_response(404, "not_found", "address not found"));
+               }
+               ctx.gw.ask<protocol::address_list>("user:" + claims.sub,
+                                                  protocol::delete_address{p["id"]},
+                                                  [res](caf::expected<protocol::address_list> x) {
+                                                    res(x ? no_content() : error_from(x.error()));
+                                                  });
+             }));
 }
 
 } // namespace lakoo::edge

@@ -30,17 +30,27 @@ struct api_context {
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 
   api_context(runtime::gateway& g, identity_settings id, cluster_info c, std::string node)
-    : gw(g),
-      tokens(id.token_secret),
-      passwords(id.password_threads),
-      identity(std::move(id)),
-      cluster(std::move(c)),
-      node_id(std::move(node)) {}
+      : gw(g),
+        tokens(id.token_secret),
+        passwords(id.password_threads),
+        identity(std::move(id)),
+        cluster(std::move(c)),
+        node_id(std::move(node)) {}
 };
 
 /// The caller's verified access-token claims, or nullopt after answering 401.
 std::optional<access_claims> authenticate(const api_context& ctx, const request& req,
                                           responder& res);
+
+/// A route handler that runs only with valid, unrevoked access-token claims (else 401).
+using authed_handler = std::function<void(access_claims&&, request&&, params&&, responder)>;
+route_handler authed(const api_context& ctx, authed_handler h);
+
+/// The request's JSON object body, or nullopt after answering 400 (`details.field = "body"`).
+std::optional<nlohmann::json> body_of(const request& req, responder& res);
+
+/// 204 No Content.
+response no_content();
 
 /// A gateway callback that answers `status` with `render(value)` or the mapped error.
 template <class T, class Render>

@@ -41,9 +41,8 @@ json public_user_json(const protocol::user_view& u) {
 /// answered without activating an entity.
 bool is_user_id(const std::string& id) {
   return id.size() == 30 && id.rfind("usr_", 0) == 0
-         && std::all_of(id.begin() + 4, id.end(), [](char c) {
-              return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z');
-            });
+         && std::all_of(id.begin() + 4, id.end(),
+                        [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z'); });
 }
 
 struct session_tokens {
@@ -84,10 +83,9 @@ void start_session(api_context& ctx, protocol::user_view user, int status, respo
 }
 
 void register_user(api_context& ctx, request&& req, responder res) {
-  response err;
-  auto body = parse_object(req, err);
+  auto body = body_of(req, res);
   if (!body) {
-    return res(err);
+    return;
   }
   validator v{*body};
   auto email = lower_ascii(v.required_string("email", max_email_chars));
@@ -109,22 +107,21 @@ void register_user(api_context& ctx, request&& req, responder res) {
       return res(error_response(503, "unavailable", "server is busy, retry shortly"));
     }
     auto user_id = runtime::new_id("usr");
-    ctx.gw.ask<protocol::user_view>(
-      "account:" + email, protocol::open_account{user_id, email, *hash, name, roles},
-      [&ctx, res](caf::expected<protocol::user_view> user) {
-        if (!user) {
-          return res(error_from(user.error()));
-        }
-        start_session(ctx, std::move(*user), 201, res);
-      });
+    ctx.gw.ask<protocol::user_view>("account:" + email,
+                                    protocol::open_account{user_id, email, *hash, name, roles},
+                                    [&ctx, res](caf::expected<protocol::user_view> user) {
+                                      if (!user) {
+                                        return res(error_from(user.error()));
+                                      }
+                                      start_session(ctx, std::move(*user), 201, res);
+                                    });
   });
 }
 
 void login(api_context& ctx, request&& req, responder res) {
-  response err;
-  auto body = parse_object(req, err);
+  auto body = body_of(req, res);
   if (!body) {
-    return res(err);
+    return;
   }
   validator v{*body};
   auto email = lower_ascii(v.required_string("email", max_email_chars));
@@ -146,24 +143,21 @@ void login(api_context& ctx, request&& req, responder res) {
         if (!ok) {
           return denied();
         }
-        ctx.gw.ask<protocol::user_view>(
-          "user:" + user_id, protocol::get_user{},
-          [&ctx, res](caf::expected<protocol::user_view> user) {
-            if (!user) {
-              return res(error_from(user.error()));
-            }
-            start_session(ctx, std::move(*user), 200, res);
-          });
+        ctx.gw.ask<protocol::user_view>("user:" + user_id, protocol::get_user{},
+                                        [&ctx, res](caf::expected<protocol::user_view> user) {
+                                          if (!user) {
+                                            return res(error_from(user.error()));
+                                          }
+                                          start_session(ctx, std::move(*user), 200, res);
+                                        });
       });
     });
 }
 
 /// Parses `{"refresh_token": ...}`; nullopt after answering 400/401.
 std::optional<refresh_parts> refresh_token_of(const request& req, responder& res) {
-  response err;
-  auto body = parse_object(req, err);
+  auto body = body_of(req, res);
   if (!body) {
-    res(err);
     return std::nullopt;
   }
   validator v{*body};
@@ -213,25 +207,14 @@ void logout(api_context& ctx, request&& req, responder res) {
   ctx.gw.ask<protocol::family_view>("rtf:" + parts->family_id,
                                     protocol::revoke_family{parts->secret_hash},
                                     [res](caf::expected<protocol::family_view> fam) {
-                                      if (!fam) {
-                                        return res(error_from(fam.error()));
-                                      }
-                                      response out;
-                                      out.status = 204;
-                                      out.content_type.clear();
-                                      res(std::move(out));
+                                      res(fam ? no_content() : error_from(fam.error()));
                                     });
 }
 
-void patch_me(api_context& ctx, request&& req, responder res) {
-  auto claims = authenticate(ctx, req, res);
-  if (!claims) {
-    return;
-  }
-  response err;
-  auto body = parse_object(req, err);
+void patch_me(api_context& ctx, const access_claims& claims, request&& req, responder res) {
+  auto body = body_of(req, res);
   if (!body) {
-    return res(err);
+    return;
   }
   validator v{*body};
   auto name = v.optional_string("name", max_name_chars);
@@ -250,7 +233,7 @@ void patch_me(api_context& ctx, request&& req, responder res) {
   up.bio = bio.value_or("");
   up.has_avatar_url = avatar.has_value();
   up.avatar_url = avatar.value_or("");
-  ctx.gw.ask<protocol::user_view>("user:" + claims->sub, std::move(up),
+  ctx.gw.ask<protocol::user_view>("user:" + claims.sub, std::move(up),
                                   answer<protocol::user_view>(res, 200, user_json));
 }
 
@@ -261,13 +244,43 @@ std::optional<access_claims> authenticate(const api_context& ctx, const request&
   auto token = bearer_token(req.authorization);
   std::optional<access_claims> claims;
   if (token) {
-    claims = ctx.tokens.verify(*token, runtime::unix_now());
+    auto now = runtime::unix_now();
+    claims = ctx.tokens.verify(*token, now);
+    if (claims && ctx.identity.revocations->contains(claims->fam, now)) {
+      claims.reset(); // logged out, or its refresh token was stolen and reused
+    }
   }
   if (!claims) {
     res(error_response(401, "unauthorized",
-                       token ? "access token is invalid or expired" : "missing bearer token"));
+                       token ? "access token is invalid, expired or revoked"
+                             : "missing bearer token"));
   }
   return claims;
+}
+
+route_handler authed(const api_context& ctx, authed_handler h) {
+  return [&ctx, h = std::move(h)](request&& req, params&& p, responder res) {
+    auto claims = authenticate(ctx, req, res);
+    if (claims) {
+      h(std::move(*claims), std::move(req), std::move(p), std::move(res));
+    }
+  };
+}
+
+std::optional<nlohmann::json> body_of(const request& req, responder& res) {
+  response err;
+  auto body = parse_object(req, err);
+  if (!body) {
+    res(std::move(err));
+  }
+  return body;
+}
+
+response no_content() {
+  response out;
+  out.status = 204;
+  out.content_type.clear();
+  return out;
 }
 
 void add_identity_routes(route_table& routes, api_context& ctx) {
@@ -283,17 +296,15 @@ void add_identity_routes(route_table& routes, api_context& ctx) {
   routes.add("POST", "/v1/auth/logout", [&ctx](request&& req, params&&, responder res) {
     logout(ctx, std::move(req), std::move(res));
   });
-  routes.add("GET", "/v1/me", [&ctx](request&& req, params&&, responder res) {
-    auto claims = authenticate(ctx, req, res);
-    if (!claims) {
-      return;
-    }
-    ctx.gw.ask<protocol::user_view>("user:" + claims->sub, protocol::get_user{},
-                                    answer<protocol::user_view>(res, 200, user_json));
-  });
-  routes.add("PATCH", "/v1/me", [&ctx](request&& req, params&&, responder res) {
-    patch_me(ctx, std::move(req), std::move(res));
-  });
+  routes.add("GET", "/v1/me",
+             authed(ctx, [&ctx](access_claims&& claims, request&&, params&&, responder res) {
+               ctx.gw.ask<protocol::user_view>("user:" + claims.sub, protocol::get_user{},
+                                               answer<protocol::user_view>(res, 200, user_json));
+             }));
+  routes.add("PATCH", "/v1/me",
+             authed(ctx, [&ctx](access_claims&& claims, request&& req, params&&, responder res) {
+               patch_me(ctx, claims, std::move(req), std::move(res));
+             }));
   routes.add("GET", "/v1/users/{id}", [&ctx](request&&, params&& p, responder res) {
     const auto& id = p["id"];
     if (!is_user_id(id)) {

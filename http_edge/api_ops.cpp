@@ -21,9 +21,8 @@ json cluster_json(const std::vector<protocol::router_stats>& all, const cluster_
     const auto& id = member.id;
     auto i = std::find_if(all.begin(), all.end(),
                           [&](const protocol::router_stats& s) { return s.node_id == id; });
-    json n{{"id", id},
-           {"address", member.address},
-           {"status", i == all.end() ? "unreachable" : "up"}};
+    json n{
+      {"id", id}, {"address", member.address}, {"status", i == all.end() ? "unreachable" : "up"}};
     int64_t actors = 0;
     if (i != all.end()) {
       for (auto a : i->alive) {
@@ -50,7 +49,8 @@ json cluster_json(const std::vector<protocol::router_stats>& all, const cluster_
 
 void add_ops_routes(route_table& routes, api_context& ctx) {
   routes.add("GET", "/health", [&ctx](request&&, params&&, responder res) {
-    res(json_response(200, json{{"status", "ok"}, {"node", ctx.node_id}, {"uptime_s", uptime_s(ctx)}}));
+    res(json_response(200,
+                      json{{"status", "ok"}, {"node", ctx.node_id}, {"uptime_s", uptime_s(ctx)}}));
   });
   routes.add("GET", "/metrics", [&ctx](request&&, params&&, responder res) {
     auto& m = runtime::metrics::global();
@@ -60,26 +60,24 @@ void add_ops_routes(route_table& routes, api_context& ctx) {
     out.body = m.render();
     res(std::move(out));
   });
-  routes.add("GET", "/v1/admin/cluster", [&ctx](request&& req, params&&, responder res) {
-    auto claims = authenticate(ctx, req, res);
-    if (!claims) {
-      return;
-    }
-    if (std::find(claims->roles.begin(), claims->roles.end(), "admin") == claims->roles.end()) {
-      res(error_response(403, "forbidden", "admin role required"));
-      return;
-    }
-    auto router = ctx.gw.router();
-    auto timeout = ctx.gw.timeout();
-    ctx.gw.post({[&ctx, router, timeout, res](caf::event_based_actor* self) {
-      self->request(router, timeout, protocol::cluster_atom::value)
-        .then(
-          [&ctx, res](std::vector<protocol::router_stats>& all) {
-            res(json_response(200, cluster_json(all, ctx.cluster)));
-          },
-          [res](caf::error& err) { res(error_from(err)); });
-    }});
-  });
+  routes.add("GET", "/v1/admin/cluster",
+             authed(ctx, [&ctx](access_claims&& claims, request&&, params&&, responder res) {
+               if (std::find(claims.roles.begin(), claims.roles.end(), "admin")
+                   == claims.roles.end()) {
+                 res(error_response(403, "forbidden", "admin role required"));
+                 return;
+               }
+               auto router = ctx.gw.router();
+               auto timeout = ctx.gw.timeout();
+               ctx.gw.post({[&ctx, router, timeout, res](caf::event_based_actor* self) {
+                 self->request(router, timeout, protocol::cluster_atom::value)
+                   .then(
+                     [&ctx, res](std::vector<protocol::router_stats>& all) {
+                       res(json_response(200, cluster_json(all, ctx.cluster)));
+                     },
+                     [res](caf::error& err) { res(error_from(err)); });
+               }});
+             }));
 }
 
 } // namespace lakoo::edge

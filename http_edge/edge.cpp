@@ -12,10 +12,10 @@ struct edge::impl {
 
   impl(edge_settings settings, identity_settings identity, cluster_info cluster,
        runtime::gateway& gw)
-    : ctx(gw, std::move(identity), std::move(cluster), settings.node_id),
-      http(settings, [this](request&& req, responder res) {
-        routes.dispatch(std::move(req), std::move(res));
-      }) {
+      : ctx(gw, std::move(identity), std::move(cluster), settings.node_id),
+        http(settings, [this](request&& req, responder res) {
+          routes.dispatch(std::move(req), std::move(res));
+        }) {
     add_ops_routes(routes, ctx);
     add_identity_routes(routes, ctx);
     add_address_routes(routes, ctx);
@@ -24,8 +24,8 @@ struct edge::impl {
 
 edge::edge(edge_settings settings, identity_settings identity, cluster_info cluster,
            runtime::gateway& gw)
-  : impl_(std::make_unique<impl>(std::move(settings), std::move(identity), std::move(cluster),
-                                 gw)) {}
+    : impl_(
+      std::make_unique<impl>(std::move(settings), std::move(identity), std::move(cluster), gw)) {}
 
 edge::~edge() {
   stop();

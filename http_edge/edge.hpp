@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "actors/runtime/revocations.hpp"
 #include "http_edge/server.hpp"
 
 namespace lakoo::runtime {
@@ -20,6 +21,9 @@ struct identity_settings {
   int64_t refresh_ttl_s = 2592000;
   std::vector<std::string> admin_emails; ///< lower-case; these get `admin` on registration
   int password_threads = 2;
+  /// Token families revoked anywhere in the cluster (filled by the router); never null.
+  std::shared_ptr<const runtime::revocation_list> revocations
+    = std::make_shared<runtime::revocation_list>();
 };
 
 /// The cluster as configured, for the operator views.

@@ -256,4 +256,33 @@ void route_table::dispatch(request&& req, responder res) const {
   wrapped(error_response(404, "not_found", "no such route"));
 }
 
+bool is_sane_request_id(std::string_view id) {
+  if (id.empty() || id.size() > 64) {
+    return false;
+  }
+  return std::all_of(id.begin(), id.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'
+           || c == '-';
+  });
+}
+
+std::map<std::string, std::string> parse_query(std::string_view q) {
+  std::map<std::string, std::string> out;
+  while (!q.empty()) {
+    auto amp = q.find('&');
+    auto pair = q.substr(0, amp);
+    q = amp == std::string_view::npos ? std::string_view{} : q.substr(amp + 1);
+    if (pair.empty()) {
+      continue;
+    }
+    auto eq = pair.find('=');
+    auto key = pair.substr(0, eq);
+    auto value = eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1);
+    auto k = url_decode(key, true);
+    auto v = url_decode(value, true);
+    out[k ? *k : std::string{key}] = v ? *v : std::string{value};
+  }
+  return out;
+}
+
 } // namespace lakoo::edge

@@ -30,6 +30,12 @@ std::optional<std::string> url_decode(std::string_view s, bool plus_as_space = f
 /// is 405 with `Allow`, and a path no template matches gets 404. Every answer is counted in
 /// `lakoo_http_requests_total{route,method,status}` and `lakoo_http_request_seconds{route,method}`
 /// (`route` is the template, or `unmatched`), and logged at debug.
+/// The query string `q` (after '?') as url-decoded key/value pairs; the last value of a key wins.
+std::map<std::string, std::string> parse_query(std::string_view q);
+
+/// Whether a client's `X-Request-Id` may be used as ours: 1..64 of `[A-Za-z0-9_-]`.
+bool is_sane_request_id(std::string_view id);
+
 class route_table {
 public:
   route_table();

@@ -65,16 +65,6 @@ struct core {
     = runtime::metrics::global().counter_of("lakoo_http_rejected_total", "reason=\"bad_request\"");
 };
 
-bool is_sane_request_id(std::string_view id) {
-  if (id.empty() || id.size() > 64) {
-    return false;
-  }
-  return std::all_of(id.begin(), id.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'
-           || c == '-';
-  });
-}
-
 std::string to_hex(uint64_t x) {
   static const char* digits = "0123456789abcdef";
   std::string out;
@@ -82,25 +72,6 @@ std::string to_hex(uint64_t x) {
     out.insert(out.begin(), digits[x & 0xf]);
     x >>= 4;
   } while (x != 0);
-  return out;
-}
-
-std::map<std::string, std::string> parse_query(std::string_view q) {
-  std::map<std::string, std::string> out;
-  while (!q.empty()) {
-    auto amp = q.find('&');
-    auto pair = q.substr(0, amp);
-    q = amp == std::string_view::npos ? std::string_view{} : q.substr(amp + 1);
-    if (pair.empty()) {
-      continue;
-    }
-    auto eq = pair.find('=');
-    auto key = pair.substr(0, eq);
-    auto value = eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1);
-    auto k = url_decode(key, true);
-    auto v = url_decode(value, true);
-    out[k ? *k : std::string{key}] = v ? *v : std::string{value};
-  }
   return out;
 }
 

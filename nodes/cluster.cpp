@@ -19,9 +19,7 @@ struct link_state {
 
 caf::behavior peer_link(caf::stateful_actor<link_state>* self, caf::actor router,
                         peer_endpoint peer, std::chrono::milliseconds retry) {
-  auto retry_later = [self, retry] {
-    self->delayed_send(self, retry, protocol::tick_atom::value);
-  };
+  auto retry_later = [self, retry] { self->delayed_send(self, retry, protocol::tick_atom::value); };
   self->set_down_handler([self, router, peer, retry_later](caf::down_msg& dm) {
     if (dm.source != self->state.peer.address()) {
       return;

@@ -115,6 +115,7 @@ int run(const node::node_config& cfg, size_t index, sigset_t& signals) {
   env->request_timeout = std::chrono::milliseconds(cfg.request_timeout_ms);
   env->idle_ttl = std::chrono::seconds(cfg.idle_passivate_s);
   env->settings["refresh_token_ttl_s"] = std::to_string(cfg.refresh_token_ttl_s);
+  env->settings["access_token_ttl_s"] = std::to_string(cfg.access_token_ttl_s);
 
   runtime::router_settings rs;
   rs.node_index = index;
@@ -150,6 +151,7 @@ int run(const node::node_config& cfg, size_t index, sigset_t& signals) {
     is.refresh_ttl_s = cfg.refresh_token_ttl_s;
     is.admin_emails = cfg.admin_emails;
     is.password_threads = static_cast<int>(cfg.password_threads);
+    is.revocations = env->revocations;
     edge::cluster_info ci;
     ci.shards = cfg.shards;
     for (const auto& n : cfg.nodes) {
@@ -158,9 +160,8 @@ int run(const node::node_config& cfg, size_t index, sigset_t& signals) {
     edge::edge http{es, is, ci, gw};
     try {
       http.start();
-      spdlog::info("[node] {} ready: http://{}:{} cluster port {}, {} of {} shards", me.id,
-                   me.host, http.port(), me.cluster_port, env->shards->shards_of(index),
-                   cfg.shards);
+      spdlog::info("[node] {} ready: http://{}:{} cluster port {}, {} of {} shards", me.id, me.host,
+                   http.port(), me.cluster_port, env->shards->shards_of(index), cfg.shards);
       int sig = 0;
       sigwait(&signals, &sig);
       spdlog::info("[node] {} stopping on signal {}", me.id, sig);

@@ -92,8 +92,8 @@ std::string resolve_dsn(const std::string& dsn, const std::string& base_dir) {
 using setter = std::function<void(node_config&, const std::string&, int)>;
 
 const std::map<std::string, setter>& setters() {
-  auto int_field = [](int64_t node_config::*field, int64_t min, int64_t max,
-                      const char* key) -> setter {
+  auto int_field
+    = [](int64_t node_config::*field, int64_t min, int64_t max, const char* key) -> setter {
     return [=](node_config& c, const std::string& v, int line) {
       c.*field = to_int(key, v, line, min, max);
     };
@@ -111,7 +111,8 @@ const std::map<std::string, setter>& setters() {
      [](node_config& c, const std::string& v, int) { c.admin_emails = split_list(v); }},
     {"admin_password", str_field(&node_config::admin_password)},
     {"token_secret", str_field(&node_config::token_secret)},
-    {"access_token_ttl_s", int_field(&node_config::access_token_ttl_s, 1, 86400, "access_token_ttl_s")},
+    {"access_token_ttl_s",
+     int_field(&node_config::access_token_ttl_s, 1, 86400, "access_token_ttl_s")},
     {"refresh_token_ttl_s",
      int_field(&node_config::refresh_token_ttl_s, 1, 365LL * 86400, "refresh_token_ttl_s")},
     {"payment_provider",
@@ -155,7 +156,8 @@ void check(const node_config& c) {
     if (!ids.insert(n.id).second) {
       throw config_error(0, "node id '" + n.id + "' appears twice");
     }
-    if (!ports.insert({n.host, n.http_port}).second || !ports.insert({n.host, n.cluster_port}).second) {
+    if (!ports.insert({n.host, n.http_port}).second
+        || !ports.insert({n.host, n.cluster_port}).second) {
       throw config_error(0, "node '" + n.id + "' reuses a port");
     }
   }

@@ -47,9 +47,9 @@ struct node_config {
 class config_error : public std::runtime_error {
 public:
   config_error(int line, const std::string& what)
-    : std::runtime_error(line > 0 ? "cluster.conf line " + std::to_string(line) + ": " + what
-                                  : "cluster.conf: " + what),
-      line_(line) {}
+      : std::runtime_error(line > 0 ? "cluster.conf line " + std::to_string(line) + ": " + what
+                                    : "cluster.conf: " + what),
+        line_(line) {}
   int line() const { return line_; }
 
 private:

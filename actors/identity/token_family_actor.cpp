@@ -25,12 +25,16 @@ caf::error rejected() {
   return caf::make_error(errc::unauthorized, "refresh token is invalid, expired or revoked");
 }
 
-int64_t family_ttl(const runtime::entity_env& env) {
-  auto i = env.settings.find("refresh_token_ttl_s");
-  if (i == env.settings.end()) {
-    return 30 * 24 * 3600;
-  }
-  return std::stoll(i->second);
+int64_t setting(const runtime::entity_env& env, const char* key, int64_t fallback) {
+  auto i = env.settings.find(key);
+  return i == env.settings.end() ? fallback : std::stoll(i->second);
+}
+
+/// Tells every node to refuse this family's access tokens for as long as any can be valid.
+void broadcast_revocation(family_actor* self) {
+  auto& st = self->state;
+  auto until = runtime::unix_now() + setting(*st.env, "access_token_ttl_s", 900) + 60;
+  self->send(st.env->router, protocol::revoked_atom::value, st.id, until);
 }
 
 bool was_used(const family_data& d, const std::string& hash) {
@@ -57,7 +61,10 @@ caf::result<protocol::family_view> rotate(family_actor* self, protocol::rotate_f
   runtime::log().warn("[rtf {}] reused refresh token: family revoked", st.id);
   d.revoked = true;
   auto rp = self->make_response_promise();
-  runtime::persist(self, [rp](const caf::error* err) mutable {
+  runtime::persist(self, [self, rp](const caf::error* err) mutable {
+    if (!err) {
+      broadcast_revocation(self);
+    }
     rp.deliver(err ? *err : rejected());
   });
   return rp;
@@ -75,21 +82,33 @@ caf::behavior family_impl(family_actor* self, std::string id,
         st.data.user_id = std::move(req.user_id);
         st.data.current_hash = std::move(req.secret_hash);
         st.data.created_at = runtime::unix_now();
-        st.data.expires_at = st.data.created_at + family_ttl(*st.env);
+        st.data.expires_at
+          = st.data.created_at + setting(*st.env, "refresh_token_ttl_s", 30 * 24 * 3600);
         return runtime::commit(self, protocol::family_view{st.data.user_id, false});
       },
       [self](protocol::rotate_family& req) { return rotate(self, req); },
       [self](protocol::revoke_family& req) -> caf::result<protocol::family_view> {
         auto& st = self->state;
         auto& d = st.data;
-        if (!st.exists || (req.presented_hash != d.current_hash && !was_used(d, req.presented_hash))) {
+        if (!st.exists
+            || (req.presented_hash != d.current_hash && !was_used(d, req.presented_hash))) {
           return rejected();
         }
         if (d.revoked) {
           return runtime::reply_durable(self, protocol::family_view{d.user_id, true});
         }
         d.revoked = true;
-        return runtime::commit(self, protocol::family_view{d.user_id, true});
+        auto rp = self->make_response_promise();
+        runtime::persist(self, [self, rp, view = protocol::family_view{d.user_id, true}](
+                                 const caf::error* err) mutable {
+          if (err) {
+            rp.deliver(*err);
+            return;
+          }
+          broadcast_revocation(self);
+          rp.deliver(std::move(view));
+        });
+        return rp;
       },
     };
   });

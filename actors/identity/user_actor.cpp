@@ -19,7 +19,7 @@ struct user_state : runtime::entity_state<user_data> {
 using user_actor = caf::stateful_actor<user_state>;
 
 protocol::address to_view(const address_data& a) {
-  return {a.id,   a.label,     a.recipient,   a.phone,   a.line1,     a.line2,
+  return {a.id,   a.label,    a.recipient,   a.phone,   a.line1,     a.line2,
           a.city, a.province, a.postal_code, a.country, a.is_default};
 }
 

@@ -2,8 +2,8 @@
 
 #include <cstdint>
 
-#include <caf/make_message.hpp>
 #include <caf/error.hpp>
+#include <caf/make_message.hpp>
 
 namespace lakoo::protocol {
 

@@ -39,16 +39,20 @@ using stats_atom = caf::atom_constant<caf::atom("stats")>;
 using ask_atom = caf::atom_constant<caf::atom("ask")>;
 /// Router: the stats of this node and every reachable peer -> std::vector<router_stats>.
 using cluster_atom = caf::atom_constant<caf::atom("cluster")>;
+/// `(revoked, family id, until)`: a refresh-token family was revoked; its access tokens are
+/// refused on every node until `until`. Local senders -> router -> every peer router
+/// (`(revoked, family id, until, true)`: relayed, not forwarded again).
+using revoked_atom = caf::atom_constant<caf::atom("revoked")>;
 
 /// Counts a router reports about its node.
 struct router_stats {
   std::string node_id;
-  std::vector<std::string> kinds;     ///< entity kinds with live actors
-  std::vector<int64_t> alive;         ///< live actors per kind (same index as kinds)
-  int64_t mailbox_total = 0;          ///< sum of the live entities' mailbox sizes
-  int64_t mailbox_max = 0;            ///< deepest single mailbox
+  std::vector<std::string> kinds; ///< entity kinds with live actors
+  std::vector<int64_t> alive;     ///< live actors per kind (same index as kinds)
+  int64_t mailbox_total = 0;      ///< sum of the live entities' mailbox sizes
+  int64_t mailbox_max = 0;        ///< deepest single mailbox
   int64_t shards_owned = 0;
-  std::vector<std::string> peers_up;  ///< node ids of reachable peers
+  std::vector<std::string> peers_up; ///< node ids of reachable peers
 };
 
 template <class Inspector>

@@ -1,6 +1,6 @@
-#include "actors/protocol/messages.hpp"
-
 #include <caf/actor_system_config.hpp>
+
+#include "actors/protocol/messages.hpp"
 
 namespace lakoo::protocol {
 

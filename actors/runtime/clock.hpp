@@ -12,6 +12,8 @@ int64_t unix_now();
 std::string rfc3339(int64_t t);
 
 /// Now as RFC 3339 UTC.
-inline std::string rfc3339_now() { return rfc3339(unix_now()); }
+inline std::string rfc3339_now() {
+  return rfc3339(unix_now());
+}
 
 } // namespace lakoo::runtime

@@ -7,9 +7,8 @@ histogram& mailbox_depth(const char* kind) {
   thread_local std::map<const char*, histogram*> cache;
   auto& slot = cache[kind];
   if (!slot) {
-    slot = &metrics::global().histogram_of("lakoo_entity_mailbox_depth",
-                                           std::string{"kind=\""} + kind + "\"",
-                                           histogram::size_bounds());
+    slot = &metrics::global().histogram_of(
+      "lakoo_entity_mailbox_depth", std::string{"kind=\""} + kind + "\"", histogram::size_bounds());
   }
   return *slot;
 }

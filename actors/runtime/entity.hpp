@@ -63,7 +63,11 @@ void save(caf::stateful_actor<State>* self) {
   auto& st = self->state;
   msgpack::sbuffer buf;
   msgpack::pack(buf, st.data);
-  snapshot s{State::kind, st.id, st.shard, st.version, st.env->shards->epoch_of(st.shard),
+  snapshot s{State::kind,
+             st.id,
+             st.shard,
+             st.version,
+             st.env->shards->epoch_of(st.shard),
              std::string(buf.data(), buf.size())};
   auto handle = caf::actor_cast<caf::actor>(self);
   auto version = st.version;
@@ -198,12 +202,11 @@ caf::behavior run_entity(caf::stateful_actor<State>* self, std::string id,
   detail::activations(State::kind).add();
   self->set_default_handler(caf::skip); // hold requests until the snapshot is in
   auto handle = caf::actor_cast<caf::actor>(self);
-  st.env->store->load(State::kind, st.id,
-                      [handle](store_status status, std::optional<snapshot> snap) {
-                        caf::anon_send(handle, protocol::loaded_atom::value,
-                                       static_cast<int32_t>(status), snap ? snap->version : 0,
-                                       snap ? std::move(snap->body) : std::string{});
-                      });
+  st.env->store->load(
+    State::kind, st.id, [handle](store_status status, std::optional<snapshot> snap) {
+      caf::anon_send(handle, protocol::loaded_atom::value, static_cast<int32_t>(status),
+                     snap ? snap->version : 0, snap ? std::move(snap->body) : std::string{});
+    });
   return {
     [self, make_handlers](protocol::loaded_atom, int32_t load_status, int64_t version,
                           std::string& body) {

@@ -9,6 +9,7 @@
 #include <caf/actor.hpp>
 #include <caf/fwd.hpp>
 
+#include "actors/runtime/revocations.hpp"
 #include "actors/runtime/shard_map.hpp"
 #include "actors/runtime/store.hpp"
 
@@ -18,18 +19,19 @@ namespace lakoo::runtime {
 /// and its timing settings. Built once by the node, read-only afterwards.
 struct entity_env {
   snapshot_store* store = nullptr;
-  caf::actor router;                          ///< this node's router: send `route` here
+  caf::actor router; ///< this node's router: send `route` here
   std::shared_ptr<const shard_map> shards;
   std::string node_id;
   std::chrono::milliseconds request_timeout{5000};
-  std::chrono::seconds idle_ttl{120};         ///< passivate after this long without messages
+  std::chrono::seconds idle_ttl{120};          ///< passivate after this long without messages
   std::map<std::string, std::string> settings; ///< domain settings (e.g. admin_emails)
+  /// Revoked token families this node knows of; shared with the edge.
+  std::shared_ptr<revocation_list> revocations = std::make_shared<revocation_list>();
 };
 
 /// Spawns the actor of entity `id` of one kind. Registered per kind with the router.
-using entity_spawner
-  = std::function<caf::actor(caf::actor_system&, const std::string& id,
-                             std::shared_ptr<const entity_env>)>;
+using entity_spawner = std::function<caf::actor(caf::actor_system&, const std::string& id,
+                                                std::shared_ptr<const entity_env>)>;
 
 /// Entity kinds this node can host: kind -> spawner.
 using entity_kinds = std::map<std::string, entity_spawner>;

@@ -18,7 +18,8 @@ caf::behavior bridge_impl(caf::event_based_actor* self) {
 
 gateway::gateway(caf::actor_system& sys, caf::actor router, std::chrono::milliseconds timeout,
                  size_t bridges)
-  : router_(std::move(router)), timeout_(timeout) {
+    : router_(std::move(router)),
+      timeout_(timeout) {
   for (size_t i = 0; i < std::max<size_t>(bridges, 1); ++i) {
     bridges_.push_back(sys.spawn(bridge_impl));
   }

@@ -6,7 +6,8 @@
 namespace lakoo::runtime {
 
 histogram::histogram(std::vector<double> bounds)
-  : bounds_(std::move(bounds)), counts_(new std::atomic<uint64_t>[bounds_.size() + 1]) {
+    : bounds_(std::move(bounds)),
+      counts_(new std::atomic<uint64_t>[bounds_.size() + 1]) {
   for (size_t i = 0; i <= bounds_.size(); ++i) {
     counts_[i].store(0);
   }
@@ -44,13 +45,12 @@ std::string wrap_labels(const std::string& labels) {
 
 } // namespace
 
-void histogram::render(std::string& out, const std::string& name,
-                       const std::string& labels) const {
+void histogram::render(std::string& out, const std::string& name, const std::string& labels) const {
   uint64_t cumulative = 0;
   for (size_t i = 0; i < bounds_.size(); ++i) {
     cumulative += counts_[i].load(std::memory_order_relaxed);
-    out += name + "_bucket" + join_labels(labels, "le=\"" + format_double(bounds_[i]) + "\"")
-           + " " + std::to_string(cumulative) + "\n";
+    out += name + "_bucket" + join_labels(labels, "le=\"" + format_double(bounds_[i]) + "\"") + " "
+           + std::to_string(cumulative) + "\n";
   }
   cumulative += counts_[bounds_.size()].load(std::memory_order_relaxed);
   out += name + "_bucket" + join_labels(labels, "le=\"+Inf\"") + " " + std::to_string(cumulative)
@@ -61,8 +61,8 @@ void histogram::render(std::string& out, const std::string& name,
 }
 
 std::vector<double> histogram::latency_bounds() {
-  return {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01,
-          0.025,  0.05,    0.1,    0.25,  0.5,    1,     2.5, 5, 10};
+  return {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+          0.05,   0.1,     0.25,   0.5,   1,      2.5,   5,    10};
 }
 
 std::vector<double> histogram::size_bounds() {

@@ -109,7 +109,7 @@ void on_entity_down(router_actor* self, const caf::down_msg& dm) {
   // Messages that arrived while it was stopping go to a fresh activation.
   for (auto& [rp, payload] : waiting) {
     auto again = deliver_local(self, key, payload);
-    (void) again; // a fresh key always delegates
+    (void)again; // a fresh key always delegates
     auto j = self->state.entities.find(key);
     if (j != self->state.entities.end()) {
       rp.delegate(j->second.handle, std::move(payload));
@@ -119,21 +119,21 @@ void on_entity_down(router_actor* self, const caf::down_msg& dm) {
 
 protocol::router_stats local_stats(router_actor* self) {
   auto& st = self->state;
-    protocol::router_stats out;
-    out.node_id = st.env->node_id;
-    for (const auto& [kind, n] : st.alive_per_kind) {
-      out.kinds.push_back(kind);
-      out.alive.push_back(n);
+  protocol::router_stats out;
+  out.node_id = st.env->node_id;
+  for (const auto& [kind, n] : st.alive_per_kind) {
+    out.kinds.push_back(kind);
+    out.alive.push_back(n);
+  }
+  out.mailbox_total = static_cast<int64_t>(self->mailbox().size());
+  out.mailbox_max = out.mailbox_total;
+  out.shards_owned = st.env->shards->shards_of(st.settings.node_index);
+  for (size_t i = 0; i < st.peers.size(); ++i) {
+    if (st.peers[i]) {
+      out.peers_up.push_back(st.env->shards->node_ids()[i]);
     }
-    out.mailbox_total = static_cast<int64_t>(self->mailbox().size());
-    out.mailbox_max = out.mailbox_total;
-    out.shards_owned = st.env->shards->shards_of(st.settings.node_index);
-    for (size_t i = 0; i < st.peers.size(); ++i) {
-      if (st.peers[i]) {
-        out.peers_up.push_back(st.env->shards->node_ids()[i]);
-      }
-    }
-    return out;
+  }
+  return out;
 }
 
 /// Asks every reachable peer for its stats (bounded wait) and answers with all of them.
@@ -158,11 +158,12 @@ caf::result<std::vector<protocol::router_stats>> cluster_stats(router_actor* sel
       }
     };
     self->request(peer, std::chrono::seconds(2), protocol::stats_atom::value)
-      .then([all, one_done](protocol::router_stats& s) mutable {
-              all->push_back(std::move(s));
-              one_done();
-            },
-            [one_done](caf::error&) mutable { one_done(); });
+      .then(
+        [all, one_done](protocol::router_stats& s) mutable {
+          all->push_back(std::move(s));
+          one_done();
+        },
+        [one_done](caf::error&) mutable { one_done(); });
   }
   return rp;
 }
@@ -209,13 +210,23 @@ caf::behavior router_impl(router_actor* self, std::shared_ptr<const entity_env> 
         self->state.peers[index] = nullptr;
       }
     },
+    [self](protocol::revoked_atom, const std::string& family, int64_t until) {
+      self->state.env->revocations->add(family, until);
+      for (const auto& peer : self->state.peers) {
+        if (peer) {
+          self->send(peer, protocol::revoked_atom::value, family, until, true);
+        }
+      }
+    },
+    [self](protocol::revoked_atom, const std::string& family, int64_t until, bool) {
+      self->state.env->revocations->add(family, until);
+    },
     [self](protocol::stats_atom) { return local_stats(self); },
     [self](protocol::cluster_atom) { return cluster_stats(self); },
   };
 }
 
 } // namespace
-
 
 caf::actor spawn_router(caf::actor_system& sys, std::shared_ptr<entity_env> env,
                         router_settings settings) {

@@ -5,7 +5,8 @@
 namespace lakoo::runtime {
 
 shard_map::shard_map(std::vector<std::string> node_ids, int32_t shard_count)
-  : node_ids_(std::move(node_ids)), shard_count_(shard_count) {
+    : node_ids_(std::move(node_ids)),
+      shard_count_(shard_count) {
   if (node_ids_.empty() || shard_count_ <= 0) {
     throw std::invalid_argument("shard_map needs at least one node and one shard");
   }

@@ -20,8 +20,8 @@ struct snapshot {
 /// What became of a load or a save.
 enum class store_status {
   ok,
-  stale,   ///< refused: the stored version is not older, or the stored epoch is newer
-  failed,  ///< the database is unreachable or the statement failed
+  stale,  ///< refused: the stored version is not older, or the stored epoch is newer
+  failed, ///< the database is unreachable or the statement failed
 };
 
 /// Where entity actors keep their snapshots. Implemented by `persistence::pg_store`.

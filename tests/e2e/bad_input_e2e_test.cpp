@@ -57,8 +57,12 @@ TEST_CASE("bad input on every route gets a clear 4xx, changes nothing, and kills
   REQUIRE(c.wait_all_ready());
   auto s = register_user(c.port(0), "Valid");
   auto addr = http(c.port(1), "POST", "/v1/me/addresses",
-                   json{{"recipient", "V"}, {"phone", "081234567"}, {"line1", "Jl. A 1"},
-                        {"city", "Medan"}, {"province", "Sumatera Utara"}, {"postal_code", "20111"}}
+                   json{{"recipient", "V"},
+                        {"phone", "081234567"},
+                        {"line1", "Jl. A 1"},
+                        {"city", "Medan"},
+                        {"province", "Sumatera Utara"},
+                        {"postal_code", "20111"}}
                      .dump(),
                    s.access_token);
   REQUIRE(addr.status == 201);
@@ -97,12 +101,19 @@ TEST_CASE("bad input on every route gets a clear 4xx, changes nothing, and kills
 
   const auto& t = s.access_token;
   auto p = c.port(0);
-  check_field(p, "POST", "/v1/auth/register", {{"email", 5}, {"password", "12345678"}, {"name", "x"}}, "", "email");
-  check_field(p, "POST", "/v1/auth/register", {{"email", "not-an-email"}, {"password", "12345678"}, {"name", "x"}}, "", "email");
-  check_field(p, "POST", "/v1/auth/register", {{"email", "a@b.id"}, {"password", "short"}, {"name", "x"}}, "", "password");
-  check_field(p, "POST", "/v1/auth/register", {{"email", "a@b.id"}, {"password", "12345678"}}, "", "name");
-  check_field(p, "POST", "/v1/auth/register", {{"email", "a@b.id"}, {"password", "12345678"}, {"name", std::string(201, 'n')}}, "", "name");
-  check_field(p, "POST", "/v1/auth/login", {{"email", true}, {"password", "12345678"}}, "", "email");
+  check_field(p, "POST", "/v1/auth/register",
+              {{"email", 5}, {"password", "12345678"}, {"name", "x"}}, "", "email");
+  check_field(p, "POST", "/v1/auth/register",
+              {{"email", "not-an-email"}, {"password", "12345678"}, {"name", "x"}}, "", "email");
+  check_field(p, "POST", "/v1/auth/register",
+              {{"email", "a@b.id"}, {"password", "short"}, {"name", "x"}}, "", "password");
+  check_field(p, "POST", "/v1/auth/register", {{"email", "a@b.id"}, {"password", "12345678"}}, "",
+              "name");
+  check_field(p, "POST", "/v1/auth/register",
+              {{"email", "a@b.id"}, {"password", "12345678"}, {"name", std::string(201, 'n')}}, "",
+              "name");
+  check_field(p, "POST", "/v1/auth/login", {{"email", true}, {"password", "12345678"}}, "",
+              "email");
   check_field(p, "POST", "/v1/auth/refresh", {{"refresh_token", 42}}, "", "refresh_token");
   check_field(p, "POST", "/v1/auth/logout", json::object(), "", "refresh_token");
   check_field(p, "PATCH", "/v1/me", {{"name", 123}}, t, "name");
@@ -110,9 +121,18 @@ TEST_CASE("bad input on every route gets a clear 4xx, changes nothing, and kills
   check_field(p, "PATCH", "/v1/me", {{"bio", std::string(5001, 'b')}}, t, "bio");
   check_field(p, "PATCH", "/v1/me", {{"avatar_url", json::array()}}, t, "avatar_url");
   check_field(p, "POST", "/v1/me/addresses", {{"phone", "0812345678"}}, t, "recipient");
-  check_field(p, "POST", "/v1/me/addresses", {{"recipient", "R"}, {"phone", "call me"}, {"line1", "x"}, {"city", "x"}, {"province", "x"}, {"postal_code", "1"}}, t, "phone");
-  check_field(p, "PATCH", "/v1/me/addresses/" + address_id, {{"country", "Indonesia"}}, t, "country");
-  check_field(p, "PATCH", "/v1/me/addresses/" + address_id, {{"is_default", "yes"}}, t, "is_default");
+  check_field(p, "POST", "/v1/me/addresses",
+              {{"recipient", "R"},
+               {"phone", "call me"},
+               {"line1", "x"},
+               {"city", "x"},
+               {"province", "x"},
+               {"postal_code", "1"}},
+              t, "phone");
+  check_field(p, "PATCH", "/v1/me/addresses/" + address_id, {{"country", "Indonesia"}}, t,
+              "country");
+  check_field(p, "PATCH", "/v1/me/addresses/" + address_id, {{"is_default", "yes"}}, t,
+              "is_default");
 
   // 200 code points of a multi-byte script are a valid name (limits count characters).
   std::string aksara;
@@ -123,7 +143,8 @@ TEST_CASE("bad input on every route gets a clear 4xx, changes nothing, and kills
   CHECK(http(p, "PATCH", "/v1/me", json{{"name", "Valid"}}.dump(), t).status == 200);
 
   // Refresh tokens that were never issued.
-  for (const auto& fake : {"rtf_nope.secret", "no-dot-at-all", "rtf_01m80cfm3982e666n2ktqd7g24.AAAA"}) {
+  for (const auto& fake :
+       {"rtf_nope.secret", "no-dot-at-all", "rtf_01m80cfm3982e666n2ktqd7g24.AAAA"}) {
     auto r = http(p, "POST", "/v1/auth/refresh", json{{"refresh_token", fake}}.dump());
     CHECK(r.status == 401);
   }

@@ -1,9 +1,10 @@
 #pragma once
 
 #include <algorithm>
-#include <catch2/catch.hpp>
 #include <cctype>
 #include <string>
+
+#include <catch2/catch.hpp>
 
 #include "tests/support/http_client.hpp"
 #include "tests/support/test_cluster.hpp"

@@ -27,9 +27,9 @@ TEST_CASE("register through one node, log in through another, read through the t
   CHECK(u["created_at"].get<std::string>().size() == 20);
 
   SECTION("profile changes are visible from every node") {
-    auto patched = http(c.port(2), "PATCH", "/v1/me",
-                        json{{"bio", "Suka batik"}, {"avatar_url", "https://img.id/a.png"}}.dump(),
-                        token);
+    auto patched
+      = http(c.port(2), "PATCH", "/v1/me",
+             json{{"bio", "Suka batik"}, {"avatar_url", "https://img.id/a.png"}}.dump(), token);
     REQUIRE(patched.status == 200);
     CHECK(patched.json()["bio"] == "Suka batik");
     CHECK(patched.json()["name"] == "Ani");
@@ -40,8 +40,8 @@ TEST_CASE("register through one node, log in through another, read through the t
     CHECK_FALSE(pub.json().contains("email"));
   }
   SECTION("address book CRUD") {
-    json a{{"label", "Rumah"},        {"recipient", "Ani"},       {"phone", "+62 812 1111 2222"},
-           {"line1", "Jl. Braga 10"}, {"city", "Bandung"},        {"province", "Jawa Barat"},
+    json a{{"label", "Rumah"},        {"recipient", "Ani"}, {"phone", "+62 812 1111 2222"},
+           {"line1", "Jl. Braga 10"}, {"city", "Bandung"},  {"province", "Jawa Barat"},
            {"postal_code", "40111"}};
     auto first = http(c.port(0), "POST", "/v1/me/addresses", a.dump(), token);
     REQUIRE(first.status == 201);
@@ -80,21 +80,35 @@ TEST_CASE("register through one node, log in through another, read through the t
                       json{{"refresh_token", s.refresh_token}}.dump());
     CHECK(reuse.status == 401);
     CHECK(reuse.error_code() == "unauthorized");
-    auto revoked = http(c.port(0), "POST", "/v1/auth/refresh", json{{"refresh_token", next}}.dump());
+    auto revoked
+      = http(c.port(0), "POST", "/v1/auth/refresh", json{{"refresh_token", next}}.dump());
     CHECK(revoked.status == 401);
+    // The reuse revoked the family's access tokens on every node too.
+    for (size_t n = 0; n < c.size(); ++n) {
+      CHECK(http(c.port(n), "GET", "/v1/me", "", r1.json()["access_token"]).status == 401);
+      CHECK(http(c.port(n), "GET", "/v1/me", "", s.access_token).status == 401);
+    }
     // The login session is a separate family and still works, until logout.
     auto other = login.json()["refresh_token"].get<std::string>();
+    CHECK(http(c.port(0), "GET", "/v1/me", "", token).status == 200);
     CHECK(http(c.port(0), "POST", "/v1/auth/logout", json{{"refresh_token", other}}.dump()).status
           == 204);
     CHECK(http(c.port(1), "POST", "/v1/auth/refresh", json{{"refresh_token", other}}.dump()).status
           == 401);
+    for (size_t n = 0; n < c.size(); ++n) {
+      INFO("node " << n);
+      auto after = http(c.port(n), "GET", "/v1/me", "", token);
+      CHECK(after.status == 401);
+      CHECK(after.error_code() == "unauthorized");
+    }
   }
   SECTION("wrong password and unknown email look the same") {
     auto wrong = http(c.port(0), "POST", "/v1/auth/login",
                       json{{"email", s.email}, {"password", "salah-sekali"}}.dump());
-    auto unknown = http(c.port(0), "POST", "/v1/auth/login",
-                        json{{"email", "nobody-" + unique_suffix() + "@e2e.id"},
-                             {"password", "salah-sekali"}}.dump());
+    auto unknown
+      = http(c.port(0), "POST", "/v1/auth/login",
+             json{{"email", "nobody-" + unique_suffix() + "@e2e.id"}, {"password", "salah-sekali"}}
+               .dump());
     CHECK(wrong.status == 401);
     CHECK(unknown.status == 401);
     CHECK(wrong.body == unknown.body);
@@ -133,8 +147,8 @@ TEST_CASE("concurrent registrations of one email through all nodes: exactly one 
 TEST_CASE("the admin email gets the admin role and sees the cluster", "[e2e][ops]") {
   test_cluster c{"admin"};
   REQUIRE(c.wait_all_ready());
-  auto body = json{{"email", test_cluster::admin_email}, {"password", "admin-password"},
-                   {"name", "Admin"}};
+  auto body
+    = json{{"email", test_cluster::admin_email}, {"password", "admin-password"}, {"name", "Admin"}};
   auto r = http(c.port(0), "POST", "/v1/auth/register", body.dump());
   if (r.status == 409) { // an earlier run on the same database registered it
     r = http(c.port(0), "POST", "/v1/auth/login",
@@ -165,9 +179,9 @@ TEST_CASE("the admin email gets the admin role and sees the cluster", "[e2e][ops
   REQUIRE(metrics.status == 200);
   CHECK(metrics.header("Content-Type").find("text/plain") == 0);
   for (const char* family :
-       {"lakoo_http_requests_total{", "lakoo_http_request_seconds_bucket{",
-        "lakoo_actors_alive{", "lakoo_entity_mailbox_depth_bucket{",
-        "lakoo_snapshot_batch_size_bucket", "lakoo_snapshot_commit_seconds_bucket"}) {
+       {"lakoo_http_requests_total{", "lakoo_http_request_seconds_bucket{", "lakoo_actors_alive{",
+        "lakoo_entity_mailbox_depth_bucket{", "lakoo_snapshot_batch_size_bucket",
+        "lakoo_snapshot_commit_seconds_bucket"}) {
     INFO(family);
     CHECK(metrics.body.find(family) != std::string::npos);
   }

@@ -41,16 +41,15 @@ struct actor_fixture {
     router = runtime::spawn_router(sys, env, std::move(rs));
   }
 
-  ~actor_fixture() {
-    caf::anon_send_exit(router, caf::exit_reason::user_shutdown);
-  }
+  ~actor_fixture() { caf::anon_send_exit(router, caf::exit_reason::user_shutdown); }
 
   /// Sends `msg` to entity `key` through the router and waits (bounded) for the reply.
   template <class Reply, class Msg>
   caf::expected<Reply> ask(const std::string& key, Msg msg) {
     caf::expected<Reply> out{caf::make_error(caf::sec::request_timeout)};
-    self->request(router, std::chrono::seconds(10), protocol::route_atom::value, key,
-                  caf::make_message(std::move(msg)))
+    self
+      ->request(router, std::chrono::seconds(10), protocol::route_atom::value, key,
+                caf::make_message(std::move(msg)))
       .receive([&](Reply& r) { out = std::move(r); }, [&](caf::error& e) { out = std::move(e); });
     return out;
   }

@@ -4,15 +4,16 @@
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
-#include <fcntl.h>
 #include <fstream>
-#include <netinet/in.h>
 #include <random>
 #include <stdexcept>
+#include <thread>
+
+#include <fcntl.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <thread>
 #include <unistd.h>
 
 #include "tests/support/http_client.hpp"
@@ -56,7 +57,7 @@ std::string unique_suffix() {
 
 test_cluster::test_cluster(const std::string& name, size_t nodes,
                            const std::vector<std::string>& extra)
-  : name_(name) {
+    : name_(name) {
   auto dsn = env_or("LAKOO_TEST_PG_DSN", "");
   if (dsn.empty()) {
     throw std::runtime_error("LAKOO_TEST_PG_DSN is not set (run through ctest)");
@@ -119,8 +120,8 @@ void test_cluster::start(size_t i) {
     for (const auto& name : ours) {
       ::unsetenv(name.c_str());
     }
-    ::execl(LAKOO_NODE_BINARY, LAKOO_NODE_BINARY, "--config", conf_.c_str(), "--node",
-            node.c_str(), static_cast<char*>(nullptr));
+    ::execl(LAKOO_NODE_BINARY, LAKOO_NODE_BINARY, "--config", conf_.c_str(), "--node", node.c_str(),
+            static_cast<char*>(nullptr));
     ::_exit(127);
   }
   pids_.at(i) = pid;
@@ -134,10 +135,23 @@ void test_cluster::kill9(size_t i) {
   }
 }
 
+void test_cluster::pause(size_t i) {
+  if (pids_.at(i) > 0) {
+    ::kill(pids_[i], SIGSTOP);
+  }
+}
+
+void test_cluster::resume(size_t i) {
+  if (pids_.at(i) > 0) {
+    ::kill(pids_[i], SIGCONT);
+  }
+}
+
 int test_cluster::stop(size_t i) {
   if (pids_.at(i) <= 0) {
     return 0;
   }
+  ::kill(pids_[i], SIGCONT); // a paused node must be able to see the SIGTERM
   ::kill(pids_[i], SIGTERM);
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
   int status = 0;
@@ -185,7 +199,8 @@ bool test_cluster::wait_all_ready(int timeout_ms) {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
   for (size_t i = 0; i < size(); ++i) {
     for (int k = 0; k < 32;) {
-      auto r = http(port(i), "GET", "/v1/users/usr_00000000000000000000000" + std::to_string(100 + k));
+      auto r
+        = http(port(i), "GET", "/v1/users/usr_00000000000000000000000" + std::to_string(100 + k));
       if (r.status == 404) {
         ++k;
         continue;

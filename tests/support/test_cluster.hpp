@@ -8,8 +8,9 @@
 #include <cstdint>
 #include <map>
 #include <string>
-#include <sys/types.h>
 #include <vector>
+
+#include <sys/types.h>
 
 namespace lakoo::test {
 
@@ -31,6 +32,9 @@ public:
 
   void start(size_t i);
   void kill9(size_t i);
+  /// SIGSTOP / SIGCONT: a hung process (still connected, never answering).
+  void pause(size_t i);
+  void resume(size_t i);
   /// SIGTERM and wait for the exit; returns the exit status (-1 on timeout, then SIGKILL).
   int stop(size_t i);
   bool is_running(size_t i);

@@ -1,7 +1,8 @@
 #include "actors/identity/identity.hpp"
 
-#include <catch2/catch.hpp>
 #include <thread>
+
+#include <catch2/catch.hpp>
 
 #include "tests/support/actor_fixture.hpp"
 

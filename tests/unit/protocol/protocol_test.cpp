@@ -1,7 +1,7 @@
-#include "actors/protocol/messages.hpp"
-
 #include <caf/all.hpp>
 #include <catch2/catch.hpp>
+
+#include "actors/protocol/messages.hpp"
 
 namespace {
 
@@ -25,8 +25,9 @@ caf::message round_trip(caf::actor_system& sys, const caf::message& msg) {
 }
 
 protocol::address sample_address() {
-  return {"adr_1", "Rumah", "Siti", "+62 812 3456 7890", "Jl. Merdeka 1", "RT 02",
-          "Bandung", "Jawa Barat", "40111", "ID", true};
+  return {"adr_1",         "Rumah", "Siti",    "+62 812 3456 7890",
+          "Jl. Merdeka 1", "RT 02", "Bandung", "Jawa Barat",
+          "40111",         "ID",    true};
 }
 
 } // namespace
@@ -34,8 +35,17 @@ protocol::address sample_address() {
 TEST_CASE("every message type survives a binary round trip", "[protocol]") {
   caf::actor_system_config cfg;
   caf::actor_system sys{registered(cfg)};
-  protocol::user_view user{"usr_1", "a@b.id", "Ani", "bio", "https://x/y.png", {"customer", "admin"},
-                           "sel_1", "2026-11-21T10:00:00Z", 3, 4, 5};
+  protocol::user_view user{"usr_1",
+                           "a@b.id",
+                           "Ani",
+                           "bio",
+                           "https://x/y.png",
+                           {"customer", "admin"},
+                           "sel_1",
+                           "2026-11-21T10:00:00Z",
+                           3,
+                           4,
+                           5};
   protocol::router_stats stats{"n1", {"user"}, {7}, 1, 2, 85, {"n2"}};
   std::vector<caf::message> samples = {
     caf::make_message(stats),

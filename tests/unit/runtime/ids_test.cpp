@@ -1,7 +1,8 @@
 #include "actors/runtime/ids.hpp"
 
-#include <catch2/catch.hpp>
 #include <set>
+
+#include <catch2/catch.hpp>
 
 TEST_CASE("ids are unique, prefixed, url-safe and sort by creation time", "[runtime]") {
   std::set<std::string> seen;

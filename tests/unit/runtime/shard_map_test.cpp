@@ -1,7 +1,8 @@
 #include "actors/runtime/shard_map.hpp"
 
-#include <catch2/catch.hpp>
 #include <map>
+
+#include <catch2/catch.hpp>
 
 using lakoo::runtime::shard_map;
 
