@@ -20,7 +20,7 @@ here=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
 root=$(dirname "$here")
 cd "$root"
 
-readonly all_scenarios=(floor health health-3 me me-3 login login-3 register register-3)
+readonly all_scenarios=(floor health health-3 me me-3 login login-3 register register-3 write write-3)
 duration=${BENCH_DURATION:-10}
 duration=${duration%s}
 conns=${BENCH_CONNECTIONS:-64}
@@ -118,12 +118,37 @@ login_bench_user() {
   [ -n "$access_token" ] || die "could not log the bench user in"
 }
 
+# prepare_writers: registers (once) and logs in `writer_count` users; their access tokens go to
+# $out_dir/writer-tokens.txt for patch.lua. Eight at a time: argon2id bounds this step.
+readonly writer_count=256
+prepare_writers() {
+  local tokens=$out_dir/writer-tokens.txt
+  [ -s "$tokens" ] && return 0
+  say "preparing $writer_count writer accounts"
+  # shellcheck disable=SC2016 # expanded by the inner shell
+  seq 1 "$writer_count" | xargs -P 8 -I{} bash -c '
+    set -- "$2" "$1" # -> $1 index, $2 password ($0 is the node url)
+    body=$(printf "{\"email\":\"bench-writer-%s@bench.lakoo.local\",\"password\":\"%s\",\"name\":\"Writer %s\"}" "$1" "$2" "$1")
+    for _ in 1 2 3 4 5; do
+      out=$(curl --noproxy "*" -s --max-time 30 -H "Content-Type: application/json" --data-binary "$body" "$0/v1/auth/register")
+      token=$(jq -r ".access_token // empty" <<<"$out")
+      if [ -z "$token" ]; then
+        out=$(curl --noproxy "*" -s --max-time 30 -H "Content-Type: application/json" --data-binary "$body" "$0/v1/auth/login")
+        token=$(jq -r ".access_token // empty" <<<"$out")
+      fi
+      [ -n "$token" ] && { echo "$token"; exit 0; }
+      sleep 0.5
+    done' "${urls[0]}" "$bench_password" {} >"$tokens"
+  [ "$(wc -l <"$tokens")" -eq "$writer_count" ] || die "only $(wc -l <"$tokens") of $writer_count writers logged in"
+}
+
 # -- wrk ----------------------------------------------------------------------------------------
 # script_args_for <script> <tag>: what goes after wrk's `--` for that script.
 script_args_for() {
   case $1 in
     login.lua) printf '%s\n' "$bench_email" "$bench_password" ;;
     register.lua) printf '%s\n' "$run_id-$2" ;; # emails unique per run, scenario and process
+    patch.lua) printf '%s\n' "$out_dir/writer-tokens.txt" ;;
   esac
 }
 
@@ -248,6 +273,10 @@ for s in "${scenarios[@]}"; do
       run_scenario "$s" /v1/auth/login login.lua
       ;;
     register | register-3) run_scenario "$s" /v1/auth/register register.lua ;;
+    write | write-3)
+      prepare_writers
+      run_scenario "$s" /v1/me patch.lua
+      ;;
   esac
 done
 say "results: $results (raw wrk output beside it)"

@@ -29,7 +29,12 @@ response error_response(int status, std::string_view code, std::string_view mess
   if (details != nullptr) {
     err["details"] = *details;
   }
-  return json_response(status, json{{"error", std::move(err)}});
+  auto out = json_response(status, json{{"error", std::move(err)}});
+  if (status == 503 || status == 429) {
+    // Transient: tell clients when to retry (RFC 9110 10.2.3), as Stripe and GitHub do.
+    out.headers.emplace_back("Retry-After", "1");
+  }
+  return out;
 }
 
 response field_error(std::string_view field, std::string_view message) {

@@ -132,6 +132,13 @@ const std::map<std::string, setter>& setters() {
     {"connection_timeout_ms",
      int_field(&node_config::connection_timeout_ms, 10, 600000, "connection_timeout_ms")},
     {"caf_threads", int_field(&node_config::caf_threads, 1, 256, "caf_threads")},
+    {"caf_scheduler",
+     [](node_config& c, const std::string& v, int line) {
+       if (v != "sharing" && v != "stealing") {
+         throw config_error(line, "caf_scheduler must be sharing or stealing");
+       }
+       c.caf_scheduler = v;
+     }},
     {"io_threads", int_field(&node_config::io_threads, 1, 256, "io_threads")},
     {"password_threads", int_field(&node_config::password_threads, 1, 256, "password_threads")},
     {"log_level",

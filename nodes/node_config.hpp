@@ -35,6 +35,7 @@ struct node_config {
   int64_t heartbeat_interval_ms = 500;
   int64_t connection_timeout_ms = 2000;
   int64_t caf_threads = 2;
+  std::string caf_scheduler = "sharing"; ///< sharing | stealing
   int64_t io_threads = 2;
   int64_t password_threads = 2;
   std::string log_level = "info";

@@ -6,11 +6,30 @@ namespace lakoo::runtime {
 
 namespace {
 
-caf::behavior bridge_impl(caf::event_based_actor* self) {
+/// How often a bridge fires expired deadlines: the worst-case overshoot of a timeout.
+constexpr auto sweep_interval = std::chrono::milliseconds(100);
+
+struct bridge_state {
+  static inline const char* name = "lakoo.bridge";
+  gateway::expiry_queue expiries;
+};
+
+caf::behavior bridge_impl(caf::stateful_actor<bridge_state>* self) {
   // A failed request is answered through its own error callback; nothing may kill a bridge.
   self->set_error_handler([](caf::error&) {});
+  self->delayed_send(self, sweep_interval, protocol::tick_atom::value);
   return {
-    [self](gateway::job& j) { j.run(self); },
+    [self](gateway::job& j) { j.run(self, self->state.expiries); },
+    [self](protocol::tick_atom) {
+      auto now = caf::make_timestamp();
+      auto& items = self->state.expiries.items;
+      while (!items.empty() && items.front().first <= now) {
+        auto fire = std::move(items.front().second);
+        items.pop_front();
+        fire();
+      }
+      self->delayed_send(self, sweep_interval, protocol::tick_atom::value);
+    },
   };
 }
 

@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <string>
@@ -24,9 +25,17 @@ namespace lakoo::runtime {
 /// caller must hop back to its own executor and must not block.
 class gateway {
 public:
+  /// Deadlines of a bridge's requests, oldest first (all share one timeout, so appending keeps
+  /// the order). A periodic sweep fires the expired ones; a request that was answered first
+  /// makes its entry a no-op. This replaces one CAF clock timer per request (which in 0.17
+  /// also fires, as an extra message, after the reply came) by one timer per bridge.
+  struct expiry_queue {
+    std::deque<std::pair<caf::timestamp, std::function<void()>>> items;
+  };
+
   /// A piece of work run inside a bridge actor.
   struct job {
-    std::function<void(caf::event_based_actor*)> run;
+    std::function<void(caf::event_based_actor*, expiry_queue&)> run;
   };
 
   gateway(caf::actor_system& sys, caf::actor router, std::chrono::milliseconds timeout,
@@ -42,12 +51,31 @@ public:
     auto router = router_;
     auto timeout = timeout_;
     post(job{[key = std::move(key), msg = std::move(msg), shared_done, router,
-              timeout](caf::event_based_actor* self) mutable {
+              timeout](caf::event_based_actor* self, expiry_queue& expiries) mutable {
+      // All three callbacks run in this bridge actor: a plain flag settles the race.
+      auto settled = std::make_shared<bool>(false);
+      expiries.items.emplace_back(caf::make_timestamp() + timeout, [settled, shared_done] {
+        if (!*settled) {
+          *settled = true;
+          (*shared_done)(caf::expected<Reply>{caf::make_error(caf::sec::request_timeout)});
+        }
+      });
       self
-        ->request(router, timeout, protocol::route_atom::value, std::move(key),
+        ->request(router, caf::infinite, protocol::route_atom::value, std::move(key),
                   caf::make_message(std::move(msg)))
-        .then([shared_done](Reply& r) { (*shared_done)(caf::expected<Reply>{std::move(r)}); },
-              [shared_done](caf::error& e) { (*shared_done)(caf::expected<Reply>{std::move(e)}); });
+        .then(
+          [settled, shared_done](Reply& r) {
+            if (!*settled) {
+              *settled = true;
+              (*shared_done)(caf::expected<Reply>{std::move(r)});
+            }
+          },
+          [settled, shared_done](caf::error& e) {
+            if (!*settled) {
+              *settled = true;
+              (*shared_done)(caf::expected<Reply>{std::move(e)});
+            }
+          });
     }});
   }
 

@@ -84,6 +84,7 @@ TEST_CASE("a dead node's entities answer 503 at once and come back with it", "[e
     if (r.status == 503) {
       ++unavailable;
       CHECK(r.error_code() == "unavailable");
+      CHECK(r.header("Retry-After") == "1");
     } else {
       CHECK(r.status == 200);
       ++ok;
