@@ -10,6 +10,7 @@
 #include <map>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 #include "actors/runtime/store.hpp"
 
@@ -46,6 +47,13 @@ public:
   }
 
   void load(std::string kind, std::string id, load_callback cb) override {
+    {
+      std::lock_guard<std::mutex> guard{data_mutex_};
+      if (hold_loads_) {
+        held_.push_back([this, kind, id, cb] { load(kind, id, cb); });
+        return;
+      }
+    }
     post([this, kind = std::move(kind), id = std::move(id), cb = std::move(cb)] {
       std::optional<runtime::snapshot> out;
       {
@@ -71,6 +79,21 @@ public:
     std::lock_guard<std::mutex> guard{data_mutex_};
     fail_saves_ = true;
     fail_kind_ = kind;
+  }
+
+  /// While held, loads do not complete (a database that does not answer).
+  void hold_loads(bool hold) {
+    std::vector<std::function<void()>> release;
+    {
+      std::lock_guard<std::mutex> guard{data_mutex_};
+      hold_loads_ = hold;
+      if (!hold) {
+        release.swap(held_);
+      }
+    }
+    for (auto& f : release) {
+      f();
+    }
   }
 
   int64_t writes() {
@@ -109,6 +132,8 @@ private:
   std::mutex data_mutex_;
   std::map<std::pair<std::string, std::string>, runtime::snapshot> data_;
   bool fail_saves_ = false;
+  bool hold_loads_ = false;
+  std::vector<std::function<void()>> held_;
   std::string fail_kind_;
   int64_t writes_ = 0;
   std::thread worker_;

@@ -1,10 +1,12 @@
 #include "actors/runtime/router.hpp"
 
+#include <future>
 #include <thread>
 
 #include <catch2/catch.hpp>
 
 #include "actors/identity/identity.hpp"
+#include "actors/runtime/gateway.hpp"
 #include "tests/support/actor_fixture.hpp"
 
 using namespace lakoo;
@@ -108,4 +110,69 @@ TEST_CASE("many concurrent writers to one entity all land, in order", "[runtime]
   // The book holds 20 at most: exactly 20 adds succeed, every one of them stored.
   CHECK(ok == static_cast<int>(identity::max_addresses));
   CHECK(f.store.version_of("user", "usr_e") == 1 + static_cast<int64_t>(identity::max_addresses));
+}
+
+namespace {
+
+/// Asks through a gateway and waits (bounded) for the answer.
+template <class Reply, class Msg>
+caf::expected<Reply> ask_via(runtime::gateway& gw, const std::string& key, Msg msg) {
+  auto promise = std::make_shared<std::promise<caf::expected<Reply>>>();
+  auto result = promise->get_future();
+  gw.ask<Reply>(key, std::move(msg),
+                [promise](caf::expected<Reply> x) { promise->set_value(std::move(x)); });
+  REQUIRE(result.wait_for(std::chrono::seconds(10)) == std::future_status::ready);
+  return result.get();
+}
+
+} // namespace
+
+TEST_CASE("gateway requests keep working across an entity's passivation", "[runtime]") {
+  test::actor_fixture f{identity_kinds(), std::chrono::seconds(1)};
+  runtime::gateway gw{f.sys, f.router, std::chrono::seconds(5), 1};
+  REQUIRE(ask_via<protocol::user_view>(gw, "user:usr_g", protocol::create_user{"g@x.id", "G", {}}));
+  for (int i = 0; i < 20; ++i) {
+    REQUIRE(ask_via<protocol::user_view>(gw, "user:usr_g", protocol::get_user{}));
+  }
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (alive_users(f) != 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  REQUIRE(alive_users(f) == 0);
+  // The next request activates the entity again, from its snapshot.
+  protocol::update_user up;
+  up.has_bio = true;
+  up.bio = "after";
+  auto changed = ask_via<protocol::user_view>(gw, "user:usr_g", up);
+  REQUIRE(changed);
+  CHECK(changed->bio == "after");
+  CHECK(f.store.version_of("user", "usr_g") == 2);
+  auto read = ask_via<protocol::user_view>(gw, "user:usr_g", protocol::get_user{});
+  REQUIRE(read);
+  CHECK(read->bio == "after");
+}
+
+TEST_CASE("a gateway request that gets no answer fails with a timeout", "[runtime]") {
+  test::actor_fixture f{identity_kinds()};
+  runtime::gateway gw{f.sys, f.router, std::chrono::milliseconds(300), 1};
+  f.store.hold_loads(true); // the entity waits for its snapshot forever
+  auto t0 = std::chrono::steady_clock::now();
+  auto stuck = ask_via<protocol::user_view>(gw, "user:usr_t", protocol::get_user{});
+  REQUIRE_FALSE(stuck);
+  CHECK(stuck.error() == caf::sec::request_timeout);
+  CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(3));
+  f.store.hold_loads(false);
+  // The late answer is dropped, and the entity serves the next request.
+  auto later = ask_via<protocol::user_view>(gw, "user:usr_t", protocol::get_user{});
+  REQUIRE_FALSE(later);
+  CHECK(later.error() == protocol::errc::not_found);
+}
+
+TEST_CASE("a message the entity does not understand is rejected, not left hanging",
+          "[runtime]") {
+  test::actor_fixture f{identity_kinds()};
+  runtime::gateway gw{f.sys, f.router, std::chrono::seconds(5), 1};
+  auto wrong = ask_via<protocol::user_view>(gw, "rtf:x", protocol::get_user{});
+  REQUIRE_FALSE(wrong);
+  CHECK(wrong.error() == protocol::errc::invalid_request);
 }
