@@ -67,5 +67,6 @@ auto answer(responder res, int status, Render render) {
 void add_identity_routes(route_table& routes, api_context& ctx);
 void add_address_routes(route_table& routes, api_context& ctx);
 void add_ops_routes(route_table& routes, api_context& ctx);
+void add_seller_routes(route_table& routes, api_context& ctx);
 
 } // namespace lakoo::edge

@@ -70,7 +70,7 @@ void add_ops_routes(route_table& routes, api_context& ctx) {
                auto router = ctx.gw.router();
                auto timeout = ctx.gw.timeout();
                ctx.gw.post({[&ctx, router, timeout, res](caf::event_based_actor* self,
-                                                runtime::gateway::expiry_queue&) {
+                                                         runtime::gateway::expiry_queue&) {
                  self->request(router, timeout, protocol::cluster_atom::value)
                    .then(
                      [&ctx, res](std::vector<protocol::router_stats>& all) {

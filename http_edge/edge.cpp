@@ -19,6 +19,7 @@ struct edge::impl {
     add_ops_routes(routes, ctx);
     add_identity_routes(routes, ctx);
     add_address_routes(routes, ctx);
+    add_seller_routes(routes, ctx);
   }
 };
 

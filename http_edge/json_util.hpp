@@ -20,8 +20,8 @@ inline constexpr std::size_t max_text_chars = 5000; ///< captions, bodies, bios
 inline constexpr std::size_t max_email_chars = 254;
 
 /// The API's error body: `{"error":{"code":…,"message":…,"details":{…}}}` (`details` only if
-/// given). 503 and 429 also carry `Retry-After: 1`. `code` is one of the codes listed in API.md; `message` is for humans and never holds
-/// internals.
+/// given). 503 and 429 also carry `Retry-After: 1`. `code` is one of the codes listed in API.md;
+/// `message` is for humans and never holds internals.
 response error_response(int status, std::string_view code, std::string_view message,
                         const nlohmann::json* details = nullptr);
 

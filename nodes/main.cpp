@@ -16,6 +16,7 @@
 #include "actors/protocol/messages.hpp"
 #include "actors/runtime/gateway.hpp"
 #include "actors/runtime/router.hpp"
+#include "actors/seller/seller.hpp"
 #include "http_edge/edge.hpp"
 #include "nodes/cluster.hpp"
 #include "nodes/node_config.hpp"
@@ -120,6 +121,7 @@ int run(const node::node_config& cfg, size_t index, sigset_t& signals) {
   runtime::router_settings rs;
   rs.node_index = index;
   identity::register_kinds(rs.kinds);
+  seller::register_kinds(rs.kinds);
   auto router = runtime::spawn_router(sys, env, std::move(rs));
 
   auto published = sys.middleman().publish(router, me.cluster_port, me.host.c_str(), true);

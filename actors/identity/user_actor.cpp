@@ -14,6 +14,7 @@ using protocol::errc;
 struct user_state : runtime::entity_state<user_data> {
   static inline const char* name = "lakoo.user";
   static inline const char* kind = user_kind;
+  bool applying = false; ///< a seller application is creating its account right now
 };
 
 using user_actor = caf::stateful_actor<user_state>;
@@ -178,10 +179,63 @@ caf::message_handler profile_handlers(user_actor* self) {
   };
 }
 
+/// One seller account per user: this actor is the only writer of its `seller_id`, so two
+/// applications (even through different nodes) cannot both succeed. The seller account is
+/// created (durably) before the claim; a crash in between leaves an orphan pending account
+/// and a free claim, so a retried application still succeeds.
+caf::result<protocol::seller_view> apply_seller(user_actor* self, protocol::apply_seller& req) {
+  auto& st = self->state;
+  if (!st.exists) {
+    return missing_user();
+  }
+  if (!st.data.seller_id.empty() || st.applying) {
+    return caf::make_error(errc::conflict, "this user already has a seller account");
+  }
+  st.applying = true;
+  auto rp = self->make_response_promise();
+  self
+    ->request(st.env->router, st.env->request_timeout, protocol::route_atom::value,
+              "seller:" + req.seller_id,
+              caf::make_message(protocol::create_seller{st.id, std::move(req.profile)}))
+    .then(
+      [self, rp, seller_id = req.seller_id](protocol::seller_view& seller) {
+        self->state.applying = false;
+        self->state.data.seller_id = seller_id;
+        runtime::persist(self, runtime::deliver_on_durable(rp, std::move(seller)));
+      },
+      [self, rp](caf::error& err) mutable {
+        self->state.applying = false;
+        rp.deliver(std::move(err));
+      });
+  return rp;
+}
+
+caf::message_handler seller_handlers(user_actor* self) {
+  return {
+    [self](protocol::apply_seller& req) { return apply_seller(self, req); },
+    [self](protocol::set_role& req) -> caf::result<protocol::user_view> {
+      if (!self->state.exists) {
+        return missing_user();
+      }
+      auto& roles = self->state.data.roles;
+      auto i = std::find(roles.begin(), roles.end(), req.role);
+      if ((i != roles.end()) == req.on) {
+        return runtime::reply_durable(self, to_view(self->state));
+      }
+      if (req.on) {
+        roles.push_back(req.role);
+      } else {
+        roles.erase(i);
+      }
+      return runtime::commit(self, to_view(self->state));
+    },
+  };
+}
+
 caf::behavior user_impl(user_actor* self, std::string id,
                         std::shared_ptr<const runtime::entity_env> env) {
   return runtime::run_entity(self, std::move(id), std::move(env), [self] {
-    return profile_handlers(self).or_else(address_handlers(self));
+    return profile_handlers(self).or_else(address_handlers(self)).or_else(seller_handlers(self));
   });
 }
 

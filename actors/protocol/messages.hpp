@@ -268,6 +268,113 @@ typename Inspector::result_type inspect(Inspector& f, family_view& x) {
   return f(caf::meta::type_name("family_view"), x.user_id, x.revoked);
 }
 
+// -- sellers --------------------------------------------------------------------
+
+/// A seller account as its owner and admins see it.
+struct seller_view {
+  std::string id;
+  std::string owner_user_id;
+  std::string brand_name;
+  std::string bio;
+  std::string avatar_url;
+  std::string instagram_handle;
+  std::string acquisition_source; ///< organic | bazaar | referral
+  std::string status;             ///< pending | active | rejected
+  std::string rejection_reason;
+  int64_t follower_count = 0;
+  int64_t product_count = 0;
+  std::string created_at;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, seller_view& x) {
+  return f(caf::meta::type_name("seller_view"), x.id, x.owner_user_id, x.brand_name, x.bio,
+           x.avatar_url, x.instagram_handle, x.acquisition_source, x.status, x.rejection_reason,
+           x.follower_count, x.product_count, x.created_at);
+}
+
+/// The fields a seller application carries.
+struct seller_profile {
+  std::string brand_name;
+  std::string bio;
+  std::string avatar_url;
+  std::string instagram_handle;
+  std::string acquisition_source;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, seller_profile& x) {
+  return f(caf::meta::type_name("seller_profile"), x.brand_name, x.bio, x.avatar_url,
+           x.instagram_handle, x.acquisition_source);
+}
+
+/// To `user:<id>`: open seller account `seller_id` for this user (one per user: conflict
+/// otherwise) -> seller_view with status pending.
+struct apply_seller {
+  std::string seller_id;
+  seller_profile profile;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, apply_seller& x) {
+  return f(caf::meta::type_name("apply_seller"), x.seller_id, x.profile);
+}
+
+/// To `seller:<id>`: create the account for `owner_user_id` (sent by the owner's user actor).
+struct create_seller {
+  std::string owner_user_id;
+  seller_profile profile;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, create_seller& x) {
+  return f(caf::meta::type_name("create_seller"), x.owner_user_id, x.profile);
+}
+
+/// To `seller:<id>` -> seller_view.
+struct get_seller {};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, get_seller&) {
+  return f(caf::meta::type_name("get_seller"));
+}
+
+/// To `seller:<id>`: the owner (`requester`) changes the fields named in `fields`.
+struct update_seller {
+  std::string requester;
+  std::vector<std::string> fields; ///< brand_name, bio, avatar_url, instagram_handle
+  seller_profile profile;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, update_seller& x) {
+  return f(caf::meta::type_name("update_seller"), x.requester, x.fields, x.profile);
+}
+
+/// To `seller:<id>`: an admin's decision -> seller_view. Approving grants the owner the seller
+/// role; rejecting (also a suspension of an active seller) takes it away. Repeating the same
+/// decision changes nothing.
+struct review_seller {
+  bool approve = false;
+  std::string reason;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, review_seller& x) {
+  return f(caf::meta::type_name("review_seller"), x.approve, x.reason);
+}
+
+/// To `user:<id>`: add (`on`) or remove a role -> user_view. Idempotent.
+struct set_role {
+  std::string role;
+  bool on = true;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, set_role& x) {
+  return f(caf::meta::type_name("set_role"), x.role, x.on);
+}
+
 /// Registers every message type above with an actor system config (once, before start).
 void add_message_types(caf::actor_system_config& cfg);
 

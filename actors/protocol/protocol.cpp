@@ -51,7 +51,15 @@ namespace {
   X(open_family)                                                                                   \
   X(rotate_family)                                                                                 \
   X(revoke_family)                                                                                 \
-  X(family_view)
+  X(family_view)                                                                                   \
+  X(seller_view)                                                                                   \
+  X(seller_profile)                                                                                \
+  X(apply_seller)                                                                                  \
+  X(create_seller)                                                                                 \
+  X(get_seller)                                                                                    \
+  X(update_seller)                                                                                 \
+  X(review_seller)                                                                                 \
+  X(set_role)
 
 } // namespace
 

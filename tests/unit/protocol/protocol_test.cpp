@@ -47,6 +47,11 @@ TEST_CASE("every message type survives a binary round trip", "[protocol]") {
                            4,
                            5};
   protocol::router_stats stats{"n1", {"user"}, {7}, 1, 2, 85, {"n2"}};
+  protocol::seller_profile profile{"Batik Sekar", "Tulis dari Solo", "https://img.id/s.png",
+                                   "batiksekar", "bazaar"};
+  protocol::seller_view seller{
+    "sel_1", "usr_1", "Batik Sekar",         "bio", "", "batiksekar", "bazaar", "pending", "",
+    0,       0,       "2026-11-22T00:00:00Z"};
   std::vector<caf::message> samples = {
     caf::make_message(stats),
     caf::make_message(sample_address()),
@@ -67,6 +72,14 @@ TEST_CASE("every message type survives a binary round trip", "[protocol]") {
     caf::make_message(protocol::revoke_family{"abc"}),
     caf::make_message(protocol::family_view{"usr_1", true}),
     caf::make_message(std::vector<protocol::router_stats>{stats, stats}),
+    caf::make_message(seller),
+    caf::make_message(profile),
+    caf::make_message(protocol::apply_seller{"sel_1", profile}),
+    caf::make_message(protocol::create_seller{"usr_1", profile}),
+    caf::make_message(protocol::get_seller{}),
+    caf::make_message(protocol::update_seller{"usr_1", {"bio"}, profile}),
+    caf::make_message(protocol::review_seller{false, "blurry photos"}),
+    caf::make_message(protocol::set_role{"seller", true}),
   };
   // One sample per registered type (the vector is registered along with its element).
   CHECK(samples.size() == protocol::registered_type_names().size() + 1);

@@ -168,8 +168,7 @@ TEST_CASE("a gateway request that gets no answer fails with a timeout", "[runtim
   CHECK(later.error() == protocol::errc::not_found);
 }
 
-TEST_CASE("a message the entity does not understand is rejected, not left hanging",
-          "[runtime]") {
+TEST_CASE("a message the entity does not understand is rejected, not left hanging", "[runtime]") {
   test::actor_fixture f{identity_kinds()};
   runtime::gateway gw{f.sys, f.router, std::chrono::seconds(5), 1};
   auto wrong = ask_via<protocol::user_view>(gw, "rtf:x", protocol::get_user{});

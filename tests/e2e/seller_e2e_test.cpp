@@ -1,0 +1,149 @@
+#include <atomic>
+#include <thread>
+
+#include "tests/e2e/e2e_helpers.hpp"
+
+using namespace lakoo::test;
+using nlohmann::json;
+
+namespace {
+
+std::string admin_token(uint16_t port) {
+  auto creds = json{{"email", test_cluster::admin_email}, {"password", "admin-password"}};
+  auto r = http(
+    port, "POST", "/v1/auth/register",
+    json{{"email", test_cluster::admin_email}, {"password", "admin-password"}, {"name", "Admin"}}
+      .dump());
+  if (r.status == 409) {
+    r = http(port, "POST", "/v1/auth/login", creds.dump());
+  }
+  REQUIRE((r.status == 201 || r.status == 200));
+  return r.json()["access_token"].get<std::string>();
+}
+
+std::vector<std::string> roles_after_refresh(uint16_t port, session& s) {
+  auto r = http(port, "POST", "/v1/auth/refresh", json{{"refresh_token", s.refresh_token}}.dump());
+  REQUIRE(r.status == 200);
+  s.refresh_token = r.json()["refresh_token"].get<std::string>();
+  s.access_token = r.json()["access_token"].get<std::string>();
+  auto me = http(port, "GET", "/v1/me", "", s.access_token);
+  REQUIRE(me.status == 200);
+  return me.json()["roles"].get<std::vector<std::string>>();
+}
+
+bool contains(const std::vector<std::string>& v, const std::string& x) {
+  return std::find(v.begin(), v.end(), x) != v.end();
+}
+
+} // namespace
+
+TEST_CASE("sellers apply, get reviewed by an admin, and only active ones are public",
+          "[e2e][seller]") {
+  test_cluster c{"sellers"};
+  REQUIRE(c.wait_all_ready());
+  auto admin = admin_token(c.port(0));
+  auto owner = register_user(c.port(0), "Sekar");
+  auto stranger = register_user(c.port(1), "Orang");
+
+  auto applied = http(c.port(1), "POST", "/v1/sellers",
+                      json{{"brand_name", "Batik Sekar"},
+                           {"bio", "Batik tulis dari Solo"},
+                           {"instagram_handle", "@batiksekar"},
+                           {"acquisition_source", "bazaar"}}
+                        .dump(),
+                      owner.access_token);
+  REQUIRE(applied.status == 201);
+  auto seller = applied.json();
+  auto id = seller["id"].get<std::string>();
+  CHECK(seller["status"] == "pending");
+  CHECK(seller["owner_user_id"] == owner.user_id);
+  CHECK(seller["instagram_handle"] == "batiksekar");
+  CHECK(seller["follower_count"] == 0);
+  CHECK(seller["product_count"] == 0);
+  CHECK(
+    http(c.port(2), "POST", "/v1/sellers", json{{"brand_name", "Dua"}}.dump(), owner.access_token)
+      .status
+    == 409);
+  auto me = http(c.port(2), "GET", "/v1/me", "", owner.access_token).json();
+  CHECK(me["seller_id"] == id);
+
+  // Pending: the owner and admins see it, nobody else.
+  CHECK(http(c.port(2), "GET", "/v1/sellers/" + id).status == 404);
+  CHECK(http(c.port(2), "GET", "/v1/sellers/" + id, "", stranger.access_token).status == 404);
+  CHECK(http(c.port(2), "GET", "/v1/sellers/" + id, "", owner.access_token).status == 200);
+  CHECK(http(c.port(2), "GET", "/v1/sellers/" + id, "", admin).status == 200);
+  CHECK(http(c.port(2), "GET", "/v1/sellers/" + id, "", "forged").status == 401);
+
+  // Only the owner edits; only admins decide.
+  auto patch = json{{"bio", "Batik tulis & cap"}}.dump();
+  CHECK(http(c.port(0), "PATCH", "/v1/sellers/" + id, patch, stranger.access_token).status == 403);
+  auto edited = http(c.port(0), "PATCH", "/v1/sellers/" + id, patch, owner.access_token);
+  REQUIRE(edited.status == 200);
+  CHECK(edited.json()["bio"] == "Batik tulis & cap");
+  CHECK(edited.json()["brand_name"] == "Batik Sekar");
+  CHECK(
+    http(c.port(1), "POST", "/v1/admin/sellers/" + id + "/approve", "", owner.access_token).status
+    == 403);
+
+  auto approved = http(c.port(1), "POST", "/v1/admin/sellers/" + id + "/approve", "", admin);
+  REQUIRE(approved.status == 200);
+  CHECK(approved.json()["status"] == "active");
+  CHECK(http(c.port(2), "GET", "/v1/sellers/" + id).status == 200);
+  CHECK(contains(roles_after_refresh(c.port(2), owner), "seller"));
+
+  auto no_reason = http(c.port(0), "POST", "/v1/admin/sellers/" + id + "/reject", "{}", admin);
+  CHECK(no_reason.status == 400);
+  CHECK(no_reason.error_field() == "reason");
+  auto rejected = http(c.port(0), "POST", "/v1/admin/sellers/" + id + "/reject",
+                       json{{"reason", "counterfeit goods"}}.dump(), admin);
+  REQUIRE(rejected.status == 200);
+  CHECK(rejected.json()["status"] == "rejected");
+  CHECK(rejected.json()["rejection_reason"] == "counterfeit goods");
+  CHECK(http(c.port(1), "GET", "/v1/sellers/" + id).status == 404);
+  CHECK_FALSE(contains(roles_after_refresh(c.port(1), owner), "seller"));
+  CHECK(http(c.port(1), "GET", "/v1/sellers/sel_00000000000000000000000000", "", admin).status
+        == 404);
+}
+
+TEST_CASE("concurrent applications of one user through all nodes: exactly one seller",
+          "[e2e][seller]") {
+  test_cluster c{"seller-race"};
+  REQUIRE(c.wait_all_ready());
+  auto s = register_user(c.port(0), "Balap");
+  std::atomic<int> created{0};
+  std::atomic<int> conflicts{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 9; ++t) {
+    threads.emplace_back([&, t] {
+      auto r = http(c.port(static_cast<size_t>(t % 3)), "POST", "/v1/sellers",
+                    json{{"brand_name", "Toko " + std::to_string(t)}}.dump(), s.access_token);
+      (r.status == 201 ? created : conflicts) += (r.status == 201 || r.status == 409) ? 1 : 0;
+    });
+  }
+  for (auto& t : threads) {
+    t.join();
+  }
+  CHECK(created == 1);
+  CHECK(conflicts == 8);
+}
+
+TEST_CASE("bad seller input is rejected with the field named", "[e2e][seller][validation]") {
+  test_cluster c{"seller-bad", 1};
+  REQUIRE(c.wait_ready(0));
+  auto s = register_user(c.port(0), "Salah");
+  auto check = [&](const json& body, const std::string& field) {
+    auto r = http(c.port(0), "POST", "/v1/sellers", body.dump(), s.access_token);
+    INFO(body.dump() << " -> " << r.body);
+    CHECK(r.status == 400);
+    CHECK(r.error_field() == field);
+  };
+  check(json::object(), "brand_name");
+  check({{"brand_name", 42}}, "brand_name");
+  check({{"brand_name", std::string(201, 'b')}}, "brand_name");
+  check({{"brand_name", "B"}, {"acquisition_source", "tv"}}, "acquisition_source");
+  check({{"brand_name", "B"}, {"instagram_handle", "not a handle!"}}, "instagram_handle");
+  check({{"brand_name", "B"}, {"bio", std::string(5001, 'x')}}, "bio");
+  CHECK(http(c.port(0), "POST", "/v1/sellers", json{{"brand_name", "B"}}.dump()).status == 401);
+  // Nothing was created by the rejected requests.
+  CHECK(http(c.port(0), "GET", "/v1/me", "", s.access_token).json()["seller_id"].is_null());
+}

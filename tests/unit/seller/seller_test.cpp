@@ -1,0 +1,107 @@
+#include "actors/seller/seller.hpp"
+
+#include <thread>
+
+#include <catch2/catch.hpp>
+
+#include "actors/identity/identity.hpp"
+#include "tests/support/actor_fixture.hpp"
+
+using namespace lakoo;
+
+namespace {
+
+runtime::entity_kinds kinds() {
+  runtime::entity_kinds k;
+  identity::register_kinds(k);
+  seller::register_kinds(k);
+  return k;
+}
+
+protocol::seller_profile profile(const std::string& brand) {
+  return {brand, "Tenun ikat dari Sumba", "", "tenunsumba", "bazaar"};
+}
+
+bool has_seller_role(test::actor_fixture& f, const std::string& user) {
+  auto u = f.ask<protocol::user_view>("user:" + user, protocol::get_user{});
+  REQUIRE(u);
+  return std::find(u->roles.begin(), u->roles.end(), "seller") != u->roles.end();
+}
+
+} // namespace
+
+TEST_CASE("a user gets at most one seller account, even when applying concurrently", "[seller]") {
+  test::actor_fixture f{kinds()};
+  REQUIRE(f.ask<protocol::user_view>("user:usr_s1", protocol::create_user{"s@x.id", "S", {}}));
+  std::atomic<int> created{0};
+  std::atomic<int> conflicts{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 10; ++i) {
+    threads.emplace_back([&, i] {
+      caf::scoped_actor me{f.sys};
+      protocol::apply_seller app{"sel_" + std::to_string(i), profile("Tenun " + std::to_string(i))};
+      me->request(f.router, std::chrono::seconds(10), protocol::route_atom::value,
+                  std::string{"user:usr_s1"}, caf::make_message(app))
+        .receive([&](protocol::seller_view& s) { created += s.status == "pending" ? 1 : 0; },
+                 [&](caf::error& e) { conflicts += e == protocol::errc::conflict ? 1 : 0; });
+    });
+  }
+  for (auto& t : threads) {
+    t.join();
+  }
+  CHECK(created == 1);
+  CHECK(conflicts == 9);
+  auto user = f.ask<protocol::user_view>("user:usr_s1", protocol::get_user{});
+  REQUIRE(user);
+  REQUIRE_FALSE(user->seller_id.empty());
+  auto seller = f.ask<protocol::seller_view>("seller:" + user->seller_id, protocol::get_seller{});
+  REQUIRE(seller);
+  CHECK(seller->owner_user_id == "usr_s1");
+  CHECK(seller->acquisition_source == "bazaar");
+}
+
+TEST_CASE("admin decisions move the status and the owner's seller role", "[seller]") {
+  test::actor_fixture f{kinds()};
+  REQUIRE(
+    f.ask<protocol::user_view>("user:usr_s2", protocol::create_user{"t@x.id", "T", {"customer"}}));
+  REQUIRE(
+    f.ask<protocol::seller_view>("user:usr_s2", protocol::apply_seller{"sel_b", profile("B")}));
+  CHECK_FALSE(has_seller_role(f, "usr_s2"));
+
+  auto approved = f.ask<protocol::seller_view>("seller:sel_b", protocol::review_seller{true, ""});
+  REQUIRE(approved);
+  CHECK(approved->status == "active");
+  CHECK(has_seller_role(f, "usr_s2"));
+  auto again = f.ask<protocol::seller_view>("seller:sel_b", protocol::review_seller{true, ""});
+  REQUIRE(again);
+  CHECK(again->status == "active");
+  CHECK(f.store.version_of("seller", "sel_b") == 2); // the repeat wrote nothing
+
+  auto suspended
+    = f.ask<protocol::seller_view>("seller:sel_b", protocol::review_seller{false, "fake goods"});
+  REQUIRE(suspended);
+  CHECK(suspended->status == "rejected");
+  CHECK(suspended->rejection_reason == "fake goods");
+  CHECK_FALSE(has_seller_role(f, "usr_s2"));
+}
+
+TEST_CASE("only the owner changes a seller's profile", "[seller]") {
+  test::actor_fixture f{kinds()};
+  REQUIRE(f.ask<protocol::user_view>("user:usr_s3", protocol::create_user{"u@x.id", "U", {}}));
+  REQUIRE(
+    f.ask<protocol::seller_view>("user:usr_s3", protocol::apply_seller{"sel_c", profile("C")}));
+  protocol::seller_profile p;
+  p.bio = "baru";
+  auto stranger = f.ask<protocol::seller_view>("seller:sel_c",
+                                               protocol::update_seller{"usr_other", {"bio"}, p});
+  REQUIRE_FALSE(stranger);
+  CHECK(stranger.error() == protocol::errc::forbidden);
+  auto owner
+    = f.ask<protocol::seller_view>("seller:sel_c", protocol::update_seller{"usr_s3", {"bio"}, p});
+  REQUIRE(owner);
+  CHECK(owner->bio == "baru");
+  CHECK(owner->brand_name == "C");
+  auto missing = f.ask<protocol::seller_view>("seller:sel_none", protocol::get_seller{});
+  REQUIRE_FALSE(missing);
+  CHECK(missing.error() == protocol::errc::not_found);
+}
