@@ -12,6 +12,7 @@
 #include <spdlog/cfg/env.h>
 #include <spdlog/spdlog.h>
 
+#include "actors/catalog/catalog.hpp"
 #include "actors/identity/identity.hpp"
 #include "actors/protocol/messages.hpp"
 #include "actors/runtime/gateway.hpp"
@@ -122,6 +123,7 @@ int run(const node::node_config& cfg, size_t index, sigset_t& signals) {
   rs.node_index = index;
   identity::register_kinds(rs.kinds);
   seller::register_kinds(rs.kinds);
+  catalog::register_kinds(rs.kinds);
   auto router = runtime::spawn_router(sys, env, std::move(rs));
 
   auto published = sys.middleman().publish(router, me.cluster_port, me.host.c_str(), true);

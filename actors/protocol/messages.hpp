@@ -375,6 +375,90 @@ typename Inspector::result_type inspect(Inspector& f, set_role& x) {
   return f(caf::meta::type_name("set_role"), x.role, x.on);
 }
 
+// -- inventory ------------------------------------------------------------------
+
+/// One sku's stock as its actor knows it now.
+struct sku_view {
+  std::string sku;
+  std::string product_id;
+  std::string seller_id;
+  int64_t stock = 0;     ///< units on hand (committed sales already taken off)
+  int64_t reserved = 0;  ///< units in live (unexpired) reservations
+  int64_t available = 0; ///< stock - reserved, never below 0
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, sku_view& x) {
+  return f(caf::meta::type_name("sku_view"), x.sku, x.product_id, x.seller_id, x.stock, x.reserved,
+           x.available);
+}
+
+/// To `sku:<sku>`: claim the sku for `product_id` with an initial stock. Skus are unique across
+/// the platform: a sku defined for another product -> conflict; the same product -> no-op.
+struct define_sku {
+  std::string product_id;
+  std::string seller_id;
+  int64_t stock = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, define_sku& x) {
+  return f(caf::meta::type_name("define_sku"), x.product_id, x.seller_id, x.stock);
+}
+
+/// To `sku:<sku>` -> sku_view (not_found if undefined).
+struct get_sku {};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, get_sku&) {
+  return f(caf::meta::type_name("get_sku"));
+}
+
+/// To `sku:<sku>`: the seller sets the units on hand (>= 0) -> sku_view.
+struct set_stock {
+  int64_t stock = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, set_stock& x) {
+  return f(caf::meta::type_name("set_stock"), x.stock);
+}
+
+/// To `sku:<sku>`: hold `quantity` units for `key` until `ttl_ms` from now -> sku_view, or
+/// out_of_stock. Idempotent by key: repeating a live or committed reservation changes nothing.
+struct reserve_sku {
+  std::string key;
+  int64_t quantity = 0;
+  int64_t ttl_ms = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, reserve_sku& x) {
+  return f(caf::meta::type_name("reserve_sku"), x.key, x.quantity, x.ttl_ms);
+}
+
+/// To `sku:<sku>`: give back the units held for `key` -> sku_view. Idempotent; releasing a
+/// committed reservation -> conflict.
+struct release_sku {
+  std::string key;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, release_sku& x) {
+  return f(caf::meta::type_name("release_sku"), x.key);
+}
+
+/// To `sku:<sku>`: the sale happened: the units held for `key` leave the stock -> sku_view.
+/// Idempotent; an expired or released reservation -> conflict.
+struct commit_sku {
+  std::string key;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, commit_sku& x) {
+  return f(caf::meta::type_name("commit_sku"), x.key);
+}
+
 /// Registers every message type above with an actor system config (once, before start).
 void add_message_types(caf::actor_system_config& cfg);
 

@@ -59,7 +59,14 @@ namespace {
   X(get_seller)                                                                                    \
   X(update_seller)                                                                                 \
   X(review_seller)                                                                                 \
-  X(set_role)
+  X(set_role)                                                                                      \
+  X(sku_view)                                                                                      \
+  X(define_sku)                                                                                    \
+  X(get_sku)                                                                                       \
+  X(set_stock)                                                                                     \
+  X(reserve_sku)                                                                                   \
+  X(release_sku)                                                                                   \
+  X(commit_sku)
 
 } // namespace
 

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <memory>
+#include <thread>
 
 #include <caf/all.hpp>
 
@@ -42,6 +43,31 @@ struct actor_fixture {
   }
 
   ~actor_fixture() { caf::anon_send_exit(router, caf::exit_reason::user_shutdown); }
+
+  /// Live entity actors of `kind` on this node (-1 if the router did not answer).
+  int64_t alive(const std::string& kind) {
+    int64_t n = -1;
+    self->request(router, std::chrono::seconds(5), protocol::stats_atom::value)
+      .receive(
+        [&](protocol::router_stats& s) {
+          n = 0;
+          for (size_t i = 0; i < s.kinds.size(); ++i) {
+            n += s.kinds[i] == kind ? s.alive[i] : 0;
+          }
+        },
+        [&](caf::error&) {});
+    return n;
+  }
+
+  /// Polls (bounded) until no actor of `kind` is alive, i.e. all have passivated.
+  bool wait_passivated(const std::string& kind,
+                       std::chrono::seconds limit = std::chrono::seconds(10)) {
+    auto deadline = std::chrono::steady_clock::now() + limit;
+    while (alive(kind) != 0 && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return alive(kind) == 0;
+  }
 
   /// Sends `msg` to entity `key` through the router and waits (bounded) for the reply.
   template <class Reply, class Msg>

@@ -80,6 +80,13 @@ TEST_CASE("every message type survives a binary round trip", "[protocol]") {
     caf::make_message(protocol::update_seller{"usr_1", {"bio"}, profile}),
     caf::make_message(protocol::review_seller{false, "blurry photos"}),
     caf::make_message(protocol::set_role{"seller", true}),
+    caf::make_message(protocol::sku_view{"BTK-M", "prd_1", "sel_1", 10, 3, 7}),
+    caf::make_message(protocol::define_sku{"prd_1", "sel_1", 10}),
+    caf::make_message(protocol::get_sku{}),
+    caf::make_message(protocol::set_stock{12}),
+    caf::make_message(protocol::reserve_sku{"chk_1", 2, 900000}),
+    caf::make_message(protocol::release_sku{"chk_1"}),
+    caf::make_message(protocol::commit_sku{"chk_1"}),
   };
   // One sample per registered type (the vector is registered along with its element).
   CHECK(samples.size() == protocol::registered_type_names().size() + 1);

@@ -19,20 +19,6 @@ runtime::entity_kinds identity_kinds() {
   return kinds;
 }
 
-int64_t alive_users(test::actor_fixture& f) {
-  int64_t n = -1;
-  f.self->request(f.router, std::chrono::seconds(5), protocol::stats_atom::value)
-    .receive(
-      [&](protocol::router_stats& s) {
-        n = 0;
-        for (size_t i = 0; i < s.kinds.size(); ++i) {
-          n += s.kinds[i] == "user" ? s.alive[i] : 0;
-        }
-      },
-      [&](caf::error&) {});
-  return n;
-}
-
 } // namespace
 
 TEST_CASE("a write is acknowledged only once its snapshot is stored", "[runtime]") {
@@ -58,12 +44,8 @@ TEST_CASE("an unknown entity kind is not found and the router survives", "[runti
 TEST_CASE("an idle entity passivates and comes back from its snapshot", "[runtime]") {
   test::actor_fixture f{identity_kinds(), std::chrono::seconds(1)};
   REQUIRE(f.ask<protocol::user_view>("user:usr_c", protocol::create_user{"c@x.id", "C", {}}));
-  CHECK(alive_users(f) == 1);
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (alive_users(f) != 0 && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  REQUIRE(alive_users(f) == 0);
+  CHECK(f.alive("user") == 1);
+  REQUIRE(f.wait_passivated("user"));
   auto again = f.ask<protocol::user_view>("user:usr_c", protocol::get_user{});
   REQUIRE(again);
   CHECK(again->name == "C");
@@ -134,11 +116,7 @@ TEST_CASE("gateway requests keep working across an entity's passivation", "[runt
   for (int i = 0; i < 20; ++i) {
     REQUIRE(ask_via<protocol::user_view>(gw, "user:usr_g", protocol::get_user{}));
   }
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (alive_users(f) != 0 && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  REQUIRE(alive_users(f) == 0);
+  REQUIRE(f.wait_passivated("user"));
   // The next request activates the entity again, from its snapshot.
   protocol::update_user up;
   up.has_bio = true;

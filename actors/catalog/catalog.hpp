@@ -1,0 +1,24 @@
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include <caf/fwd.hpp>
+
+#include "actors/runtime/entity_env.hpp"
+
+namespace lakoo::catalog {
+
+/// Entity kind of inventory: `sku:<sku>`.
+inline constexpr const char* sku_kind = "sku";
+
+/// Committed reservation keys a sku remembers so that a repeated commit is a no-op.
+inline constexpr size_t max_remembered_commits = 1024;
+
+/// Adds `sku` to the kinds a node can host.
+void register_kinds(runtime::entity_kinds& kinds);
+
+caf::actor spawn_sku(caf::actor_system&, const std::string& id,
+                     std::shared_ptr<const runtime::entity_env>);
+
+} // namespace lakoo::catalog

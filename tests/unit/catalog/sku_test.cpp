@@ -1,0 +1,136 @@
+#include <thread>
+
+#include <catch2/catch.hpp>
+
+#include "actors/catalog/catalog.hpp"
+#include "tests/support/actor_fixture.hpp"
+
+using namespace lakoo;
+
+namespace {
+
+runtime::entity_kinds kinds() {
+  runtime::entity_kinds k;
+  catalog::register_kinds(k);
+  return k;
+}
+
+protocol::sku_view view(test::actor_fixture& f, const std::string& sku) {
+  auto v = f.ask<protocol::sku_view>("sku:" + sku, protocol::get_sku{});
+  REQUIRE(v);
+  return *v;
+}
+
+constexpr int64_t minute_ms = 60000;
+
+} // namespace
+
+TEST_CASE("a sku belongs to one product across the platform", "[catalog]") {
+  test::actor_fixture f{kinds()};
+  REQUIRE(f.ask<protocol::sku_view>("sku:BTK-01", protocol::define_sku{"prd_a", "sel_a", 5}));
+  auto again = f.ask<protocol::sku_view>("sku:BTK-01", protocol::define_sku{"prd_a", "sel_a", 5});
+  REQUIRE(again); // the same product: a retry
+  auto clash = f.ask<protocol::sku_view>("sku:BTK-01", protocol::define_sku{"prd_b", "sel_b", 9});
+  REQUIRE_FALSE(clash);
+  CHECK(clash.error() == protocol::errc::conflict);
+  CHECK(view(f, "BTK-01").stock == 5);
+  auto none = f.ask<protocol::sku_view>("sku:NOPE", protocol::get_sku{});
+  REQUIRE_FALSE(none);
+  CHECK(none.error() == protocol::errc::not_found);
+}
+
+TEST_CASE("reservations hold stock; release and commit are idempotent by key", "[catalog]") {
+  test::actor_fixture f{kinds()};
+  REQUIRE(f.ask<protocol::sku_view>("sku:KOPI", protocol::define_sku{"prd_k", "sel_k", 10}));
+  auto r1 = f.ask<protocol::sku_view>("sku:KOPI", protocol::reserve_sku{"chk_1", 4, minute_ms});
+  REQUIRE(r1);
+  CHECK(r1->available == 6);
+  CHECK(r1->reserved == 4);
+  // A retried reservation holds nothing more.
+  CHECK(
+    f.ask<protocol::sku_view>("sku:KOPI", protocol::reserve_sku{"chk_1", 4, minute_ms})->available
+    == 6);
+  auto too_many
+    = f.ask<protocol::sku_view>("sku:KOPI", protocol::reserve_sku{"chk_2", 7, minute_ms});
+  REQUIRE_FALSE(too_many);
+  CHECK(too_many.error() == protocol::errc::out_of_stock);
+  CHECK(
+    f.ask<protocol::sku_view>("sku:KOPI", protocol::reserve_sku{"chk_2", 6, minute_ms})->available
+    == 0);
+
+  SECTION("release gives the units back, once") {
+    CHECK(f.ask<protocol::sku_view>("sku:KOPI", protocol::release_sku{"chk_2"})->available == 6);
+    CHECK(f.ask<protocol::sku_view>("sku:KOPI", protocol::release_sku{"chk_2"})->available == 6);
+    CHECK(view(f, "KOPI").stock == 10);
+  }
+  SECTION("commit takes the units out of stock, once") {
+    auto c = f.ask<protocol::sku_view>("sku:KOPI", protocol::commit_sku{"chk_1"});
+    REQUIRE(c);
+    CHECK(c->stock == 6);
+    CHECK(c->reserved == 6);
+    CHECK(c->available == 0);
+    CHECK(f.ask<protocol::sku_view>("sku:KOPI", protocol::commit_sku{"chk_1"})->stock == 6);
+    auto late_release = f.ask<protocol::sku_view>("sku:KOPI", protocol::release_sku{"chk_1"});
+    REQUIRE_FALSE(late_release);
+    CHECK(late_release.error() == protocol::errc::conflict);
+    // A committed key cannot reserve again either.
+    CHECK(f.ask<protocol::sku_view>("sku:KOPI", protocol::reserve_sku{"chk_1", 1, minute_ms})->stock
+          == 6);
+  }
+  SECTION("bad reservations are rejected") {
+    auto zero = f.ask<protocol::sku_view>("sku:KOPI", protocol::reserve_sku{"chk_3", 0, minute_ms});
+    REQUIRE_FALSE(zero);
+    CHECK(zero.error() == protocol::errc::invalid_request);
+    auto unknown = f.ask<protocol::sku_view>("sku:KOPI", protocol::commit_sku{"chk_nope"});
+    REQUIRE_FALSE(unknown);
+    CHECK(unknown.error() == protocol::errc::conflict);
+  }
+}
+
+TEST_CASE("a reservation expires by its deadline, also across a reload", "[catalog]") {
+  test::actor_fixture f{kinds(), std::chrono::seconds(1)};
+  REQUIRE(f.ask<protocol::sku_view>("sku:TEH", protocol::define_sku{"prd_t", "sel_t", 3}));
+  REQUIRE(f.ask<protocol::sku_view>("sku:TEH", protocol::reserve_sku{"chk_e", 3, 5000}));
+  CHECK(view(f, "TEH").available == 0);
+  // Let the actor passivate (idle 1 s), so the next read comes from the snapshot.
+  REQUIRE(f.wait_passivated("sku"));
+  auto reloaded = view(f, "TEH");
+  CHECK(reloaded.reserved == 3); // still live after the reload
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (view(f, "TEH").available != 3 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  CHECK(view(f, "TEH").available == 3);
+  auto expired = f.ask<protocol::sku_view>("sku:TEH", protocol::commit_sku{"chk_e"});
+  REQUIRE_FALSE(expired);
+  CHECK(expired.error() == protocol::errc::conflict);
+}
+
+TEST_CASE("hundreds of concurrent reservations never oversell", "[catalog]") {
+  test::actor_fixture f{kinds()};
+  REQUIRE(f.ask<protocol::sku_view>("sku:LAST", protocol::define_sku{"prd_l", "sel_l", 100}));
+  std::atomic<int> won{0};
+  std::atomic<int> sold_out{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      caf::scoped_actor me{f.sys};
+      for (int i = 0; i < 40; ++i) {
+        protocol::reserve_sku req{"chk_" + std::to_string(t) + "_" + std::to_string(i), 1,
+                                  minute_ms};
+        me->request(f.router, std::chrono::seconds(10), protocol::route_atom::value,
+                    std::string{"sku:LAST"}, caf::make_message(req))
+          .receive([&](protocol::sku_view&) { ++won; },
+                   [&](caf::error& e) { sold_out += e == protocol::errc::out_of_stock ? 1 : 0; });
+      }
+    });
+  }
+  for (auto& t : threads) {
+    t.join();
+  }
+  CHECK(won == 100);
+  CHECK(sold_out == 220);
+  auto v = view(f, "LAST");
+  CHECK(v.available == 0);
+  CHECK(v.reserved == 100);
+}
