@@ -11,14 +11,18 @@ namespace lakoo::catalog {
 
 /// Entity kind of inventory: `sku:<sku>`.
 inline constexpr const char* sku_kind = "sku";
+/// Entity kind of products: `product:<id>`.
+inline constexpr const char* product_kind = "product";
 
 /// Committed reservation keys a sku remembers so that a repeated commit is a no-op.
 inline constexpr size_t max_remembered_commits = 1024;
 
-/// Adds `sku` to the kinds a node can host.
+/// Adds `sku` and `product` to the kinds a node can host.
 void register_kinds(runtime::entity_kinds& kinds);
 
 caf::actor spawn_sku(caf::actor_system&, const std::string& id,
                      std::shared_ptr<const runtime::entity_env>);
+caf::actor spawn_product(caf::actor_system&, const std::string& id,
+                         std::shared_ptr<const runtime::entity_env>);
 
 } // namespace lakoo::catalog

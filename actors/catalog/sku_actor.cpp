@@ -20,12 +20,13 @@ struct reservation {
 /// Snapshot body of `sku:<sku>`.
 struct sku_data {
   uint16_t v = 1;
+  bool defined = false; ///< claimed by `product_id` (false again after a dropped claim)
   std::string product_id;
   std::string seller_id;
   int64_t stock = 0;
   std::vector<reservation> live;      ///< may hold expired entries until the next write
   std::vector<std::string> committed; ///< recent committed keys, oldest first
-  MSGPACK_DEFINE_MAP(v, product_id, seller_id, stock, live, committed)
+  MSGPACK_DEFINE_MAP(v, defined, product_id, seller_id, stock, live, committed)
 };
 
 /// The only writer of one sku's stock: every reservation is decided here, one at a time, so
@@ -34,7 +35,12 @@ struct sku_data {
 struct sku_state : runtime::entity_state<sku_data> {
   static inline const char* name = "lakoo.sku";
   static inline const char* kind = sku_kind;
+  bool confirming = false; ///< asking the claiming product whether it still wants this sku
 };
+
+bool is_defined(const sku_state& st) {
+  return st.exists && st.data.defined;
+}
 
 using sku_actor = caf::stateful_actor<sku_state>;
 
@@ -82,7 +88,7 @@ caf::error undefined() {
 caf::result<protocol::sku_view> reserve(sku_actor* self, protocol::reserve_sku& req) {
   auto& st = self->state;
   auto& d = st.data;
-  if (!st.exists) {
+  if (!is_defined(st)) {
     return undefined();
   }
   if (req.key.empty() || req.quantity <= 0 || req.ttl_ms <= 0) {
@@ -104,7 +110,7 @@ caf::result<protocol::sku_view> reserve(sku_actor* self, protocol::reserve_sku& 
 caf::result<protocol::sku_view> release(sku_actor* self, protocol::release_sku& req) {
   auto& st = self->state;
   auto& d = st.data;
-  if (!st.exists) {
+  if (!is_defined(st)) {
     return undefined();
   }
   if (was_committed(d, req.key)) {
@@ -123,7 +129,7 @@ caf::result<protocol::sku_view> release(sku_actor* self, protocol::release_sku& 
 caf::result<protocol::sku_view> commit_reservation(sku_actor* self, protocol::commit_sku& req) {
   auto& st = self->state;
   auto& d = st.data;
-  if (!st.exists) {
+  if (!is_defined(st)) {
     return undefined();
   }
   if (was_committed(d, req.key)) {
@@ -144,34 +150,82 @@ caf::result<protocol::sku_view> commit_reservation(sku_actor* self, protocol::co
   return runtime::commit(self, to_view(st));
 }
 
+void claim(sku_state& st, protocol::define_sku& req) {
+  st.data = sku_data{};
+  st.data.defined = true;
+  st.data.product_id = std::move(req.product_id);
+  st.data.seller_id = std::move(req.seller_id);
+  st.data.stock = req.stock;
+}
+
+/// Claims the sku for a product. Held by another product: that product is asked whether it
+/// still wants it (its creation may have died with a node); only a "no" frees the sku.
+caf::result<protocol::sku_view> define(sku_actor* self, protocol::define_sku& req) {
+  auto& st = self->state;
+  if (req.stock < 0) {
+    return caf::make_error(errc::invalid_request, "stock", "stock must not be negative");
+  }
+  if (!is_defined(st)) {
+    claim(st, req);
+    return runtime::commit(self, to_view(st));
+  }
+  if (st.data.product_id == req.product_id) {
+    return runtime::reply_durable(self, to_view(st)); // a retry
+  }
+  auto taken = caf::make_error(errc::conflict, "sku " + st.id + " belongs to another product");
+  if (st.confirming || !st.data.live.empty() || !st.data.committed.empty()) {
+    return taken;
+  }
+  st.confirming = true;
+  auto rp = self->make_response_promise();
+  self
+    ->request(st.env->router, st.env->request_timeout, protocol::route_atom::value,
+              "product:" + st.data.product_id, caf::make_message(protocol::confirm_claim{st.id}))
+    .then(
+      [self, rp, req, taken](bool still_wanted) mutable {
+        auto& s = self->state;
+        s.confirming = false;
+        bool busy = !s.data.live.empty() || !s.data.committed.empty();
+        if (is_defined(s) && (still_wanted || busy)) {
+          rp.deliver(taken);
+          return;
+        }
+        runtime::log().warn("[sku {}] claim of abandoned product {} given to {}", s.id,
+                            s.data.product_id, req.product_id);
+        claim(s, req);
+        runtime::persist(self, runtime::deliver_on_durable(rp, to_view(s)));
+      },
+      [self, rp, taken](caf::error&) mutable {
+        self->state.confirming = false;
+        rp.deliver(taken);
+      });
+  return rp;
+}
+
 caf::behavior sku_impl(sku_actor* self, std::string id,
                        std::shared_ptr<const runtime::entity_env> env) {
   return runtime::run_entity(self, std::move(id), std::move(env), [self] {
     return caf::message_handler{
-      [self](protocol::define_sku& req) -> caf::result<protocol::sku_view> {
+      [self](protocol::define_sku& req) { return define(self, req); },
+      [self](protocol::drop_sku& req) -> caf::result<protocol::sku_view> {
         auto& st = self->state;
-        if (st.exists) {
-          if (st.data.product_id != req.product_id) {
-            return caf::make_error(errc::conflict, "sku", "this sku belongs to another product");
-          }
-          return runtime::reply_durable(self, to_view(st));
+        if (!is_defined(st) || st.data.product_id != req.product_id) {
+          return caf::make_error(errc::not_found, "no such claim");
         }
-        if (req.stock < 0) {
-          return caf::make_error(errc::invalid_request, "stock", "stock must not be negative");
+        if (!st.data.live.empty() || !st.data.committed.empty()) {
+          return caf::make_error(errc::conflict, "the sku has sales");
         }
-        st.data.product_id = std::move(req.product_id);
-        st.data.seller_id = std::move(req.seller_id);
-        st.data.stock = req.stock;
+        st.data = sku_data{};
         return runtime::commit(self, to_view(st));
       },
       [self](protocol::get_sku) -> caf::result<protocol::sku_view> {
-        if (!self->state.exists) {
+        if (!is_defined(self->state)) {
           return undefined();
         }
         return runtime::reply_durable(self, to_view(self->state));
       },
       [self](protocol::set_stock& req) -> caf::result<protocol::sku_view> {
-        if (!self->state.exists) {
+        if (!is_defined(self->state)) {
           return undefined();
         }
         if (req.stock < 0) {
@@ -197,6 +251,7 @@ caf::actor spawn_sku(caf::actor_system& sys, const std::string& id,
 
 void register_kinds(runtime::entity_kinds& kinds) {
   kinds[sku_kind] = spawn_sku;
+  kinds[product_kind] = spawn_product;
 }
 
 } // namespace lakoo::catalog

@@ -459,6 +459,121 @@ typename Inspector::result_type inspect(Inspector& f, commit_sku& x) {
   return f(caf::meta::type_name("commit_sku"), x.key);
 }
 
+// -- products -------------------------------------------------------------------
+
+/// One variant of a product. `options` are (name, value) pairs, e.g. ("size", "M").
+struct variant {
+  std::string sku;
+  int64_t price = 0; ///< minor units of `currency`
+  std::string currency = "IDR";
+  int64_t stock = 0; ///< initial stock when creating; the sku actor owns it afterwards
+  std::vector<std::string> option_names;
+  std::vector<std::string> option_values;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, variant& x) {
+  return f(caf::meta::type_name("variant"), x.sku, x.price, x.currency, x.stock, x.option_names,
+           x.option_values);
+}
+
+/// A product as its owner and admins see it (the edge adds each variant's `available`).
+struct product_view {
+  std::string id;
+  std::string seller_id;
+  std::string owner_user_id;
+  std::string title;
+  std::string description;
+  std::string category;
+  std::vector<std::string> images;
+  std::string status; ///< draft | pending | active | rejected
+  std::string rejection_reason;
+  std::vector<variant> variants;
+  int64_t rating_sum = 0;
+  int64_t rating_count = 0;
+  std::string created_at;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, product_view& x) {
+  return f(caf::meta::type_name("product_view"), x.id, x.seller_id, x.owner_user_id, x.title,
+           x.description, x.category, x.images, x.status, x.rejection_reason, x.variants,
+           x.rating_sum, x.rating_count, x.created_at);
+}
+
+/// To `product:<id>`: create a draft, claiming every variant's sku (all or nothing: a sku of
+/// another product -> conflict naming the skus, and nothing is left claimed).
+struct create_product {
+  std::string seller_id;
+  std::string owner_user_id;
+  std::string title;
+  std::string description;
+  std::string category;
+  std::vector<std::string> images;
+  std::vector<variant> variants;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, create_product& x) {
+  return f(caf::meta::type_name("create_product"), x.seller_id, x.owner_user_id, x.title,
+           x.description, x.category, x.images, x.variants);
+}
+
+/// To `product:<id>` -> product_view (not_found if none).
+struct get_product {};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, get_product&) {
+  return f(caf::meta::type_name("get_product"));
+}
+
+/// To `product:<id>`: a lifecycle step -> product_view; an illegal one -> conflict.
+/// `submit` (owner: draft|rejected -> pending), `approve` / `reject` (admin: pending -> active /
+/// rejected with `reason`).
+struct moderate_product {
+  std::string action; ///< submit | approve | reject
+  std::string requester;
+  std::string reason;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, moderate_product& x) {
+  return f(caf::meta::type_name("moderate_product"), x.action, x.requester, x.reason);
+}
+
+/// To `product:<id>`: the owner changes a variant's price -> product_view.
+struct set_variant_price {
+  std::string requester;
+  std::string sku;
+  int64_t price = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, set_variant_price& x) {
+  return f(caf::meta::type_name("set_variant_price"), x.requester, x.sku, x.price);
+}
+
+/// To `product:<id>` from a sku that `product_id` claims: is the claim still wanted? -> bool.
+/// A product whose creation died with its node answers false and gives up its claims.
+struct confirm_claim {
+  std::string sku;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, confirm_claim& x) {
+  return f(caf::meta::type_name("confirm_claim"), x.sku);
+}
+
+/// To `sku:<sku>`: drop the claim of `product_id` (a failed product creation) -> sku_view.
+struct drop_sku {
+  std::string product_id;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, drop_sku& x) {
+  return f(caf::meta::type_name("drop_sku"), x.product_id);
+}
+
 /// Registers every message type above with an actor system config (once, before start).
 void add_message_types(caf::actor_system_config& cfg);
 

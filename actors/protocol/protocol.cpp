@@ -66,7 +66,15 @@ namespace {
   X(set_stock)                                                                                     \
   X(reserve_sku)                                                                                   \
   X(release_sku)                                                                                   \
-  X(commit_sku)
+  X(commit_sku)                                                                                    \
+  X(variant)                                                                                       \
+  X(product_view)                                                                                  \
+  X(create_product)                                                                                \
+  X(get_product)                                                                                   \
+  X(moderate_product)                                                                              \
+  X(set_variant_price)                                                                             \
+  X(confirm_claim)                                                                                 \
+  X(drop_sku)
 
 } // namespace
 

@@ -27,7 +27,9 @@ constexpr int64_t minute_ms = 60000;
 
 TEST_CASE("a sku belongs to one product across the platform", "[catalog]") {
   test::actor_fixture f{kinds()};
-  REQUIRE(f.ask<protocol::sku_view>("sku:BTK-01", protocol::define_sku{"prd_a", "sel_a", 5}));
+  protocol::create_product batik{"sel_a", "usr_a", "Batik", "", "fashion", {}, {}};
+  batik.variants.push_back({"BTK-01", 100000, "IDR", 5, {}, {}});
+  REQUIRE(f.ask<protocol::product_view>("product:prd_a", batik));
   auto again = f.ask<protocol::sku_view>("sku:BTK-01", protocol::define_sku{"prd_a", "sel_a", 5});
   REQUIRE(again); // the same product: a retry
   auto clash = f.ask<protocol::sku_view>("sku:BTK-01", protocol::define_sku{"prd_b", "sel_b", 9});

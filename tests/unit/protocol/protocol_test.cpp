@@ -47,6 +47,7 @@ TEST_CASE("every message type survives a binary round trip", "[protocol]") {
                            4,
                            5};
   protocol::router_stats stats{"n1", {"user"}, {7}, 1, 2, 85, {"n2"}};
+  protocol::variant var{"KMJ-M", 150000, "IDR", 4, {"size"}, {"M"}};
   protocol::seller_profile profile{"Batik Sekar", "Tulis dari Solo", "https://img.id/s.png",
                                    "batiksekar", "bazaar"};
   protocol::seller_view seller{
@@ -87,6 +88,27 @@ TEST_CASE("every message type survives a binary round trip", "[protocol]") {
     caf::make_message(protocol::reserve_sku{"chk_1", 2, 900000}),
     caf::make_message(protocol::release_sku{"chk_1"}),
     caf::make_message(protocol::commit_sku{"chk_1"}),
+    caf::make_message(var),
+    caf::make_message(protocol::product_view{"prd_1",
+                                             "sel_1",
+                                             "usr_1",
+                                             "Kemeja",
+                                             "d",
+                                             "fashion",
+                                             {"https://img.id/1.png"},
+                                             "draft",
+                                             "",
+                                             {var, var},
+                                             9,
+                                             2,
+                                             "2026-11-22T00:00:00Z"}),
+    caf::make_message(
+      protocol::create_product{"sel_1", "usr_1", "Kemeja", "d", "fashion", {}, {var}}),
+    caf::make_message(protocol::get_product{}),
+    caf::make_message(protocol::moderate_product{"reject", "usr_1", "blurry"}),
+    caf::make_message(protocol::set_variant_price{"usr_1", "KMJ-M", 150000}),
+    caf::make_message(protocol::confirm_claim{"KMJ-M"}),
+    caf::make_message(protocol::drop_sku{"prd_1"}),
   };
   // One sample per registered type (the vector is registered along with its element).
   CHECK(samples.size() == protocol::registered_type_names().size() + 1);

@@ -1,0 +1,277 @@
+#include <algorithm>
+
+#include "actors/catalog/catalog.hpp"
+#include "actors/runtime/clock.hpp"
+#include "actors/runtime/entity.hpp"
+
+namespace lakoo::catalog {
+
+namespace {
+
+using protocol::errc;
+
+struct variant_data {
+  std::string sku;
+  int64_t price = 0;
+  std::string currency;
+  std::vector<std::string> option_names;
+  std::vector<std::string> option_values;
+  MSGPACK_DEFINE_MAP(sku, price, currency, option_names, option_values)
+};
+
+/// Snapshot body of `product:<id>`.
+struct product_data {
+  uint16_t v = 1;
+  std::string seller_id;
+  std::string owner_user_id;
+  std::string title;
+  std::string description;
+  std::string category;
+  std::vector<std::string> images;
+  /// creating -> draft | failed; draft|rejected -> pending (submit); pending -> active | rejected
+  /// (admin); active -> rejected (admin takes it down).
+  std::string status;
+  std::string rejection_reason;
+  std::vector<variant_data> variants;
+  int64_t rating_sum = 0;
+  int64_t rating_count = 0;
+  int64_t created_at = 0;
+  MSGPACK_DEFINE_MAP(v, seller_id, owner_user_id, title, description, category, images, status,
+                     rejection_reason, variants, rating_sum, rating_count, created_at)
+};
+
+/// A product: its text, variants and moderation state. Stock lives in the sku actors.
+struct product_state : runtime::entity_state<product_data> {
+  static inline const char* name = "lakoo.product";
+  static inline const char* kind = product_kind;
+  bool creating = false; ///< this activation is claiming the skus right now
+};
+
+using product_actor = caf::stateful_actor<product_state>;
+
+protocol::product_view to_view(const product_state& st) {
+  const auto& d = st.data;
+  protocol::product_view v;
+  v.id = st.id;
+  v.seller_id = d.seller_id;
+  v.owner_user_id = d.owner_user_id;
+  v.title = d.title;
+  v.description = d.description;
+  v.category = d.category;
+  v.images = d.images;
+  v.status = d.status;
+  v.rejection_reason = d.rejection_reason;
+  for (const auto& x : d.variants) {
+    v.variants.push_back({x.sku, x.price, x.currency, 0, x.option_names, x.option_values});
+  }
+  v.rating_sum = d.rating_sum;
+  v.rating_count = d.rating_count;
+  v.created_at = runtime::rfc3339(d.created_at);
+  return v;
+}
+
+bool is_visible(const product_state& st) {
+  return st.exists && st.data.status != "creating" && st.data.status != "failed";
+}
+
+/// Outcome of claiming every sku of a new product.
+struct claim_round {
+  size_t pending = 0;
+  std::vector<std::string> claimed;
+  std::vector<std::string> taken;
+  caf::error other; ///< a failure that is not a clash (timeout, unreachable owner)
+};
+
+/// Claims done: keep the draft, or give back what was claimed and fail the creation.
+void finish_creation(product_actor* self, caf::response_promise rp,
+                     std::shared_ptr<claim_round> round) {
+  auto& st = self->state;
+  st.creating = false;
+  if (round->taken.empty() && !round->other) {
+    st.data.status = "draft";
+    runtime::persist(self, runtime::deliver_on_durable(rp, to_view(st)));
+    return;
+  }
+  for (const auto& sku : round->claimed) {
+    self
+      ->request(st.env->router, st.env->request_timeout, protocol::route_atom::value, "sku:" + sku,
+                caf::make_message(protocol::drop_sku{st.id}))
+      .then([](protocol::sku_view&) {}, [](caf::error&) {}); // a missed drop heals by confirm
+  }
+  st.data.status = "failed";
+  auto answer = round->taken.empty()
+                  ? round->other
+                  : caf::make_error(errc::conflict,
+                                    "sku already used by another product: " + round->taken.front());
+  runtime::persist(
+    self, [rp, answer](const caf::error* err) mutable { rp.deliver(err ? *err : answer); });
+}
+
+caf::result<protocol::product_view> create(product_actor* self, protocol::create_product& req) {
+  auto& st = self->state;
+  if (st.exists) {
+    return caf::make_error(errc::conflict, "product exists");
+  }
+  auto& d = st.data;
+  d.seller_id = std::move(req.seller_id);
+  d.owner_user_id = std::move(req.owner_user_id);
+  d.title = std::move(req.title);
+  d.description = std::move(req.description);
+  d.category = std::move(req.category);
+  d.images = std::move(req.images);
+  d.status = "creating"; // durable first: a sku can then ask whether this claim is alive
+  d.created_at = runtime::unix_now();
+  for (auto& x : req.variants) {
+    d.variants.push_back({x.sku, x.price, x.currency, x.option_names, x.option_values});
+  }
+  st.creating = true;
+  auto rp = self->make_response_promise();
+  auto stocks = std::make_shared<std::vector<protocol::variant>>(std::move(req.variants));
+  runtime::persist(self, [self, rp, stocks](const caf::error* err) mutable {
+    if (err) {
+      self->state.creating = false;
+      rp.deliver(*err);
+      return;
+    }
+    auto& s = self->state;
+    auto round = std::make_shared<claim_round>();
+    round->pending = stocks->size();
+    for (const auto& x : *stocks) {
+      auto sku = x.sku;
+      auto one_done = [self, rp, round]() mutable {
+        if (--round->pending == 0) {
+          finish_creation(self, rp, round);
+        }
+      };
+      self
+        ->request(s.env->router, s.env->request_timeout, protocol::route_atom::value, "sku:" + sku,
+                  caf::make_message(protocol::define_sku{s.id, s.data.seller_id, x.stock}))
+        .then(
+          [round, sku, one_done](protocol::sku_view&) mutable {
+            round->claimed.push_back(sku);
+            one_done();
+          },
+          [round, sku, one_done](caf::error& e) mutable {
+            if (e == errc::conflict) {
+              round->taken.push_back(sku);
+            } else if (!round->other) {
+              round->other = std::move(e);
+            }
+            one_done();
+          });
+    }
+  });
+  return rp;
+}
+
+caf::result<protocol::product_view> moderate(product_actor* self, protocol::moderate_product& req) {
+  auto& st = self->state;
+  auto& d = st.data;
+  if (!is_visible(st)) {
+    return caf::make_error(errc::not_found, "product not found");
+  }
+  auto illegal
+    = caf::make_error(errc::conflict, "cannot " + req.action + " a product that is " + d.status);
+  if (req.action == "submit") {
+    if (req.requester != d.owner_user_id) {
+      return caf::make_error(errc::forbidden, "only the owner can submit this product");
+    }
+    if (d.status == "pending") {
+      return runtime::reply_durable(self, to_view(st));
+    }
+    if (d.status != "draft" && d.status != "rejected") {
+      return illegal;
+    }
+    d.status = "pending";
+  } else if (req.action == "approve") {
+    if (d.status == "active") {
+      return runtime::reply_durable(self, to_view(st));
+    }
+    if (d.status != "pending") {
+      return illegal;
+    }
+    d.status = "active";
+    d.rejection_reason.clear();
+  } else if (req.action == "reject") {
+    if (d.status != "pending" && d.status != "active") {
+      return illegal;
+    }
+    d.status = "rejected";
+    d.rejection_reason = std::move(req.reason);
+  } else {
+    return caf::make_error(errc::invalid_request, "action", "unknown action");
+  }
+  return runtime::commit(self, to_view(st));
+}
+
+/// Whether the claim of `sku` is still wanted: a creation found in progress after a reload
+/// died with its node, so it is failed now and lets go of its skus.
+caf::result<bool> confirm(product_actor* self, const protocol::confirm_claim& req) {
+  auto& st = self->state;
+  if (!st.exists || st.data.status == "failed") {
+    return false;
+  }
+  if (st.data.status == "creating") {
+    if (st.creating) {
+      return true;
+    }
+    st.data.status = "failed";
+    auto rp = self->make_response_promise();
+    runtime::persist(self, [rp](const caf::error* err) mutable {
+      if (err) {
+        rp.deliver(*err);
+      } else {
+        rp.deliver(false);
+      }
+    });
+    return rp;
+  }
+  const auto& vs = st.data.variants;
+  return std::any_of(vs.begin(), vs.end(), [&](const variant_data& x) { return x.sku == req.sku; });
+}
+
+caf::behavior product_impl(product_actor* self, std::string id,
+                           std::shared_ptr<const runtime::entity_env> env) {
+  return runtime::run_entity(self, std::move(id), std::move(env), [self] {
+    return caf::message_handler{
+      [self](protocol::create_product& req) { return create(self, req); },
+      [self](protocol::get_product) -> caf::result<protocol::product_view> {
+        if (!is_visible(self->state)) {
+          return caf::make_error(errc::not_found, "product not found");
+        }
+        return runtime::reply_durable(self, to_view(self->state));
+      },
+      [self](protocol::moderate_product& req) { return moderate(self, req); },
+      [self](protocol::set_variant_price& req) -> caf::result<protocol::product_view> {
+        auto& st = self->state;
+        if (!is_visible(st)) {
+          return caf::make_error(errc::not_found, "product not found");
+        }
+        if (req.requester != st.data.owner_user_id) {
+          return caf::make_error(errc::forbidden, "only the owner can change this product");
+        }
+        auto& vs = st.data.variants;
+        auto i = std::find_if(vs.begin(), vs.end(),
+                              [&](const variant_data& x) { return x.sku == req.sku; });
+        if (i == vs.end()) {
+          return caf::make_error(errc::not_found, "no such variant");
+        }
+        if (req.price <= 0) {
+          return caf::make_error(errc::invalid_request, "price", "price must be positive");
+        }
+        i->price = req.price;
+        return runtime::commit(self, to_view(st));
+      },
+      [self](protocol::confirm_claim& req) { return confirm(self, req); },
+    };
+  });
+}
+
+} // namespace
+
+caf::actor spawn_product(caf::actor_system& sys, const std::string& id,
+                         std::shared_ptr<const runtime::entity_env> env) {
+  return sys.spawn(product_impl, id, std::move(env));
+}
+
+} // namespace lakoo::catalog
