@@ -68,5 +68,6 @@ void add_identity_routes(route_table& routes, api_context& ctx);
 void add_address_routes(route_table& routes, api_context& ctx);
 void add_ops_routes(route_table& routes, api_context& ctx);
 void add_seller_routes(route_table& routes, api_context& ctx);
+void add_product_routes(route_table& routes, api_context& ctx);
 
 } // namespace lakoo::edge

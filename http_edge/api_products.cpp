@@ -1,0 +1,340 @@
+#include <algorithm>
+#include <mutex>
+
+#include "actors/runtime/ids.hpp"
+#include "http_edge/api_context.hpp"
+
+namespace lakoo::edge {
+
+namespace {
+
+using nlohmann::json;
+
+constexpr std::size_t max_url_chars = 2048;
+constexpr std::size_t max_images = 20;
+constexpr std::size_t max_variants = 50;
+constexpr std::size_t max_sku_chars = 64;
+constexpr std::size_t max_category_chars = 64;
+
+bool has_role(const access_claims& c, const char* role) {
+  return std::find(c.roles.begin(), c.roles.end(), role) != c.roles.end();
+}
+
+bool is_product_id(const std::string& id) {
+  return id.size() == 30 && id.rfind("prd_", 0) == 0;
+}
+
+bool is_seller_id(const std::string& id) {
+  return id.size() == 30 && id.rfind("sel_", 0) == 0;
+}
+
+/// Skus are the seller's own codes: letters, digits, '-', '_', '.'.
+bool is_sku(const std::string& s) {
+  return !s.empty() && s.size() <= max_sku_chars && std::all_of(s.begin(), s.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-'
+           || c == '_' || c == '.';
+  });
+}
+
+json product_json(const protocol::product_view& p, const std::vector<int64_t>& available) {
+  json variants = json::array();
+  for (size_t i = 0; i < p.variants.size(); ++i) {
+    const auto& v = p.variants[i];
+    json options = json::object();
+    for (size_t k = 0; k < v.option_names.size() && k < v.option_values.size(); ++k) {
+      options[v.option_names[k]] = v.option_values[k];
+    }
+    variants.push_back({{"sku", v.sku},
+                        {"price", v.price},
+                        {"currency", v.currency},
+                        {"options", options},
+                        {"available", i < available.size() ? available[i] : 0}});
+  }
+  json out{
+    {"id", p.id},
+    {"seller_id", p.seller_id},
+    {"title", p.title},
+    {"description", p.description},
+    {"category", p.category},
+    {"images", p.images},
+    {"status", p.status},
+    {"variants", variants},
+    {"rating_avg", p.rating_count > 0 ? static_cast<double>(p.rating_sum) / p.rating_count : 0.0},
+    {"rating_count", p.rating_count},
+    {"created_at", p.created_at}};
+  if (p.status == "rejected") {
+    out["rejection_reason"] = p.rejection_reason;
+  }
+  return out;
+}
+
+/// Answers `status` with the product, each variant's `available` read from its sku actor (all
+/// asked at once). A sku that cannot be read counts as 0 available rather than failing the page.
+void answer_product(api_context& ctx, protocol::product_view p, int status, responder res) {
+  struct gather {
+    std::mutex mutex;
+    std::vector<int64_t> available;
+    size_t pending = 0;
+  };
+  auto g = std::make_shared<gather>();
+  g->available.assign(p.variants.size(), 0);
+  g->pending = p.variants.size();
+  if (g->pending == 0) {
+    return res(json_response(status, product_json(p, {})));
+  }
+  auto shared = std::make_shared<protocol::product_view>(std::move(p));
+  for (size_t i = 0; i < shared->variants.size(); ++i) {
+    ctx.gw.ask<protocol::sku_view>(
+      "sku:" + shared->variants[i].sku, protocol::get_sku{},
+      [g, i, shared, status, res](caf::expected<protocol::sku_view> v) {
+        std::unique_lock<std::mutex> lock{g->mutex};
+        g->available[i] = v ? v->available : 0;
+        if (--g->pending == 0) {
+          auto body = product_json(*shared, g->available);
+          lock.unlock();
+          res(json_response(status, body));
+        }
+      });
+  }
+}
+
+/// Reads the create body; nullopt after answering 400.
+std::optional<protocol::create_product> read_product(const json& body, responder& res) {
+  validator v{body};
+  protocol::create_product p;
+  p.title = v.required_string("title", max_name_chars);
+  p.description = v.optional_string("description", max_text_chars).value_or("");
+  p.category = v.required_string("category", max_category_chars);
+  p.images = v.optional_string_array("images", max_images, max_url_chars)
+               .value_or(std::vector<std::string>{});
+  const auto* variants = v.array("variants", true);
+  if (v.ok() && (variants->empty() || variants->size() > max_variants)) {
+    v.fail("variants", "between 1 and 50 variants");
+  }
+  std::vector<std::string> seen;
+  for (size_t i = 0; v.ok() && i < variants->size(); ++i) {
+    const auto& item = (*variants)[i];
+    auto prefix = "variants[" + std::to_string(i) + "].";
+    if (!item.is_object()) {
+      v.fail("variants[" + std::to_string(i) + "]", "must be an object");
+      break;
+    }
+    validator iv{item, prefix};
+    protocol::variant x;
+    x.sku = iv.required_string("sku", max_sku_chars);
+    x.price = iv.required_int("price", 1);
+    x.stock = iv.required_int("stock", 0, 1000000000);
+    if (const auto* options = iv.object("options", false)) {
+      for (const auto& [name, value] : options->items()) {
+        if (!value.is_string() || name.empty() || name.size() > 64
+            || value.get<std::string>().size() > 200) {
+          iv.fail("options", "must map names to short strings");
+          break;
+        }
+        x.option_names.push_back(name);
+        x.option_values.push_back(value.get<std::string>());
+      }
+    }
+    if (iv.ok() && !is_sku(x.sku)) {
+      iv.fail("sku", "letters, digits, '-', '_' and '.' only");
+    }
+    if (iv.ok() && std::find(seen.begin(), seen.end(), x.sku) != seen.end()) {
+      iv.fail("sku", "appears twice in this product");
+    }
+    if (!iv.ok()) {
+      res(iv.error());
+      return std::nullopt;
+    }
+    seen.push_back(x.sku);
+    p.variants.push_back(std::move(x));
+  }
+  if (!v.ok()) {
+    res(v.error());
+    return std::nullopt;
+  }
+  return p;
+}
+
+void create(api_context& ctx, access_claims&& claims, request&& req, params&& p, responder res) {
+  auto body = body_of(req, res);
+  if (!body) {
+    return;
+  }
+  auto product = read_product(*body, res);
+  if (!product) {
+    return;
+  }
+  auto seller_id = p["id"];
+  if (!is_seller_id(seller_id)) {
+    return res(error_response(404, "not_found", "seller not found"));
+  }
+  // The seller account, not the token's role, decides (a role can outlive a rejection).
+  ctx.gw.ask<protocol::seller_view>(
+    "seller:" + seller_id, protocol::get_seller{},
+    [&ctx, sub = claims.sub, seller_id, product = std::move(*product),
+     res](caf::expected<protocol::seller_view> seller) mutable {
+      if (!seller) {
+        return res(error_from(seller.error()));
+      }
+      if (seller->owner_user_id != sub) {
+        return res(error_response(403, "forbidden", "not your seller account"));
+      }
+      if (seller->status != "active") {
+        return res(error_response(403, "forbidden", "the seller account is not active"));
+      }
+      product.seller_id = seller_id;
+      product.owner_user_id = sub;
+      ctx.gw.ask<protocol::product_view>(
+        "product:" + runtime::new_id("prd"), std::move(product),
+        [&ctx, res](caf::expected<protocol::product_view> created) {
+          if (!created) {
+            return res(error_from(created.error()));
+          }
+          answer_product(ctx, std::move(*created), 201, res);
+        });
+    });
+}
+
+void show(api_context& ctx, request&& req, params&& p, responder res) {
+  std::optional<access_claims> viewer;
+  if (!req.authorization.empty()) {
+    viewer = authenticate(ctx, req, res);
+    if (!viewer) {
+      return;
+    }
+  }
+  if (!is_product_id(p["id"])) {
+    return res(error_response(404, "not_found", "product not found"));
+  }
+  ctx.gw.ask<protocol::product_view>(
+    "product:" + p["id"], protocol::get_product{},
+    [&ctx, viewer, res](caf::expected<protocol::product_view> prod) {
+      if (!prod) {
+        return res(error_from(prod.error()));
+      }
+      bool privileged
+        = viewer && (viewer->sub == prod->owner_user_id || has_role(*viewer, "admin"));
+      if (prod->status != "active" && !privileged) {
+        return res(error_response(404, "not_found", "product not found"));
+      }
+      answer_product(ctx, std::move(*prod), 200, res);
+    });
+}
+
+void moderate(api_context& ctx, const access_claims& claims, const std::string& action,
+              request&& req, params&& p, responder res) {
+  protocol::moderate_product m{action, claims.sub, ""};
+  if (action != "submit" && !has_role(claims, "admin")) {
+    return res(error_response(403, "forbidden", "admin role required"));
+  }
+  if (action == "reject") {
+    auto body = body_of(req, res);
+    if (!body) {
+      return;
+    }
+    validator v{*body};
+    m.reason = v.required_string("reason", max_text_chars);
+    if (!v.ok()) {
+      return res(v.error());
+    }
+  }
+  if (!is_product_id(p["id"])) {
+    return res(error_response(404, "not_found", "product not found"));
+  }
+  ctx.gw.ask<protocol::product_view>("product:" + p["id"], std::move(m),
+                                     [&ctx, res](caf::expected<protocol::product_view> x) {
+                                       if (!x) {
+                                         return res(error_from(x.error()));
+                                       }
+                                       answer_product(ctx, std::move(*x), 200, res);
+                                     });
+}
+
+/// After the price (if any) is set: sets the stock (if any) on the sku, then answers.
+void finish_variant_change(api_context& ctx, protocol::product_view prod, std::string sku,
+                           std::optional<int64_t> stock, responder res) {
+  if (!stock) {
+    return answer_product(ctx, std::move(prod), 200, res);
+  }
+  ctx.gw.ask<protocol::sku_view>(
+    "sku:" + sku, protocol::set_stock{*stock},
+    [&ctx, prod = std::move(prod), res](caf::expected<protocol::sku_view> x) mutable {
+      if (!x) {
+        return res(error_from(x.error()));
+      }
+      answer_product(ctx, std::move(prod), 200, res);
+    });
+}
+
+void change_variant(api_context& ctx, access_claims&& claims, request&& req, params&& p,
+                    responder res) {
+  auto body = body_of(req, res);
+  if (!body) {
+    return;
+  }
+  validator v{*body};
+  auto price = v.optional_int("price", 1);
+  auto stock = v.optional_int("stock", 0, 1000000000);
+  if (!v.ok()) {
+    return res(v.error());
+  }
+  if (!is_product_id(p["id"])) {
+    return res(error_response(404, "not_found", "product not found"));
+  }
+  auto sku = p["sku"];
+  ctx.gw.ask<protocol::product_view>(
+    "product:" + p["id"], protocol::get_product{},
+    [&ctx, sub = claims.sub, sku, price, stock, res](caf::expected<protocol::product_view> prod) {
+      if (!prod) {
+        return res(error_from(prod.error()));
+      }
+      if (prod->owner_user_id != sub) {
+        return res(error_response(403, "forbidden", "only the owner can change this product"));
+      }
+      const auto& vs = prod->variants;
+      if (std::none_of(vs.begin(), vs.end(),
+                       [&](const protocol::variant& x) { return x.sku == sku; })) {
+        return res(error_response(404, "not_found", "no such variant"));
+      }
+      if (!price) {
+        return finish_variant_change(ctx, std::move(*prod), sku, stock, res);
+      }
+      ctx.gw.ask<protocol::product_view>(
+        "product:" + prod->id, protocol::set_variant_price{sub, sku, *price},
+        [&ctx, sku, stock, res](caf::expected<protocol::product_view> changed) {
+          if (!changed) {
+            return res(error_from(changed.error()));
+          }
+          finish_variant_change(ctx, std::move(*changed), sku, stock, res);
+        });
+    });
+}
+
+} // namespace
+
+void add_product_routes(route_table& routes, api_context& ctx) {
+  routes.add("POST", "/v1/sellers/{id}/products",
+             authed(ctx, [&ctx](access_claims&& c, request&& req, params&& p, responder res) {
+               create(ctx, std::move(c), std::move(req), std::move(p), std::move(res));
+             }));
+  routes.add("GET", "/v1/products/{id}", [&ctx](request&& req, params&& p, responder res) {
+    show(ctx, std::move(req), std::move(p), std::move(res));
+  });
+  routes.add("POST", "/v1/products/{id}/submit",
+             authed(ctx, [&ctx](access_claims&& c, request&& req, params&& p, responder res) {
+               moderate(ctx, c, "submit", std::move(req), std::move(p), std::move(res));
+             }));
+  for (const char* action : {"approve", "reject"}) {
+    routes.add("POST", std::string{"/v1/admin/products/{id}/"} + action,
+               authed(ctx, [&ctx, action = std::string{action}](access_claims&& c, request&& req,
+                                                                params&& p, responder res) {
+                 moderate(ctx, c, action, std::move(req), std::move(p), std::move(res));
+               }));
+  }
+  routes.add("PATCH", "/v1/products/{id}/variants/{sku}",
+             authed(ctx, [&ctx](access_claims&& c, request&& req, params&& p, responder res) {
+               change_variant(ctx, std::move(c), std::move(req), std::move(p), std::move(res));
+             }));
+}
+
+} // namespace lakoo::edge

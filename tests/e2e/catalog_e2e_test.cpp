@@ -1,0 +1,203 @@
+#include <atomic>
+#include <thread>
+
+#include "tests/e2e/e2e_helpers.hpp"
+
+using namespace lakoo::test;
+using nlohmann::json;
+
+namespace {
+
+std::string admin_login(uint16_t port) {
+  auto r = http(
+    port, "POST", "/v1/auth/register",
+    json{{"email", test_cluster::admin_email}, {"password", "admin-password"}, {"name", "Admin"}}
+      .dump());
+  if (r.status == 409) {
+    r = http(port, "POST", "/v1/auth/login",
+             json{{"email", test_cluster::admin_email}, {"password", "admin-password"}}.dump());
+  }
+  REQUIRE((r.status == 201 || r.status == 200));
+  return r.json()["access_token"].get<std::string>();
+}
+
+/// A user with an approved seller account; returns the seller id.
+std::string active_seller(test_cluster& c, const session& s, const std::string& admin) {
+  auto r = http(c.port(0), "POST", "/v1/sellers", json{{"brand_name", "Toko " + s.email}}.dump(),
+                s.access_token);
+  REQUIRE(r.status == 201);
+  auto id = r.json()["id"].get<std::string>();
+  REQUIRE(
+    http(c.port(c.size() - 1), "POST", "/v1/admin/sellers/" + id + "/approve", "", admin).status
+    == 200);
+  return id;
+}
+
+json product(const std::string& sku_prefix, int64_t stock = 5) {
+  return json{{"title", "Kemeja Batik Parang"},
+              {"description", "Katun primisima, batik tulis"},
+              {"category", "fashion"},
+              {"images", {"https://img.lakoo.id/kemeja-1.jpg"}},
+              {"variants",
+               {{{"sku", sku_prefix + "-M"},
+                 {"price", 350000},
+                 {"stock", stock},
+                 {"options", {{"size", "M"}}}},
+                {{"sku", sku_prefix + "-L"},
+                 {"price", 375000},
+                 {"stock", 2},
+                 {"options", {{"size", "L"}}}}}}};
+}
+
+} // namespace
+
+TEST_CASE("a product goes from draft to active through moderation, visible only when active",
+          "[e2e][catalog]") {
+  test_cluster c{"catalog"};
+  REQUIRE(c.wait_all_ready());
+  auto admin = admin_login(c.port(0));
+  auto owner = register_user(c.port(0), "Penjual");
+  auto stranger = register_user(c.port(2), "Pembeli");
+  auto seller = active_seller(c, owner, admin);
+  auto sku = "KMJ" + unique_suffix();
+  auto base = "/v1/sellers/" + seller + "/products";
+
+  CHECK(http(c.port(1), "POST", base, product(sku).dump(), stranger.access_token).status == 403);
+  auto created = http(c.port(1), "POST", base, product(sku).dump(), owner.access_token);
+  REQUIRE(created.status == 201);
+  auto p = created.json();
+  auto id = p["id"].get<std::string>();
+  CHECK(p["status"] == "draft");
+  CHECK(p["seller_id"] == seller);
+  REQUIRE(p["variants"].size() == 2);
+  CHECK(p["variants"][0]["available"] == 5);
+  CHECK(p["variants"][0]["currency"] == "IDR");
+  CHECK(p["variants"][0]["options"]["size"] == "M");
+  CHECK(p["rating_count"] == 0);
+
+  // The same sku in another product: 409, for anyone.
+  auto clash = http(c.port(2), "POST", base, product(sku).dump(), owner.access_token);
+  CHECK(clash.status == 409);
+
+  auto path = "/v1/products/" + id;
+  CHECK(http(c.port(2), "GET", path).status == 404);
+  CHECK(http(c.port(2), "GET", path, "", stranger.access_token).status == 404);
+  CHECK(http(c.port(2), "GET", path, "", owner.access_token).status == 200);
+  CHECK(http(c.port(2), "GET", path, "", admin).status == 200);
+
+  CHECK(http(c.port(0), "POST", path + "/submit", "", stranger.access_token).status == 403);
+  CHECK(http(c.port(0), "POST", "/v1/admin/products/" + id + "/approve", "", admin).status
+        == 409); // still a draft
+  CHECK(http(c.port(0), "POST", path + "/submit", "", owner.access_token).json()["status"]
+        == "pending");
+  CHECK(
+    http(c.port(1), "POST", "/v1/admin/products/" + id + "/approve", "", owner.access_token).status
+    == 403);
+  auto approved = http(c.port(1), "POST", "/v1/admin/products/" + id + "/approve", "", admin);
+  REQUIRE(approved.status == 200);
+  CHECK(approved.json()["status"] == "active");
+  auto pub = http(c.port(2), "GET", path);
+  REQUIRE(pub.status == 200);
+  CHECK(pub.json()["variants"][1]["available"] == 2);
+
+  auto variant = path + "/variants/" + sku + "-M";
+  CHECK(http(c.port(0), "PATCH", variant, json{{"price", 1}}.dump(), stranger.access_token).status
+        == 403);
+  auto changed = http(c.port(0), "PATCH", variant, json{{"price", 299000}, {"stock", 9}}.dump(),
+                      owner.access_token);
+  REQUIRE(changed.status == 200);
+  CHECK(changed.json()["variants"][0]["price"] == 299000);
+  CHECK(changed.json()["variants"][0]["available"] == 9);
+  CHECK(http(c.port(1), "GET", path).json()["variants"][0]["available"] == 9);
+  CHECK(
+    http(c.port(0), "PATCH", path + "/variants/NOPE", json{{"price", 5}}.dump(), owner.access_token)
+      .status
+    == 404);
+
+  auto no_reason = http(c.port(2), "POST", "/v1/admin/products/" + id + "/reject", "{}", admin);
+  CHECK(no_reason.status == 400);
+  CHECK(no_reason.error_field() == "reason");
+  auto rejected = http(c.port(2), "POST", "/v1/admin/products/" + id + "/reject",
+                       json{{"reason", "foto buram"}}.dump(), admin);
+  REQUIRE(rejected.status == 200);
+  CHECK(rejected.json()["status"] == "rejected");
+  CHECK(http(c.port(0), "GET", path).status == 404);
+  CHECK(http(c.port(0), "GET", "/v1/products/prd_00000000000000000000000000").status == 404);
+}
+
+TEST_CASE("two products created at once with the same sku: exactly one 409", "[e2e][catalog]") {
+  test_cluster c{"sku-race"};
+  REQUIRE(c.wait_all_ready());
+  auto admin = admin_login(c.port(0));
+  auto owner = register_user(c.port(0), "Kembar");
+  auto seller = active_seller(c, owner, admin);
+  for (int round = 0; round < 3; ++round) {
+    auto sku = "RACE" + unique_suffix();
+    std::atomic<int> created{0};
+    std::atomic<int> conflicts{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 3; ++t) {
+      threads.emplace_back([&, t] {
+        auto r = http(c.port(static_cast<size_t>(t)), "POST", "/v1/sellers/" + seller + "/products",
+                      product(sku).dump(), owner.access_token);
+        (r.status == 201 ? created : conflicts) += (r.status == 201 || r.status == 409) ? 1 : 0;
+      });
+    }
+    for (auto& t : threads) {
+      t.join();
+    }
+    CHECK(created == 1);
+    CHECK(conflicts == 2);
+  }
+}
+
+TEST_CASE("product input and seller state are checked before anything is created",
+          "[e2e][catalog][validation]") {
+  test_cluster c{"catalog-bad", 1};
+  REQUIRE(c.wait_ready(0));
+  auto admin = admin_login(c.port(0));
+  auto owner = register_user(c.port(0), "Teliti");
+  auto seller = active_seller(c, owner, admin);
+  auto base = "/v1/sellers/" + seller + "/products";
+  auto check = [&](json body, const std::string& field) {
+    auto r = http(c.port(0), "POST", base, body.dump(), owner.access_token);
+    INFO(body.dump() << " -> " << r.body);
+    CHECK(r.status == 400);
+    CHECK(r.error_field() == field);
+  };
+  auto sku = "BAD" + unique_suffix();
+  auto p = product(sku);
+  p.erase("title");
+  check(p, "title");
+  p = product(sku);
+  p["variants"][0]["price"] = 0;
+  check(p, "variants[0].price");
+  p = product(sku);
+  p["variants"][1]["stock"] = -1;
+  check(p, "variants[1].stock");
+  p = product(sku);
+  p["variants"] = json::array();
+  check(p, "variants");
+  p = product(sku);
+  p["variants"][0]["sku"] = "has space";
+  check(p, "variants[0].sku");
+  p = product(sku);
+  p["variants"][1]["sku"] = p["variants"][0]["sku"];
+  check(p, "variants[1].sku");
+  p = product(sku);
+  p["title"] = std::string(201, 't');
+  check(p, "title");
+  // Nothing above claimed the sku: a valid product with it is created.
+  CHECK(http(c.port(0), "POST", base, product(sku).dump(), owner.access_token).status == 201);
+
+  // A pending seller cannot list products yet.
+  auto newbie = register_user(c.port(0), "Baru");
+  auto pending = http(c.port(0), "POST", "/v1/sellers", json{{"brand_name", "Baru"}}.dump(),
+                      newbie.access_token)
+                   .json()["id"]
+                   .get<std::string>();
+  CHECK(http(c.port(0), "POST", "/v1/sellers/" + pending + "/products",
+             product("NEW" + unique_suffix()).dump(), newbie.access_token)
+          .status
+        == 403);
+}
