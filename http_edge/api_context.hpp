@@ -69,5 +69,6 @@ void add_address_routes(route_table& routes, api_context& ctx);
 void add_ops_routes(route_table& routes, api_context& ctx);
 void add_seller_routes(route_table& routes, api_context& ctx);
 void add_product_routes(route_table& routes, api_context& ctx);
+void add_cart_routes(route_table& routes, api_context& ctx);
 
 } // namespace lakoo::edge

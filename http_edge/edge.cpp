@@ -21,6 +21,7 @@ struct edge::impl {
     add_address_routes(routes, ctx);
     add_seller_routes(routes, ctx);
     add_product_routes(routes, ctx);
+    add_cart_routes(routes, ctx);
   }
 };
 

@@ -12,6 +12,7 @@
 #include <spdlog/cfg/env.h>
 #include <spdlog/spdlog.h>
 
+#include "actors/cart/cart.hpp"
 #include "actors/catalog/catalog.hpp"
 #include "actors/identity/identity.hpp"
 #include "actors/protocol/messages.hpp"
@@ -124,6 +125,7 @@ int run(const node::node_config& cfg, size_t index, sigset_t& signals) {
   identity::register_kinds(rs.kinds);
   seller::register_kinds(rs.kinds);
   catalog::register_kinds(rs.kinds);
+  cart::register_kinds(rs.kinds);
   auto router = runtime::spawn_router(sys, env, std::move(rs));
 
   auto published = sys.middleman().publish(router, me.cluster_port, me.host.c_str(), true);

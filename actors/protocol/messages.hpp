@@ -574,6 +574,64 @@ typename Inspector::result_type inspect(Inspector& f, drop_sku& x) {
   return f(caf::meta::type_name("drop_sku"), x.product_id);
 }
 
+// -- cart -----------------------------------------------------------------------
+
+struct cart_line {
+  std::string sku;
+  std::string product_id;
+  int64_t quantity = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, cart_line& x) {
+  return f(caf::meta::type_name("cart_line"), x.sku, x.product_id, x.quantity);
+}
+
+/// A cart's lines, oldest first (prices are looked up when it is shown).
+struct cart_view {
+  std::vector<cart_line> lines;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, cart_view& x) {
+  return f(caf::meta::type_name("cart_view"), x.lines);
+}
+
+/// To `cart:<user id>` -> cart_view.
+struct get_cart {};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, get_cart&) {
+  return f(caf::meta::type_name("get_cart"));
+}
+
+/// To `cart:<user id>`: add `quantity` (> 0) of a sku, on top of what the cart holds; the new
+/// total must not exceed `available` (read from the sku by the sender) -> cart_view or
+/// out_of_stock. With `replace`, the quantity replaces the line's (0 removes it).
+struct change_cart {
+  std::string sku;
+  std::string product_id;
+  int64_t quantity = 0;
+  int64_t available = 0;
+  bool replace = false;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, change_cart& x) {
+  return f(caf::meta::type_name("change_cart"), x.sku, x.product_id, x.quantity, x.available,
+           x.replace);
+}
+
+/// To `cart:<user id>`: remove one sku (`sku` set) or every line -> cart_view.
+struct clear_cart {
+  std::string sku; ///< empty: all lines
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, clear_cart& x) {
+  return f(caf::meta::type_name("clear_cart"), x.sku);
+}
+
 /// Registers every message type above with an actor system config (once, before start).
 void add_message_types(caf::actor_system_config& cfg);
 

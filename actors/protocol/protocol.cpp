@@ -74,7 +74,12 @@ namespace {
   X(moderate_product)                                                                              \
   X(set_variant_price)                                                                             \
   X(confirm_claim)                                                                                 \
-  X(drop_sku)
+  X(drop_sku)                                                                                      \
+  X(cart_line)                                                                                     \
+  X(cart_view)                                                                                     \
+  X(get_cart)                                                                                      \
+  X(change_cart)                                                                                   \
+  X(clear_cart)
 
 } // namespace
 

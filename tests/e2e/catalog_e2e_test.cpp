@@ -201,3 +201,83 @@ TEST_CASE("product input and seller state are checked before anything is created
           .status
         == 403);
 }
+
+TEST_CASE("the cart holds active skus within availability, at current prices", "[e2e][cart]") {
+  test_cluster c{"cart"};
+  REQUIRE(c.wait_all_ready());
+  auto admin = admin_login(c.port(0));
+  auto owner = register_user(c.port(0), "Toko");
+  auto buyer = register_user(c.port(1), "Pembeli");
+  auto seller = active_seller(c, owner, admin);
+  auto sku = "CRT" + unique_suffix();
+  auto created = http(c.port(0), "POST", "/v1/sellers/" + seller + "/products",
+                      product(sku, 5).dump(), owner.access_token);
+  REQUIRE(created.status == 201);
+  auto id = created.json()["id"].get<std::string>();
+  auto add = [&](size_t node, const std::string& s, int64_t q) {
+    return http(c.port(node), "POST", "/v1/cart/items", json{{"sku", s}, {"quantity", q}}.dump(),
+                buyer.access_token);
+  };
+  // A draft's skus are not for sale yet.
+  CHECK(add(0, sku + "-M", 1).status == 404);
+  REQUIRE(http(c.port(0), "POST", "/v1/products/" + id + "/submit", "", owner.access_token).status
+          == 200);
+  REQUIRE(http(c.port(0), "POST", "/v1/admin/products/" + id + "/approve", "", admin).status
+          == 200);
+
+  auto first = add(0, sku + "-M", 2);
+  REQUIRE(first.status == 200);
+  auto second = add(1, sku + "-M", 2);
+  REQUIRE(second.status == 200);
+  auto cart = second.json();
+  REQUIRE(cart["items"].size() == 1);
+  CHECK(cart["items"][0]["quantity"] == 4);
+  CHECK(cart["items"][0]["unit_price"] == 350000);
+  CHECK(cart["items"][0]["line_total"] == 1400000);
+  CHECK(cart["items"][0]["seller_id"] == seller);
+  CHECK(cart["items"][0]["title"] == "Kemeja Batik Parang");
+  CHECK(cart["subtotal"] == 1400000);
+  CHECK(cart["currency"] == "IDR");
+
+  auto over = add(2, sku + "-M", 2);
+  CHECK(over.status == 409);
+  CHECK(over.error_code() == "out_of_stock");
+  CHECK(over.json()["error"]["details"]["skus"] == json::array({sku + "-M"}));
+  CHECK(add(2, "NO-SUCH-SKU", 1).status == 404);
+  REQUIRE(add(2, sku + "-L", 1).status == 200);
+
+  // Prices are the catalog's current ones.
+  REQUIRE(http(c.port(1), "PATCH", "/v1/products/" + id + "/variants/" + sku + "-M",
+               json{{"price", 300000}}.dump(), owner.access_token)
+            .status
+          == 200);
+  auto now = http(c.port(2), "GET", "/v1/cart", "", buyer.access_token).json();
+  CHECK(now["items"][0]["unit_price"] == 300000);
+  CHECK(now["subtotal"] == 4 * 300000 + 375000);
+
+  auto set = http(c.port(0), "PATCH", "/v1/cart/items/" + sku + "-M", json{{"quantity", 1}}.dump(),
+                  buyer.access_token);
+  REQUIRE(set.status == 200);
+  CHECK(set.json()["items"][0]["quantity"] == 1);
+  auto removed = http(c.port(1), "DELETE", "/v1/cart/items/" + sku + "-L", "", buyer.access_token);
+  REQUIRE(removed.status == 200);
+  CHECK(removed.json()["items"].size() == 1);
+
+  auto bad = http(c.port(0), "POST", "/v1/cart/items",
+                  json{{"sku", sku + "-M"}, {"quantity", 0}}.dump(), buyer.access_token);
+  CHECK(bad.status == 400);
+  CHECK(bad.error_field() == "quantity");
+  CHECK(http(c.port(0), "POST", "/v1/cart/items", json{{"quantity", 1}}.dump(), buyer.access_token)
+          .error_field()
+        == "sku");
+  CHECK(http(c.port(0), "POST", "/v1/cart/items",
+             json{{"sku", sku + "-M"}, {"quantity", "2"}}.dump(), buyer.access_token)
+          .error_field()
+        == "quantity");
+  CHECK(http(c.port(0), "GET", "/v1/cart").status == 401);
+
+  CHECK(http(c.port(2), "DELETE", "/v1/cart", "", buyer.access_token).status == 204);
+  auto empty = http(c.port(0), "GET", "/v1/cart", "", buyer.access_token).json();
+  CHECK(empty["items"].empty());
+  CHECK(empty["subtotal"] == 0);
+}

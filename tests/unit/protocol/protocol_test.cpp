@@ -109,6 +109,11 @@ TEST_CASE("every message type survives a binary round trip", "[protocol]") {
     caf::make_message(protocol::set_variant_price{"usr_1", "KMJ-M", 150000}),
     caf::make_message(protocol::confirm_claim{"KMJ-M"}),
     caf::make_message(protocol::drop_sku{"prd_1"}),
+    caf::make_message(protocol::cart_line{"KMJ-M", "prd_1", 2}),
+    caf::make_message(protocol::cart_view{{{"KMJ-M", "prd_1", 2}, {"KMJ-L", "prd_1", 1}}}),
+    caf::make_message(protocol::get_cart{}),
+    caf::make_message(protocol::change_cart{"KMJ-M", "prd_1", 2, 9, false}),
+    caf::make_message(protocol::clear_cart{"KMJ-M"}),
   };
   // One sample per registered type (the vector is registered along with its element).
   CHECK(samples.size() == protocol::registered_type_names().size() + 1);
