@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# Seeds the demo marketplace through the public HTTP API, idempotently:
+#   scripts/seed_demo.sh <base url> <admin email> <admin password>
+# Four approved sellers with Indonesian brands and ~50 active products with variants in
+# fashion, beauty, home and food. Skus are fixed, so a second run finds them taken (409) and
+# skips them. Retries 503 while the cluster is still linking. Needs curl and jq.
+set -euo pipefail
+
+base=${1:?usage: seed_demo.sh <base url> <admin email> <admin password>}
+admin_email=${2:?}
+admin_password=${3:?}
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+
+# call METHOD PATH [TOKEN] [BODY] -> prints the status; the body lands in $out.
+call() {
+  local method=$1 path=$2 token=${3:-} body=${4:-} code deadline=$((SECONDS + 30))
+  local args=(--noproxy '*' -s -o "$out" -w '%{http_code}' --max-time 30 -X "$method")
+  [ -n "$token" ] && args+=(-H "Authorization: Bearer $token")
+  [ -n "$body" ] && args+=(-H 'Content-Type: application/json' --data-binary "$body")
+  while :; do
+    code=$(curl "${args[@]}" "$base$path") || code=000
+    [ "$code" = 503 ] && [ $SECONDS -lt $deadline ] || break
+    sleep 0.3
+  done
+  echo "$code"
+}
+
+fail() {
+  echo "seed_demo: $*: $(head -c 300 "$out")" >&2
+  exit 1
+}
+
+login() { # email password -> access token
+  local code
+  code=$(call POST /v1/auth/login "" "$(jq -cn --arg e "$1" --arg p "$2" '{email:$e,password:$p}')")
+  [ "$code" = 200 ] || fail "login of $1 answered $code"
+  jq -r .access_token "$out"
+}
+
+admin=$(login "$admin_email" "$admin_password")
+
+# seller key | brand | instagram | acquisition source
+sellers='sekar|Batik Sekar Arum|batiksekararum|bazaar
+jamu|Jamu Ayu Nusantara|jamuayu|organic
+rumah|Rumah Rotan Jepara|rumahrotanjepara|referral
+dapur|Dapur Mak Ijah|dapurmakijah|bazaar'
+
+# seller key | sku stem | title | category | price (IDR) | option name | option values | stock each
+products='sekar|BSA-KMJ|Kemeja Batik Parang Lengan Panjang|fashion|350000|size|S,M,L,XL|12
+sekar|BSA-KBY|Kebaya Encim Bordir Kupu|fashion|425000|size|S,M,L|6
+sekar|BSA-SRG|Sarung Batik Tulis Pekalongan|fashion|275000|motif|Mega Mendung,Kawung|9
+sekar|BSA-OUT|Outer Batik Cap Sogan|fashion|299000|size|M,L|10
+sekar|BSA-DRS|Dress Batik Lasem Merah|fashion|389000|size|S,M,L|7
+sekar|BSA-SYL|Selendang Batik Sutra|fashion|210000|warna|Indigo,Soga|15
+sekar|BSA-CLN|Celana Kulot Batik|fashion|185000|size|S,M,L,XL|20
+sekar|BSA-TAS|Tas Tote Kain Batik|fashion|145000|warna|Coklat,Biru|18
+sekar|BSA-MSK|Masker Kain Batik 3 Lapis|fashion|25000|isi|1,5|100
+sekar|BSA-IKT|Ikat Kepala Blangkon Solo|fashion|120000|size|56,58|8
+sekar|BSA-KOK|Koko Batik Anak|fashion|135000|size|4,6,8,10|14
+sekar|BSA-SPT|Sepatu Slip-on Batik|fashion|229000|size|39,40,41,42|9
+sekar|BSA-DMP|Dompet Batik Kulit|fashion|99000|warna|Hitam,Coklat|25
+jamu|JAN-KNS|Jamu Kunyit Asam Botol|food|18000|isi|250ml,500ml|60
+jamu|JAN-BRS|Beras Kencur Segar|food|18000|isi|250ml,500ml|60
+jamu|JAN-LLR|Lulur Mandi Bengkoang|beauty|65000|isi|100g,250g|40
+jamu|JAN-MSK|Masker Wajah Temulawak|beauty|55000|isi|50g,100g|35
+jamu|JAN-MNY|Minyak Kemiri Penumbuh Rambut|beauty|49000|isi|60ml,100ml|50
+jamu|JAN-SBN|Sabun Sereh Wangi Handmade|beauty|28000|aroma|Sereh,Melati|80
+jamu|JAN-LPS|Lip Balm Madu Hutan|beauty|35000|rasa|Madu,Stroberi|70
+jamu|JAN-TNR|Toner Air Mawar|beauty|59000|isi|100ml|45
+jamu|JAN-SRM|Serum Kopi Arabika Gayo|beauty|119000|isi|20ml|30
+jamu|JAN-BDY|Body Butter Kelapa|beauty|79000|isi|100g,200g|25
+jamu|JAN-WDG|Wedang Uwuh Celup|food|32000|isi|10 sachet,20 sachet|90
+jamu|JAN-AMN|Aromaterapi Minyak Nilam|beauty|69000|isi|10ml,30ml|40
+rumah|RRJ-KRS|Kursi Rotan Teras|home|1250000|warna|Natural,Coklat Tua|5
+rumah|RRJ-MJA|Meja Kopi Jati Bundar|home|1850000|diameter|60cm,80cm|3
+rumah|RRJ-KRJ|Keranjang Anyaman Pandan|home|85000|size|S,M,L|30
+rumah|RRJ-LMP|Lampu Gantung Bambu|home|245000|diameter|30cm,45cm|12
+rumah|RRJ-TKR|Tikar Mendong Lipat|home|175000|size|120x180,160x200|15
+rumah|RRJ-CRM|Cermin Bingkai Rotan|home|320000|diameter|50cm,70cm|8
+rumah|RRJ-VAS|Vas Gerabah Kasongan|home|95000|tinggi|20cm,35cm|20
+rumah|RRJ-TAT|Tatakan Piring Eceng Gondok|home|60000|isi|4,6|40
+rumah|RRJ-RAK|Rak Dinding Kayu Mahoni|home|210000|panjang|60cm,90cm|10
+rumah|RRJ-SRB|Sarung Bantal Tenun Troso|home|110000|warna|Merah,Biru,Hijau|25
+rumah|RRJ-BKS|Bakul Nasi Bambu|home|45000|size|Kecil,Besar|35
+rumah|RRJ-GLS|Gelas Kaca Daur Ulang|home|55000|isi|2,4|30
+dapur|DMI-SBL|Sambal Bawang Bu Ijah|food|35000|level|Sedang,Pedas,Extra Pedas|80
+dapur|DMI-RDG|Rendang Daging Kemasan|food|125000|isi|250g,500g|25
+dapur|DMI-KRP|Keripik Singkong Balado|food|22000|isi|150g,300g|100
+dapur|DMI-KPI|Kopi Bubuk Toraja|food|78000|isi|200g,500g|40
+dapur|DMI-TEH|Teh Tubruk Slawi|food|25000|isi|100g,250g|60
+dapur|DMI-ABN|Abon Sapi Manis|food|65000|isi|100g,250g|30
+dapur|DMI-DDL|Dodol Garut Aneka Rasa|food|30000|rasa|Durian,Wijen,Nangka|50
+dapur|DMI-GLA|Gula Aren Cair|food|39000|isi|250ml,500ml|45
+dapur|DMI-EMP|Empal Gentong Beku|food|55000|isi|1 porsi,3 porsi|20
+dapur|DMI-BKS|Bakso Sapi Frozen|food|60000|isi|25 butir,50 butir|35
+dapur|DMI-KRK|Kerupuk Udang Sidoarjo|food|28000|isi|250g,500g|70
+dapur|DMI-BWG|Bawang Goreng Brebes|food|33000|isi|100g,200g|55
+dapur|DMI-MDU|Madu Hutan Sumbawa|food|95000|isi|250ml,500ml|30'
+
+declare -A seller_ids
+while IFS='|' read -r key brand instagram source; do
+  email="$key@demo.lakoo.local"
+  password="demo-$key-password"
+  code=$(call POST /v1/auth/register "" "$(jq -cn --arg e "$email" --arg p "$password" --arg n "$brand" '{email:$e,password:$p,name:$n}')")
+  case $code in 201 | 409) ;; *) fail "registering $email answered $code" ;; esac
+  token=$(login "$email" "$password")
+  [ "$(call GET /v1/me "$token")" = 200 ] || fail "GET /v1/me for $email"
+  id=$(jq -r '.seller_id // empty' "$out")
+  if [ -z "$id" ]; then
+    code=$(call POST /v1/sellers "$token" "$(jq -cn --arg b "$brand" --arg i "$instagram" --arg s "$source" \
+      '{brand_name:$b,instagram_handle:$i,acquisition_source:$s,bio:"Produk asli Indonesia"}')")
+    [ "$code" = 201 ] || fail "seller application of $email answered $code"
+    id=$(jq -r .id "$out")
+  fi
+  code=$(call POST "/v1/admin/sellers/$id/approve" "$admin")
+  [ "$code" = 200 ] || fail "approving seller $id answered $code"
+  seller_ids[$key]="$id|$token"
+done <<<"$sellers"
+
+created=0 existing=0
+while IFS='|' read -r key stem title category price option values stock; do
+  IFS='|' read -r seller token <<<"${seller_ids[$key]}"
+  body=$(jq -cn --arg t "$title" --arg c "$category" --arg stem "$stem" --argjson price "$price" \
+    --arg option "$option" --arg values "$values" --argjson stock "$stock" '
+    { title: $t, category: $c,
+      description: ($t + " — buatan tangan, dikirim dari Indonesia."),
+      images: ["https://img.lakoo.local/demo/" + ($stem | ascii_downcase) + "-1.jpg",
+               "https://img.lakoo.local/demo/" + ($stem | ascii_downcase) + "-2.jpg"],
+      variants: [ $values | split(",") | to_entries[] |
+        { sku: ($stem + "-" + (.key + 1 | tostring)), price: ($price + .key * 10000),
+          stock: $stock, options: { ($option): .value } } ] }')
+  code=$(call POST "/v1/sellers/$seller/products" "$token" "$body")
+  case $code in
+    201)
+      id=$(jq -r .id "$out")
+      [ "$(call POST "/v1/products/$id/submit" "$token")" = 200 ] || fail "submitting $id"
+      [ "$(call POST "/v1/admin/products/$id/approve" "$admin")" = 200 ] || fail "approving $id"
+      created=$((created + 1))
+      ;;
+    409) existing=$((existing + 1)) ;; # its skus exist: seeded by an earlier run
+    *) fail "creating $title answered $code" ;;
+  esac
+done <<<"$products"
+echo "demo catalog: $(wc -l <<<"$sellers") sellers, $created products created, $existing already there"
