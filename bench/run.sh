@@ -20,7 +20,8 @@ here=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
 root=$(dirname "$here")
 cd "$root"
 
-readonly all_scenarios=(floor health health-3 me me-3 login login-3 register register-3 write write-3)
+readonly all_scenarios=(floor health health-3 me me-3 login login-3 register register-3 write write-3
+  product product-3 cart cart-3)
 duration=${BENCH_DURATION:-10}
 duration=${duration%s}
 conns=${BENCH_CONNECTIONS:-64}
@@ -142,6 +143,39 @@ prepare_writers() {
   [ "$(wc -l <"$tokens")" -eq "$writer_count" ] || die "only $(wc -l <"$tokens") of $writer_count writers logged in"
 }
 
+# prepare_catalog: an active product with one sku of practically endless stock, sold by a bench
+# seller the admin approved; sets bench_product and bench_sku.
+bench_product="" bench_sku=""
+prepare_catalog() {
+  [ -n "$bench_product" ] && return 0
+  local admin_password admin seller_token seller body out
+  admin_password=${LAKOO_ADMIN_PASSWORD:-$(sed -n 's/^admin_password[[:space:]]*=[[:space:]]*//p' "$conf" | tail -n 1)}
+  admin=$(curl_local -H 'Content-Type: application/json' \
+    --data-binary "{\"email\":\"admin@lakoo.local\",\"password\":\"$admin_password\"}" \
+    "${urls[0]}/v1/auth/login" | jq -r '.access_token // empty')
+  [ -n "$admin" ] || die "could not log the admin in (admin_password in $conf)"
+  ensure_bench_user
+  login_bench_user
+  seller_token=$access_token
+  seller=$(curl_local -H "Authorization: Bearer $seller_token" "${urls[0]}/v1/me" | jq -r '.seller_id // empty')
+  if [ -z "$seller" ]; then
+    seller=$(curl_local -H "Authorization: Bearer $seller_token" -H 'Content-Type: application/json' \
+      --data-binary '{"brand_name":"Bench Store"}' "${urls[0]}/v1/sellers" | jq -r '.id // empty')
+  fi
+  [ -n "$seller" ] || die "could not open the bench seller account"
+  curl_local -o /dev/null -X POST -H "Authorization: Bearer $admin" "${urls[0]}/v1/admin/sellers/$seller/approve"
+  bench_sku="BENCH-$run_id"
+  body=$(jq -cn --arg sku "$bench_sku" '{title:"Bench Kopi Gayo",category:"food",description:"benchmark item",
+    variants:[{sku:$sku,price:75000,stock:1000000000,options:{isi:"200g"}}]}')
+  out=$(curl_local -H "Authorization: Bearer $seller_token" -H 'Content-Type: application/json' \
+    --data-binary "$body" "${urls[0]}/v1/sellers/$seller/products")
+  bench_product=$(jq -r '.id // empty' <<<"$out")
+  [ -n "$bench_product" ] || die "could not create the bench product: $out"
+  curl_local -o /dev/null -X POST -H "Authorization: Bearer $seller_token" "${urls[0]}/v1/products/$bench_product/submit"
+  curl_local -o /dev/null -X POST -H "Authorization: Bearer $admin" "${urls[0]}/v1/admin/products/$bench_product/approve"
+  [ "$(http_code "${urls[0]}/v1/products/$bench_product")" = 200 ] || die "the bench product is not active"
+}
+
 # -- wrk ----------------------------------------------------------------------------------------
 # script_args_for <script> <tag>: what goes after wrk's `--` for that script.
 script_args_for() {
@@ -149,6 +183,7 @@ script_args_for() {
     login.lua) printf '%s\n' "$bench_email" "$bench_password" ;;
     register.lua) printf '%s\n' "$run_id-$2" ;; # emails unique per run, scenario and process
     patch.lua) printf '%s\n' "$out_dir/writer-tokens.txt" ;;
+    cart.lua) printf '%s\n' "$out_dir/writer-tokens.txt" "$bench_sku" ;;
   esac
 }
 
@@ -276,6 +311,15 @@ for s in "${scenarios[@]}"; do
     write | write-3)
       prepare_writers
       run_scenario "$s" /v1/me patch.lua
+      ;;
+    product | product-3)
+      prepare_catalog
+      run_scenario "$s" "/v1/products/$bench_product" get.lua
+      ;;
+    cart | cart-3)
+      prepare_catalog
+      prepare_writers
+      run_scenario "$s" /v1/cart/items cart.lua
       ;;
   esac
 done

@@ -45,8 +45,10 @@ json cart_json(const std::vector<priced_line>& lines) {
   return json{{"items", items}, {"subtotal", subtotal}, {"currency", "IDR"}};
 }
 
-/// Looks every line's product up (all at once) and answers with the priced cart.
-void answer_cart(api_context& ctx, protocol::cart_view cart, responder res) {
+/// Looks every line's product up (all at once; `known` is one already read by this request) and
+/// answers with the priced cart.
+void answer_cart(api_context& ctx, protocol::cart_view cart, responder res,
+                 std::optional<protocol::product_view> known = std::nullopt) {
   struct gather {
     std::mutex mutex;
     std::vector<priced_line> lines;
@@ -55,12 +57,19 @@ void answer_cart(api_context& ctx, protocol::cart_view cart, responder res) {
   auto g = std::make_shared<gather>();
   for (auto& l : cart.lines) {
     g->lines.push_back({std::move(l), std::nullopt});
+    if (known && g->lines.back().line.product_id == known->id) {
+      g->lines.back().product = known;
+    }
   }
-  g->pending = g->lines.size();
+  g->pending = static_cast<size_t>(std::count_if(
+    g->lines.begin(), g->lines.end(), [](const priced_line& pl) { return !pl.product; }));
   if (g->pending == 0) {
     return res(json_response(200, cart_json({})));
   }
   for (size_t i = 0; i < g->lines.size(); ++i) {
+    if (g->lines[i].product) {
+      continue;
+    }
     ctx.gw.ask<protocol::product_view>("product:" + g->lines[i].line.product_id,
                                        protocol::get_product{},
                                        [g, i, res](caf::expected<protocol::product_view> p) {
@@ -77,12 +86,13 @@ void answer_cart(api_context& ctx, protocol::cart_view cart, responder res) {
   }
 }
 
-auto cart_answer(api_context& ctx, responder res) {
-  return [&ctx, res](caf::expected<protocol::cart_view> cart) {
+auto cart_answer(api_context& ctx, responder res,
+                 std::optional<protocol::product_view> known = std::nullopt) {
+  return [&ctx, res, known = std::move(known)](caf::expected<protocol::cart_view> cart) {
     if (!cart) {
       return res(error_from(cart.error()));
     }
-    answer_cart(ctx, std::move(*cart), res);
+    answer_cart(ctx, std::move(*cart), res, known);
   };
 }
 
@@ -106,7 +116,8 @@ void change_with_catalog(api_context& ctx, const std::string& user, protocol::ch
             return !p && p.error() != protocol::errc::not_found ? res(error_from(p.error()))
                                                                 : not_sold();
           }
-          ctx.gw.ask<protocol::cart_view>("cart:" + user, std::move(change), cart_answer(ctx, res));
+          ctx.gw.ask<protocol::cart_view>("cart:" + user, std::move(change),
+                                          cart_answer(ctx, res, std::move(*p)));
         });
     });
 }
