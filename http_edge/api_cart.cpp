@@ -63,8 +63,8 @@ void answer_cart(api_context& ctx, protocol::cart_view cart, responder res,
   }
   g->pending = static_cast<size_t>(std::count_if(
     g->lines.begin(), g->lines.end(), [](const priced_line& pl) { return !pl.product; }));
-  if (g->pending == 0) {
-    return res(json_response(200, cart_json({})));
+  if (g->pending == 0) { // empty, or every product already known
+    return res(json_response(200, cart_json(g->lines)));
   }
   for (size_t i = 0; i < g->lines.size(); ++i) {
     if (g->lines[i].product) {
