@@ -76,11 +76,6 @@ void read_address(validator& v, bool partial, protocol::address& out,
   }
 }
 
-/// `{id}` of an address route: ids we mint are `adr_` + 26 base32 chars.
-bool is_address_id(const std::string& id) {
-  return id.size() == 30 && id.rfind("adr_", 0) == 0;
-}
-
 } // namespace
 
 void add_address_routes(route_table& routes, api_context& ctx) {
@@ -119,7 +114,7 @@ void add_address_routes(route_table& routes, api_context& ctx) {
                if (!v.ok()) {
                  return res(v.error());
                }
-               if (!is_address_id(p["id"])) {
+               if (!is_minted_id(p["id"], "adr")) {
                  return res(error_response(404, "not_found", "address not found"));
                }
                up.id = p["id"];
@@ -128,7 +123,7 @@ void add_address_routes(route_table& routes, api_context& ctx) {
              }));
   routes.add("DELETE", "/v1/me/addresses/{id}",
              authed(ctx, [&ctx](access_claims&& claims, request&&, params&& p, responder res) {
-               if (!is_address_id(p["id"])) {
+               if (!is_minted_id(p["id"], "adr")) {
                  return res(error_response(404, "not_found", "address not found"));
                }
                ctx.gw.ask<protocol::address_list>("user:" + claims.sub,

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 
 #include <caf/error.hpp>
@@ -51,6 +52,16 @@ std::optional<nlohmann::json> body_of(const request& req, responder& res);
 
 /// 204 No Content.
 response no_content();
+
+/// Whether the token carries `role`.
+bool has_role(const access_claims& claims, std::string_view role);
+
+/// Whether `id` can be one we minted with `prefix` (`runtime::new_id`: prefix, '_', 26 base32
+/// chars). Anything else is answered 404 without activating an entity.
+bool is_minted_id(const std::string& id, std::string_view prefix);
+
+/// The required `reason` of a rejection body (at most 5000 chars); nullopt after answering 400.
+std::optional<std::string> reason_of(const request& req, responder& res);
 
 /// A gateway callback that answers `status` with `render(value)` or the mapped error.
 template <class T, class Render>

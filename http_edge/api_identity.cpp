@@ -37,14 +37,6 @@ json public_user_json(const protocol::user_view& u) {
               {"seller_id", u.seller_id.empty() ? json(nullptr) : json(u.seller_id)}};
 }
 
-/// Ids we mint look like `usr_` + 26 base32 chars; anything else cannot exist, so it is
-/// answered without activating an entity.
-bool is_user_id(const std::string& id) {
-  return id.size() == 30 && id.rfind("usr_", 0) == 0
-         && std::all_of(id.begin() + 4, id.end(),
-                        [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z'); });
-}
-
 struct session_tokens {
   std::string access_token;
   std::string refresh_token;
@@ -276,6 +268,31 @@ std::optional<nlohmann::json> body_of(const request& req, responder& res) {
   return body;
 }
 
+bool has_role(const access_claims& claims, std::string_view role) {
+  return std::find(claims.roles.begin(), claims.roles.end(), role) != claims.roles.end();
+}
+
+bool is_minted_id(const std::string& id, std::string_view prefix) {
+  return id.size() == prefix.size() + 27 && id.compare(0, prefix.size(), prefix) == 0
+         && id[prefix.size()] == '_'
+         && std::all_of(id.begin() + static_cast<std::ptrdiff_t>(prefix.size()) + 1, id.end(),
+                        [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z'); });
+}
+
+std::optional<std::string> reason_of(const request& req, responder& res) {
+  auto body = body_of(req, res);
+  if (!body) {
+    return std::nullopt;
+  }
+  validator v{*body};
+  auto reason = v.required_string("reason", max_text_chars);
+  if (!v.ok()) {
+    res(v.error());
+    return std::nullopt;
+  }
+  return reason;
+}
+
 response no_content() {
   response out;
   out.status = 204;
@@ -307,7 +324,7 @@ void add_identity_routes(route_table& routes, api_context& ctx) {
              }));
   routes.add("GET", "/v1/users/{id}", [&ctx](request&&, params&& p, responder res) {
     const auto& id = p["id"];
-    if (!is_user_id(id)) {
+    if (!is_minted_id(id, "usr")) {
       return res(error_response(404, "not_found", "user not found"));
     }
     ctx.gw.ask<protocol::user_view>("user:" + id, protocol::get_user{},

@@ -16,18 +16,6 @@ constexpr std::size_t max_variants = 50;
 constexpr std::size_t max_sku_chars = 64;
 constexpr std::size_t max_category_chars = 64;
 
-bool has_role(const access_claims& c, const char* role) {
-  return std::find(c.roles.begin(), c.roles.end(), role) != c.roles.end();
-}
-
-bool is_product_id(const std::string& id) {
-  return id.size() == 30 && id.rfind("prd_", 0) == 0;
-}
-
-bool is_seller_id(const std::string& id) {
-  return id.size() == 30 && id.rfind("sel_", 0) == 0;
-}
-
 /// Skus are the seller's own codes: letters, digits, '-', '_', '.'.
 bool is_sku(const std::string& s) {
   return !s.empty() && s.size() <= max_sku_chars && std::all_of(s.begin(), s.end(), [](char c) {
@@ -165,7 +153,7 @@ void create(api_context& ctx, access_claims&& claims, request&& req, params&& p,
     return;
   }
   auto seller_id = p["id"];
-  if (!is_seller_id(seller_id)) {
+  if (!is_minted_id(seller_id, "sel")) {
     return res(error_response(404, "not_found", "seller not found"));
   }
   // The seller account, not the token's role, decides (a role can outlive a rejection).
@@ -203,7 +191,7 @@ void show(api_context& ctx, request&& req, params&& p, responder res) {
       return;
     }
   }
-  if (!is_product_id(p["id"])) {
+  if (!is_minted_id(p["id"], "prd")) {
     return res(error_response(404, "not_found", "product not found"));
   }
   ctx.gw.ask<protocol::product_view>(
@@ -228,17 +216,13 @@ void moderate(api_context& ctx, const access_claims& claims, const std::string& 
     return res(error_response(403, "forbidden", "admin role required"));
   }
   if (action == "reject") {
-    auto body = body_of(req, res);
-    if (!body) {
+    auto reason = reason_of(req, res);
+    if (!reason) {
       return;
     }
-    validator v{*body};
-    m.reason = v.required_string("reason", max_text_chars);
-    if (!v.ok()) {
-      return res(v.error());
-    }
+    m.reason = std::move(*reason);
   }
-  if (!is_product_id(p["id"])) {
+  if (!is_minted_id(p["id"], "prd")) {
     return res(error_response(404, "not_found", "product not found"));
   }
   ctx.gw.ask<protocol::product_view>("product:" + p["id"], std::move(m),
@@ -278,7 +262,7 @@ void change_variant(api_context& ctx, access_claims&& claims, request&& req, par
   if (!v.ok()) {
     return res(v.error());
   }
-  if (!is_product_id(p["id"])) {
+  if (!is_minted_id(p["id"], "prd")) {
     return res(error_response(404, "not_found", "product not found"));
   }
   auto sku = p["sku"];

@@ -14,10 +14,6 @@ constexpr std::size_t max_handle_chars = 30;
 
 const std::vector<std::string> acquisition_sources{"organic", "bazaar", "referral"};
 
-bool has_role(const access_claims& c, const char* role) {
-  return std::find(c.roles.begin(), c.roles.end(), role) != c.roles.end();
-}
-
 json seller_json(const protocol::seller_view& s) {
   json out{{"id", s.id},
            {"owner_user_id", s.owner_user_id},
@@ -74,11 +70,6 @@ void read_profile(validator& v, bool partial, protocol::seller_profile& out,
   }
 }
 
-/// `{id}` of a seller route: ids we mint are `sel_` + 26 base32 chars.
-bool is_seller_id(const std::string& id) {
-  return id.size() == 30 && id.rfind("sel_", 0) == 0;
-}
-
 void apply(api_context& ctx, access_claims&& claims, request&& req, responder res) {
   auto body = body_of(req, res);
   if (!body) {
@@ -108,7 +99,7 @@ void show(api_context& ctx, request&& req, params&& p, responder res) {
     }
   }
   const auto& id = p["id"];
-  if (!is_seller_id(id)) {
+  if (!is_minted_id(id, "sel")) {
     return res(error_response(404, "not_found", "seller not found"));
   }
   ctx.gw.ask<protocol::seller_view>(
@@ -135,7 +126,7 @@ void change(api_context& ctx, access_claims&& claims, request&& req, params&& p,
   if (!v.ok()) {
     return res(v.error());
   }
-  if (!is_seller_id(p["id"])) {
+  if (!is_minted_id(p["id"], "sel")) {
     return res(error_response(404, "not_found", "seller not found"));
   }
   up.requester = claims.sub;
@@ -151,17 +142,13 @@ void review(api_context& ctx, const access_claims& claims, bool approve, request
   protocol::review_seller decision;
   decision.approve = approve;
   if (!approve) {
-    auto body = body_of(req, res);
-    if (!body) {
+    auto reason = reason_of(req, res);
+    if (!reason) {
       return;
     }
-    validator v{*body};
-    decision.reason = v.required_string("reason", max_text_chars);
-    if (!v.ok()) {
-      return res(v.error());
-    }
+    decision.reason = std::move(*reason);
   }
-  if (!is_seller_id(p["id"])) {
+  if (!is_minted_id(p["id"], "sel")) {
     return res(error_response(404, "not_found", "seller not found"));
   }
   ctx.gw.ask<protocol::seller_view>("seller:" + p["id"], std::move(decision),

@@ -8,19 +8,6 @@ using nlohmann::json;
 
 namespace {
 
-std::string admin_login(uint16_t port) {
-  auto r = http(
-    port, "POST", "/v1/auth/register",
-    json{{"email", test_cluster::admin_email}, {"password", "admin-password"}, {"name", "Admin"}}
-      .dump());
-  if (r.status == 409) {
-    r = http(port, "POST", "/v1/auth/login",
-             json{{"email", test_cluster::admin_email}, {"password", "admin-password"}}.dump());
-  }
-  REQUIRE((r.status == 201 || r.status == 200));
-  return r.json()["access_token"].get<std::string>();
-}
-
 /// A user with an approved seller account; returns the seller id.
 std::string active_seller(test_cluster& c, const session& s, const std::string& admin) {
   auto r = http(c.port(0), "POST", "/v1/sellers", json{{"brand_name", "Toko " + s.email}}.dump(),
@@ -55,7 +42,7 @@ TEST_CASE("a product goes from draft to active through moderation, visible only 
           "[e2e][catalog]") {
   test_cluster c{"catalog"};
   REQUIRE(c.wait_all_ready());
-  auto admin = admin_login(c.port(0));
+  auto admin = admin_token(c.port(0));
   auto owner = register_user(c.port(0), "Penjual");
   auto stranger = register_user(c.port(2), "Pembeli");
   auto seller = active_seller(c, owner, admin);
@@ -128,7 +115,7 @@ TEST_CASE("a product goes from draft to active through moderation, visible only 
 TEST_CASE("two products created at once with the same sku: exactly one 409", "[e2e][catalog]") {
   test_cluster c{"sku-race"};
   REQUIRE(c.wait_all_ready());
-  auto admin = admin_login(c.port(0));
+  auto admin = admin_token(c.port(0));
   auto owner = register_user(c.port(0), "Kembar");
   auto seller = active_seller(c, owner, admin);
   for (int round = 0; round < 3; ++round) {
@@ -155,7 +142,7 @@ TEST_CASE("product input and seller state are checked before anything is created
           "[e2e][catalog][validation]") {
   test_cluster c{"catalog-bad", 1};
   REQUIRE(c.wait_ready(0));
-  auto admin = admin_login(c.port(0));
+  auto admin = admin_token(c.port(0));
   auto owner = register_user(c.port(0), "Teliti");
   auto seller = active_seller(c, owner, admin);
   auto base = "/v1/sellers/" + seller + "/products";
@@ -205,7 +192,7 @@ TEST_CASE("product input and seller state are checked before anything is created
 TEST_CASE("the cart holds active skus within availability, at current prices", "[e2e][cart]") {
   test_cluster c{"cart"};
   REQUIRE(c.wait_all_ready());
-  auto admin = admin_login(c.port(0));
+  auto admin = admin_token(c.port(0));
   auto owner = register_user(c.port(0), "Toko");
   auto buyer = register_user(c.port(1), "Pembeli");
   auto seller = active_seller(c, owner, admin);

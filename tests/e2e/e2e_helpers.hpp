@@ -38,6 +38,24 @@ inline session register_user(uint16_t port, const std::string& name) {
   return s;
 }
 
+/// The cluster's admin (its email is in `admin_emails`): registered on first use, logged in
+/// afterwards (the database outlives test runs). Returns the response with the session.
+inline http_result admin_session(uint16_t port) {
+  auto creds = nlohmann::json{{"email", test_cluster::admin_email}, {"password", "admin-password"}};
+  auto with_name = creds;
+  with_name["name"] = "Admin";
+  auto r = http(port, "POST", "/v1/auth/register", with_name.dump());
+  if (r.status == 409) {
+    r = http(port, "POST", "/v1/auth/login", creds.dump());
+  }
+  REQUIRE((r.status == 201 || r.status == 200));
+  return r;
+}
+
+inline std::string admin_token(uint16_t port) {
+  return admin_session(port).json()["access_token"].get<std::string>();
+}
+
 inline std::string login_body(const session& s) {
   return nlohmann::json{{"email", s.email}, {"password", s.password}}.dump();
 }

@@ -8,19 +8,6 @@ using nlohmann::json;
 
 namespace {
 
-std::string admin_token(uint16_t port) {
-  auto creds = json{{"email", test_cluster::admin_email}, {"password", "admin-password"}};
-  auto r = http(
-    port, "POST", "/v1/auth/register",
-    json{{"email", test_cluster::admin_email}, {"password", "admin-password"}, {"name", "Admin"}}
-      .dump());
-  if (r.status == 409) {
-    r = http(port, "POST", "/v1/auth/login", creds.dump());
-  }
-  REQUIRE((r.status == 201 || r.status == 200));
-  return r.json()["access_token"].get<std::string>();
-}
-
 std::vector<std::string> roles_after_refresh(uint16_t port, session& s) {
   auto r = http(port, "POST", "/v1/auth/refresh", json{{"refresh_token", s.refresh_token}}.dump());
   REQUIRE(r.status == 200);
