@@ -76,7 +76,6 @@ bool is_visible(const product_state& st) {
 
 /// Outcome of claiming every sku of a new product.
 struct claim_round {
-  size_t pending = 0;
   std::vector<std::string> claimed;
   std::vector<std::string> taken;
   caf::error other; ///< a failure that is not a clash (timeout, unreachable owner)
@@ -107,6 +106,34 @@ void finish_creation(product_actor* self, caf::response_promise rp,
     self, [rp, answer](const caf::error* err) mutable { rp.deliver(err ? *err : answer); });
 }
 
+/// Claims `(*stocks)[index]`, then the next one; the first failure ends the round.
+void claim_next(product_actor* self, caf::response_promise rp,
+                std::shared_ptr<std::vector<protocol::variant>> stocks,
+                std::shared_ptr<claim_round> round, size_t index) {
+  if (index == stocks->size()) {
+    return finish_creation(self, rp, round);
+  }
+  auto& s = self->state;
+  const auto& x = (*stocks)[index];
+  auto sku = x.sku;
+  self
+    ->request(s.env->router, s.env->request_timeout, protocol::route_atom::value, "sku:" + sku,
+              caf::make_message(protocol::define_sku{s.id, s.data.seller_id, x.stock}))
+    .then(
+      [self, rp, stocks, round, index, sku](protocol::sku_view&) {
+        round->claimed.push_back(sku);
+        claim_next(self, rp, stocks, round, index + 1);
+      },
+      [self, rp, round, sku](caf::error& e) {
+        if (e == errc::conflict) {
+          round->taken.push_back(sku);
+        } else {
+          round->other = std::move(e);
+        }
+        finish_creation(self, rp, round);
+      });
+}
+
 caf::result<protocol::product_view> create(product_actor* self, protocol::create_product& req) {
   auto& st = self->state;
   if (st.exists) {
@@ -133,33 +160,12 @@ caf::result<protocol::product_view> create(product_actor* self, protocol::create
       rp.deliver(*err);
       return;
     }
-    auto& s = self->state;
-    auto round = std::make_shared<claim_round>();
-    round->pending = stocks->size();
-    for (const auto& x : *stocks) {
-      auto sku = x.sku;
-      auto one_done = [self, rp, round]() mutable {
-        if (--round->pending == 0) {
-          finish_creation(self, rp, round);
-        }
-      };
-      self
-        ->request(s.env->router, s.env->request_timeout, protocol::route_atom::value, "sku:" + sku,
-                  caf::make_message(protocol::define_sku{s.id, s.data.seller_id, x.stock}))
-        .then(
-          [round, sku, one_done](protocol::sku_view&) mutable {
-            round->claimed.push_back(sku);
-            one_done();
-          },
-          [round, sku, one_done](caf::error& e) mutable {
-            if (e == errc::conflict) {
-              round->taken.push_back(sku);
-            } else if (!round->other) {
-              round->other = std::move(e);
-            }
-            one_done();
-          });
-    }
+    // One sku at a time in sku order, stopping at the first clash: two creations that share
+    // skus then meet at the same (first shared) sku, so one of them gets all of them. Claiming
+    // in parallel let each win a different sku, and both failed.
+    std::sort(stocks->begin(), stocks->end(),
+              [](const protocol::variant& a, const protocol::variant& b) { return a.sku < b.sku; });
+    claim_next(self, rp, stocks, std::make_shared<claim_round>(), 0);
   });
   return rp;
 }

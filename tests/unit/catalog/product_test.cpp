@@ -1,3 +1,6 @@
+#include <atomic>
+#include <thread>
+
 #include <catch2/catch.hpp>
 
 #include "actors/catalog/catalog.hpp"
@@ -102,4 +105,33 @@ TEST_CASE("only the owner changes a variant's price", "[catalog]") {
                                             protocol::set_variant_price{"usr_1", "PRC-X", 1});
   REQUIRE_FALSE(nope);
   CHECK(nope.error() == protocol::errc::not_found);
+}
+
+TEST_CASE("concurrent creations sharing skus: exactly one wins", "[catalog]") {
+  test::actor_fixture f{kinds()};
+  for (int round = 0; round < 20; ++round) {
+    auto stem = "RACE" + std::to_string(round);
+    std::atomic<int> created{0};
+    std::atomic<int> conflicts{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 3; ++t) {
+      threads.emplace_back([&, t] {
+        caf::scoped_actor me{f.sys};
+        // Different variant orders on purpose: claims must not depend on the request's order.
+        auto p = t % 2 == 0 ? shirt({stem + "-M", stem + "-L", stem + "-S"})
+                            : shirt({stem + "-S", stem + "-L", stem + "-M"});
+        me->request(f.router, std::chrono::seconds(10), protocol::route_atom::value,
+                    "product:prd_r" + std::to_string(round) + "_" + std::to_string(t),
+                    caf::make_message(p))
+          .receive([&](protocol::product_view&) { ++created; },
+                   [&](caf::error& e) { conflicts += e == protocol::errc::conflict ? 1 : 0; });
+      });
+    }
+    for (auto& t : threads) {
+      t.join();
+    }
+    INFO("round " << round);
+    CHECK(created == 1);
+    CHECK(conflicts == 2);
+  }
 }
