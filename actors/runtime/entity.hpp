@@ -126,16 +126,37 @@ void on_persisted(caf::stateful_actor<State>* self, int64_t version, int32_t sta
     maybe_quit(self);
     return;
   }
-  // Memory is now ahead of the store: answer everyone and start over from the snapshot.
+  // Memory is now ahead of the store. Stop taking work, have the router hold new messages for
+  // this key until this actor is gone (they then reach a fresh activation that reloads the
+  // truth), and only then answer: a client's next request is sent after its error, so it
+  // can never hit this actor while it is dying.
   log().error("[{} {}] snapshot v{} not persisted ({}): restarting entity", State::kind, st.id,
               version, status == static_cast<int32_t>(store_status::stale) ? "refused" : "failed");
   auto err = caf::make_error(protocol::errc::unavailable, "the change could not be stored");
-  while (!st.waiting.empty()) {
-    auto w = std::move(st.waiting.front());
-    st.waiting.pop_front();
-    w.fire(&err);
+  self->set_default_handler(
+    [](caf::scheduled_actor*, caf::message_view&) -> caf::result<caf::message> {
+      return caf::make_error(protocol::errc::unavailable, "the entity is restarting");
+    });
+  self->become(caf::behavior{
+    [](protocol::persisted_atom, int64_t, int32_t) {},
+    [](protocol::tick_atom) {},
+  });
+  auto finish = [self, err]() mutable {
+    auto& s = self->state;
+    while (!s.waiting.empty()) {
+      auto w = std::move(s.waiting.front());
+      s.waiting.pop_front();
+      w.fire(&err);
+    }
+    self->quit(err);
+  };
+  if (st.stopping) {
+    finish(); // the router already holds new messages for this key
+    return;
   }
-  self->quit(err);
+  st.stopping = true;
+  self->request(st.env->router, st.env->request_timeout, protocol::passivate_atom::value, st.key)
+    .then([finish](bool) mutable { finish(); }, [finish](caf::error&) mutable { finish(); });
 }
 
 caf::result<caf::message> reject_unexpected(caf::scheduled_actor*, caf::message_view&);

@@ -39,6 +39,23 @@ gauge& alive_gauge(const std::string& kind) {
   return metrics::global().gauge_of("lakoo_actors_alive", "kind=\"" + kind + "\"");
 }
 
+/// Spawns the entity of `key` and starts tracking it; a null handle for an unknown kind.
+caf::actor activate(router_actor* self, const std::string& key) {
+  auto& st = self->state;
+  auto kind = kind_of(key);
+  auto spawner = st.settings.kinds.find(kind);
+  if (spawner == st.settings.kinds.end() || id_of(key).empty()) {
+    return nullptr;
+  }
+  auto handle = spawner->second(self->system(), id_of(key), st.env);
+  self->monitor(handle);
+  st.key_of.emplace(handle.address(), key);
+  st.entities.emplace(key, entry{handle, false, {}});
+  alive_gauge(kind).add(1);
+  st.alive_per_kind[kind] += 1;
+  return handle;
+}
+
 /// Activates `key` if needed and hands `payload` to it, keeping the original sender.
 caf::result<caf::message> deliver_local(router_actor* self, const std::string& key,
                                         caf::message& payload) {
@@ -53,17 +70,10 @@ caf::result<caf::message> deliver_local(router_actor* self, const std::string& k
     self->delegate(i->second.handle, std::move(payload));
     return caf::delegated<caf::message>{};
   }
-  auto kind = kind_of(key);
-  auto spawner = st.settings.kinds.find(kind);
-  if (spawner == st.settings.kinds.end() || id_of(key).empty()) {
+  auto handle = activate(self, key);
+  if (!handle) {
     return caf::make_error(errc::not_found, "no such entity kind");
   }
-  auto handle = spawner->second(self->system(), id_of(key), st.env);
-  self->monitor(handle);
-  st.key_of.emplace(handle.address(), key);
-  st.entities.emplace(key, entry{handle, false, {}});
-  alive_gauge(kind).add(1);
-  st.alive_per_kind[kind] += 1;
   self->delegate(handle, std::move(payload));
   return caf::delegated<caf::message>{};
 }
@@ -106,13 +116,16 @@ void on_entity_down(router_actor* self, const caf::down_msg& dm) {
   if (dm.reason && dm.reason != caf::exit_reason::normal) {
     log().warn("[entity {}] stopped: {}", key, caf::to_string(dm.reason));
   }
-  // Messages that arrived while it was stopping go to a fresh activation.
+  // Messages that arrived while it was stopping go to a fresh activation, in order.
+  if (waiting.empty()) {
+    return;
+  }
+  auto handle = activate(self, key);
   for (auto& [rp, payload] : waiting) {
-    auto again = deliver_local(self, key, payload);
-    (void)again; // a fresh key always delegates
-    auto j = self->state.entities.find(key);
-    if (j != self->state.entities.end()) {
-      rp.delegate(j->second.handle, std::move(payload));
+    if (handle) {
+      rp.delegate(handle, std::move(payload));
+    } else {
+      rp.deliver(caf::make_error(errc::not_found, "no such entity kind"));
     }
   }
 }
