@@ -4,22 +4,15 @@
 local here = debug.getinfo(1, "S").source:match("^@(.*/)") or "./"
 dofile(here .. "report.lua")
 
-local tokens = {}
-local counter = 0
+dofile(here .. "tokens.lua")
 
 function init(args)
-  for line in io.lines(args[1]) do
-    if #line > 0 then
-      table.insert(tokens, line)
-    end
-  end
-  counter = (tid or 0) * 7919 -- threads start at different users
+  load_tokens(args[1])
 end
 
 function request()
-  counter = counter + 1
-  local token = tokens[(counter % #tokens) + 1]
-  local body = string.format('{"bio":"bench write %d"}', counter)
+  local token, n = next_token()
+  local body = string.format('{"bio":"bench write %d"}', n)
   return wrk.format("PATCH", "/v1/me", {
     ["Content-Type"] = "application/json",
     ["Authorization"] = "Bearer " .. token,

@@ -1,5 +1,4 @@
 #include <algorithm>
-#include <mutex>
 
 #include "http_edge/api_context.hpp"
 
@@ -49,41 +48,29 @@ json cart_json(const std::vector<priced_line>& lines) {
 /// answers with the priced cart.
 void answer_cart(api_context& ctx, protocol::cart_view cart, responder res,
                  std::optional<protocol::product_view> known = std::nullopt) {
-  struct gather {
-    std::mutex mutex;
-    std::vector<priced_line> lines;
-    size_t pending = 0;
-  };
-  auto g = std::make_shared<gather>();
+  std::vector<priced_line> lines;
+  std::vector<std::string> keys;
+  std::vector<size_t> slots; // lines[slots[k]] waits for keys[k]
   for (auto& l : cart.lines) {
-    g->lines.push_back({std::move(l), std::nullopt});
-    if (known && g->lines.back().line.product_id == known->id) {
-      g->lines.back().product = known;
+    lines.push_back({std::move(l), std::nullopt});
+    if (known && lines.back().line.product_id == known->id) {
+      lines.back().product = known;
+    } else {
+      keys.push_back("product:" + lines.back().line.product_id);
+      slots.push_back(lines.size() - 1);
     }
   }
-  g->pending = static_cast<size_t>(std::count_if(
-    g->lines.begin(), g->lines.end(), [](const priced_line& pl) { return !pl.product; }));
-  if (g->pending == 0) { // empty, or every product already known
-    return res(json_response(200, cart_json(g->lines)));
-  }
-  for (size_t i = 0; i < g->lines.size(); ++i) {
-    if (g->lines[i].product) {
-      continue;
-    }
-    ctx.gw.ask<protocol::product_view>("product:" + g->lines[i].line.product_id,
-                                       protocol::get_product{},
-                                       [g, i, res](caf::expected<protocol::product_view> p) {
-                                         std::unique_lock<std::mutex> lock{g->mutex};
-                                         if (p) {
-                                           g->lines[i].product = std::move(*p);
-                                         }
-                                         if (--g->pending == 0) {
-                                           auto body = cart_json(g->lines);
-                                           lock.unlock();
-                                           res(json_response(200, body));
-                                         }
-                                       });
-  }
+  ask_all<protocol::product_view>(
+    ctx.gw, keys, protocol::get_product{},
+    [lines = std::move(lines), slots,
+     res](std::vector<caf::expected<protocol::product_view>> products) mutable {
+      for (size_t k = 0; k < products.size(); ++k) {
+        if (products[k]) {
+          lines[slots[k]].product = std::move(*products[k]);
+        }
+      }
+      res(json_response(200, cart_json(lines)));
+    });
 }
 
 auto cart_answer(api_context& ctx, responder res,

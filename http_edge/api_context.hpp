@@ -3,10 +3,14 @@
 /// What the API handlers share (internal to http_edge).
 
 #include <chrono>
+#include <functional>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include <caf/error.hpp>
 #include <caf/expected.hpp>
@@ -73,6 +77,38 @@ auto answer(responder res, int status, Render render) {
     }
     res(json_response(status, render(*x)));
   };
+}
+
+/// Asks the entity of every key in `keys` for `msg`, all at once; `done(replies)` runs once,
+/// with the replies in the order of `keys`: on a CAF thread after the last answer, or at once
+/// when `keys` is empty.
+template <class Reply, class Msg>
+void ask_all(runtime::gateway& gw, const std::vector<std::string>& keys, const Msg& msg,
+             std::function<void(std::vector<caf::expected<Reply>>)> done) {
+  if (keys.empty()) {
+    return done({});
+  }
+  struct gather {
+    std::mutex mutex;
+    std::vector<caf::expected<Reply>> replies;
+    size_t pending = 0;
+    std::function<void(std::vector<caf::expected<Reply>>)> done;
+  };
+  auto g = std::make_shared<gather>();
+  g->replies.assign(keys.size(), caf::expected<Reply>{caf::make_error(caf::sec::request_timeout)});
+  g->pending = keys.size();
+  g->done = std::move(done);
+  for (size_t i = 0; i < keys.size(); ++i) {
+    gw.ask<Reply>(keys[i], msg, [g, i](caf::expected<Reply> x) {
+      std::unique_lock<std::mutex> lock{g->mutex};
+      g->replies[i] = std::move(x);
+      if (--g->pending == 0) {
+        auto replies = std::move(g->replies);
+        lock.unlock();
+        g->done(std::move(replies));
+      }
+    });
+  }
 }
 
 void add_identity_routes(route_table& routes, api_context& ctx);

@@ -1,5 +1,4 @@
 #include <algorithm>
-#include <mutex>
 
 #include "actors/runtime/ids.hpp"
 #include "http_edge/api_context.hpp"
@@ -59,31 +58,19 @@ json product_json(const protocol::product_view& p, const std::vector<int64_t>& a
 /// Answers `status` with the product, each variant's `available` read from its sku actor (all
 /// asked at once). A sku that cannot be read counts as 0 available rather than failing the page.
 void answer_product(api_context& ctx, protocol::product_view p, int status, responder res) {
-  struct gather {
-    std::mutex mutex;
-    std::vector<int64_t> available;
-    size_t pending = 0;
-  };
-  auto g = std::make_shared<gather>();
-  g->available.assign(p.variants.size(), 0);
-  g->pending = p.variants.size();
-  if (g->pending == 0) {
-    return res(json_response(status, product_json(p, {})));
+  std::vector<std::string> keys;
+  for (const auto& v : p.variants) {
+    keys.push_back("sku:" + v.sku);
   }
-  auto shared = std::make_shared<protocol::product_view>(std::move(p));
-  for (size_t i = 0; i < shared->variants.size(); ++i) {
-    ctx.gw.ask<protocol::sku_view>(
-      "sku:" + shared->variants[i].sku, protocol::get_sku{},
-      [g, i, shared, status, res](caf::expected<protocol::sku_view> v) {
-        std::unique_lock<std::mutex> lock{g->mutex};
-        g->available[i] = v ? v->available : 0;
-        if (--g->pending == 0) {
-          auto body = product_json(*shared, g->available);
-          lock.unlock();
-          res(json_response(status, body));
-        }
-      });
-  }
+  ask_all<protocol::sku_view>(
+    ctx.gw, keys, protocol::get_sku{},
+    [p = std::move(p), status, res](std::vector<caf::expected<protocol::sku_view>> skus) {
+      std::vector<int64_t> available;
+      for (const auto& sku : skus) {
+        available.push_back(sku ? sku->available : 0);
+      }
+      res(json_response(status, product_json(p, available)));
+    });
 }
 
 /// Reads the create body; nullopt after answering 400.

@@ -21,6 +21,14 @@ inline caf::actor_system_config& configured(caf::actor_system_config& cfg) {
   return cfg;
 }
 
+/// The kinds that each of `registers` adds, e.g. `kinds_of(identity::register_kinds)`.
+template <class... Register>
+runtime::entity_kinds kinds_of(Register... registers) {
+  runtime::entity_kinds kinds;
+  (registers(kinds), ...);
+  return kinds;
+}
+
 struct actor_fixture {
   caf::actor_system_config cfg;
   caf::actor_system sys{configured(cfg)};

@@ -6,18 +6,8 @@
 
 using namespace lakoo;
 
-namespace {
-
-runtime::entity_kinds kinds() {
-  runtime::entity_kinds k;
-  cart::register_kinds(k);
-  return k;
-}
-
-} // namespace
-
 TEST_CASE("a cart adds up quantities within what is available", "[cart]") {
-  test::actor_fixture f{kinds()};
+  test::actor_fixture f{test::kinds_of(cart::register_kinds)};
   auto add = [&](const char* sku, int64_t q, int64_t available) {
     return f.ask<protocol::cart_view>("cart:usr_1",
                                       protocol::change_cart{sku, "prd_1", q, available, false});

@@ -10,12 +10,6 @@ using namespace lakoo;
 
 namespace {
 
-runtime::entity_kinds kinds() {
-  runtime::entity_kinds k;
-  catalog::register_kinds(k);
-  return k;
-}
-
 protocol::create_product shirt(std::vector<std::string> skus) {
   protocol::create_product p{
     "sel_1", "usr_1", "Kemeja batik", "Katun, tulis", "fashion", {"https://img.id/k.png"}, {}};
@@ -28,7 +22,7 @@ protocol::create_product shirt(std::vector<std::string> skus) {
 } // namespace
 
 TEST_CASE("creating a product claims every sku, all or nothing", "[catalog]") {
-  test::actor_fixture f{kinds()};
+  test::actor_fixture f{test::kinds_of(catalog::register_kinds)};
   auto created = f.ask<protocol::product_view>("product:prd_1", shirt({"KMJ-M", "KMJ-L"}));
   REQUIRE(created);
   CHECK(created->status == "draft");
@@ -53,7 +47,7 @@ TEST_CASE("creating a product claims every sku, all or nothing", "[catalog]") {
 }
 
 TEST_CASE("a sku claimed by a product that never finished is taken over", "[catalog]") {
-  test::actor_fixture f{kinds()};
+  test::actor_fixture f{test::kinds_of(catalog::register_kinds)};
   // As if prd_dead's node died right after this claim: no such product exists.
   REQUIRE(f.ask<protocol::sku_view>("sku:TAS-1", protocol::define_sku{"prd_dead", "sel_x", 1}));
   auto created = f.ask<protocol::product_view>("product:prd_live", shirt({"TAS-1"}));
@@ -65,7 +59,7 @@ TEST_CASE("a sku claimed by a product that never finished is taken over", "[cata
 }
 
 TEST_CASE("moderation moves a product through its lifecycle", "[catalog]") {
-  test::actor_fixture f{kinds()};
+  test::actor_fixture f{test::kinds_of(catalog::register_kinds)};
   REQUIRE(f.ask<protocol::product_view>("product:prd_m", shirt({"MOD-M"})));
   auto step = [&](const char* action, const char* who, const char* reason = "") {
     return f.ask<protocol::product_view>("product:prd_m",
@@ -91,7 +85,7 @@ TEST_CASE("moderation moves a product through its lifecycle", "[catalog]") {
 }
 
 TEST_CASE("only the owner changes a variant's price", "[catalog]") {
-  test::actor_fixture f{kinds()};
+  test::actor_fixture f{test::kinds_of(catalog::register_kinds)};
   REQUIRE(f.ask<protocol::product_view>("product:prd_p", shirt({"PRC-M"})));
   auto theirs = f.ask<protocol::product_view>("product:prd_p",
                                               protocol::set_variant_price{"usr_x", "PRC-M", 1});
@@ -108,7 +102,7 @@ TEST_CASE("only the owner changes a variant's price", "[catalog]") {
 }
 
 TEST_CASE("concurrent creations sharing skus: exactly one wins", "[catalog]") {
-  test::actor_fixture f{kinds()};
+  test::actor_fixture f{test::kinds_of(catalog::register_kinds)};
   for (int round = 0; round < 20; ++round) {
     auto stem = "RACE" + std::to_string(round);
     std::atomic<int> created{0};

@@ -9,12 +9,6 @@ using namespace lakoo;
 
 namespace {
 
-runtime::entity_kinds kinds() {
-  runtime::entity_kinds k;
-  catalog::register_kinds(k);
-  return k;
-}
-
 protocol::sku_view view(test::actor_fixture& f, const std::string& sku) {
   auto v = f.ask<protocol::sku_view>("sku:" + sku, protocol::get_sku{});
   REQUIRE(v);
@@ -26,7 +20,7 @@ constexpr int64_t minute_ms = 60000;
 } // namespace
 
 TEST_CASE("a sku belongs to one product across the platform", "[catalog]") {
-  test::actor_fixture f{kinds()};
+  test::actor_fixture f{test::kinds_of(catalog::register_kinds)};
   protocol::create_product batik{"sel_a", "usr_a", "Batik", "", "fashion", {}, {}};
   batik.variants.push_back({"BTK-01", 100000, "IDR", 5, {}, {}});
   REQUIRE(f.ask<protocol::product_view>("product:prd_a", batik));
@@ -42,7 +36,7 @@ TEST_CASE("a sku belongs to one product across the platform", "[catalog]") {
 }
 
 TEST_CASE("reservations hold stock; release and commit are idempotent by key", "[catalog]") {
-  test::actor_fixture f{kinds()};
+  test::actor_fixture f{test::kinds_of(catalog::register_kinds)};
   REQUIRE(f.ask<protocol::sku_view>("sku:KOPI", protocol::define_sku{"prd_k", "sel_k", 10}));
   auto r1 = f.ask<protocol::sku_view>("sku:KOPI", protocol::reserve_sku{"chk_1", 4, minute_ms});
   REQUIRE(r1);
@@ -90,7 +84,7 @@ TEST_CASE("reservations hold stock; release and commit are idempotent by key", "
 }
 
 TEST_CASE("a reservation expires by its deadline, also across a reload", "[catalog]") {
-  test::actor_fixture f{kinds(), std::chrono::seconds(1)};
+  test::actor_fixture f{test::kinds_of(catalog::register_kinds), std::chrono::seconds(1)};
   REQUIRE(f.ask<protocol::sku_view>("sku:TEH", protocol::define_sku{"prd_t", "sel_t", 3}));
   REQUIRE(f.ask<protocol::sku_view>("sku:TEH", protocol::reserve_sku{"chk_e", 3, 5000}));
   CHECK(view(f, "TEH").available == 0);
@@ -109,7 +103,7 @@ TEST_CASE("a reservation expires by its deadline, also across a reload", "[catal
 }
 
 TEST_CASE("hundreds of concurrent reservations never oversell", "[catalog]") {
-  test::actor_fixture f{kinds()};
+  test::actor_fixture f{test::kinds_of(catalog::register_kinds)};
   REQUIRE(f.ask<protocol::sku_view>("sku:LAST", protocol::define_sku{"prd_l", "sel_l", 100}));
   std::atomic<int> won{0};
   std::atomic<int> sold_out{0};

@@ -10,12 +10,6 @@ using namespace lakoo;
 
 namespace {
 
-runtime::entity_kinds identity_kinds() {
-  runtime::entity_kinds kinds;
-  identity::register_kinds(kinds);
-  return kinds;
-}
-
 protocol::address addr(const std::string& id, bool is_default = false) {
   protocol::address a;
   a.id = id;
@@ -27,7 +21,7 @@ protocol::address addr(const std::string& id, bool is_default = false) {
 } // namespace
 
 TEST_CASE("concurrent registrations of one email: exactly one wins", "[identity]") {
-  test::actor_fixture f{identity_kinds()};
+  test::actor_fixture f{test::kinds_of(identity::register_kinds)};
   constexpr int contenders = 20;
   std::atomic<int> won{0};
   std::atomic<int> conflicts{0};
@@ -55,7 +49,7 @@ TEST_CASE("concurrent registrations of one email: exactly one wins", "[identity]
 }
 
 TEST_CASE("refresh tokens rotate and a reused one revokes the family", "[identity]") {
-  test::actor_fixture f{identity_kinds()};
+  test::actor_fixture f{test::kinds_of(identity::register_kinds)};
   REQUIRE(f.ask<protocol::family_view>("rtf:f1", protocol::open_family{"usr_1", "h1"}));
   SECTION("the current secret rotates, once") {
     auto r = f.ask<protocol::family_view>("rtf:f1", protocol::rotate_family{"h1", "h2"});
@@ -90,7 +84,7 @@ TEST_CASE("refresh tokens rotate and a reused one revokes the family", "[identit
 }
 
 TEST_CASE("the address book keeps exactly one default", "[identity]") {
-  test::actor_fixture f{identity_kinds()};
+  test::actor_fixture f{test::kinds_of(identity::register_kinds)};
   REQUIRE(f.ask<protocol::user_view>("user:usr_9", protocol::create_user{"z@x.id", "Z", {}}));
   auto first = f.ask<protocol::address>("user:usr_9", protocol::add_address{addr("adr_1")});
   REQUIRE(first);
@@ -112,7 +106,7 @@ TEST_CASE("the address book keeps exactly one default", "[identity]") {
 }
 
 TEST_CASE("reading or changing a user that does not exist is not found", "[identity]") {
-  test::actor_fixture f{identity_kinds()};
+  test::actor_fixture f{test::kinds_of(identity::register_kinds)};
   auto x = f.ask<protocol::user_view>("user:usr_none", protocol::get_user{});
   REQUIRE_FALSE(x);
   CHECK(x.error() == protocol::errc::not_found);

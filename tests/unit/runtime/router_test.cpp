@@ -11,18 +11,8 @@
 
 using namespace lakoo;
 
-namespace {
-
-runtime::entity_kinds identity_kinds() {
-  runtime::entity_kinds kinds;
-  identity::register_kinds(kinds);
-  return kinds;
-}
-
-} // namespace
-
 TEST_CASE("a write is acknowledged only once its snapshot is stored", "[runtime]") {
-  test::actor_fixture f{identity_kinds()};
+  test::actor_fixture f{test::kinds_of(identity::register_kinds)};
   auto created = f.ask<protocol::user_view>("user:usr_a", protocol::create_user{"a@x.id", "A", {}});
   REQUIRE(created);
   CHECK(f.store.version_of("user", "usr_a") == 1);
@@ -34,7 +24,7 @@ TEST_CASE("a write is acknowledged only once its snapshot is stored", "[runtime]
 }
 
 TEST_CASE("an unknown entity kind is not found and the router survives", "[runtime]") {
-  test::actor_fixture f{identity_kinds()};
+  test::actor_fixture f{test::kinds_of(identity::register_kinds)};
   auto x = f.ask<protocol::user_view>("nosuchkind:1", protocol::get_user{});
   REQUIRE_FALSE(x);
   CHECK(x.error() == protocol::errc::not_found);
@@ -42,7 +32,7 @@ TEST_CASE("an unknown entity kind is not found and the router survives", "[runti
 }
 
 TEST_CASE("an idle entity passivates and comes back from its snapshot", "[runtime]") {
-  test::actor_fixture f{identity_kinds(), std::chrono::seconds(1)};
+  test::actor_fixture f{test::kinds_of(identity::register_kinds), std::chrono::seconds(1)};
   REQUIRE(f.ask<protocol::user_view>("user:usr_c", protocol::create_user{"c@x.id", "C", {}}));
   CHECK(f.alive("user") == 1);
   REQUIRE(f.wait_passivated("user"));
@@ -53,7 +43,7 @@ TEST_CASE("an idle entity passivates and comes back from its snapshot", "[runtim
 }
 
 TEST_CASE("a failed save is not acknowledged and the entity reloads the truth", "[runtime]") {
-  test::actor_fixture f{identity_kinds()};
+  test::actor_fixture f{test::kinds_of(identity::register_kinds)};
   REQUIRE(f.ask<protocol::user_view>("user:usr_d", protocol::create_user{"d@x.id", "D", {}}));
   f.store.fail_saves_of("user");
   protocol::update_user up;
@@ -68,7 +58,7 @@ TEST_CASE("a failed save is not acknowledged and the entity reloads the truth", 
 }
 
 TEST_CASE("many concurrent writers to one entity all land, in order", "[runtime]") {
-  test::actor_fixture f{identity_kinds()};
+  test::actor_fixture f{test::kinds_of(identity::register_kinds)};
   REQUIRE(f.ask<protocol::user_view>("user:usr_e", protocol::create_user{"e@x.id", "E", {}}));
   constexpr int writers = 8;
   constexpr int each = 25;
@@ -110,7 +100,7 @@ caf::expected<Reply> ask_via(runtime::gateway& gw, const std::string& key, Msg m
 } // namespace
 
 TEST_CASE("gateway requests keep working across an entity's passivation", "[runtime]") {
-  test::actor_fixture f{identity_kinds(), std::chrono::seconds(1)};
+  test::actor_fixture f{test::kinds_of(identity::register_kinds), std::chrono::seconds(1)};
   runtime::gateway gw{f.sys, f.router, std::chrono::seconds(5), 1};
   REQUIRE(ask_via<protocol::user_view>(gw, "user:usr_g", protocol::create_user{"g@x.id", "G", {}}));
   for (int i = 0; i < 20; ++i) {
@@ -131,7 +121,7 @@ TEST_CASE("gateway requests keep working across an entity's passivation", "[runt
 }
 
 TEST_CASE("a gateway request that gets no answer fails with a timeout", "[runtime]") {
-  test::actor_fixture f{identity_kinds()};
+  test::actor_fixture f{test::kinds_of(identity::register_kinds)};
   runtime::gateway gw{f.sys, f.router, std::chrono::milliseconds(300), 1};
   f.store.hold_loads(true); // the entity waits for its snapshot forever
   auto t0 = std::chrono::steady_clock::now();
@@ -147,7 +137,7 @@ TEST_CASE("a gateway request that gets no answer fails with a timeout", "[runtim
 }
 
 TEST_CASE("a message the entity does not understand is rejected, not left hanging", "[runtime]") {
-  test::actor_fixture f{identity_kinds()};
+  test::actor_fixture f{test::kinds_of(identity::register_kinds)};
   runtime::gateway gw{f.sys, f.router, std::chrono::seconds(5), 1};
   auto wrong = ask_via<protocol::user_view>(gw, "rtf:x", protocol::get_user{});
   REQUIRE_FALSE(wrong);

@@ -11,13 +11,6 @@ using namespace lakoo;
 
 namespace {
 
-runtime::entity_kinds kinds() {
-  runtime::entity_kinds k;
-  identity::register_kinds(k);
-  seller::register_kinds(k);
-  return k;
-}
-
 protocol::seller_profile profile(const std::string& brand) {
   return {brand, "Tenun ikat dari Sumba", "", "tenunsumba", "bazaar"};
 }
@@ -31,7 +24,7 @@ bool has_seller_role(test::actor_fixture& f, const std::string& user) {
 } // namespace
 
 TEST_CASE("a user gets at most one seller account, even when applying concurrently", "[seller]") {
-  test::actor_fixture f{kinds()};
+  test::actor_fixture f{test::kinds_of(identity::register_kinds, seller::register_kinds)};
   REQUIRE(f.ask<protocol::user_view>("user:usr_s1", protocol::create_user{"s@x.id", "S", {}}));
   std::atomic<int> created{0};
   std::atomic<int> conflicts{0};
@@ -61,7 +54,7 @@ TEST_CASE("a user gets at most one seller account, even when applying concurrent
 }
 
 TEST_CASE("admin decisions move the status and the owner's seller role", "[seller]") {
-  test::actor_fixture f{kinds()};
+  test::actor_fixture f{test::kinds_of(identity::register_kinds, seller::register_kinds)};
   REQUIRE(
     f.ask<protocol::user_view>("user:usr_s2", protocol::create_user{"t@x.id", "T", {"customer"}}));
   REQUIRE(
@@ -86,7 +79,7 @@ TEST_CASE("admin decisions move the status and the owner's seller role", "[selle
 }
 
 TEST_CASE("only the owner changes a seller's profile", "[seller]") {
-  test::actor_fixture f{kinds()};
+  test::actor_fixture f{test::kinds_of(identity::register_kinds, seller::register_kinds)};
   REQUIRE(f.ask<protocol::user_view>("user:usr_s3", protocol::create_user{"u@x.id", "U", {}}));
   REQUIRE(
     f.ask<protocol::seller_view>("user:usr_s3", protocol::apply_seller{"sel_c", profile("C")}));
