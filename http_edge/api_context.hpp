@@ -16,6 +16,7 @@
 #include <caf/expected.hpp>
 #include <nlohmann/json.hpp>
 
+#include "actors/catalog/catalog_index.hpp"
 #include "actors/runtime/gateway.hpp"
 #include "http_edge/edge.hpp"
 #include "http_edge/json_util.hpp"
@@ -27,6 +28,7 @@ namespace lakoo::edge {
 
 struct api_context {
   runtime::gateway& gw;
+  const catalog::catalog_index& catalog;
   token_signer tokens;
   password_pool passwords;
   identity_settings identity;
@@ -34,8 +36,10 @@ struct api_context {
   std::string node_id;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 
-  api_context(runtime::gateway& g, identity_settings id, cluster_info c, std::string node)
+  api_context(runtime::gateway& g, const catalog::catalog_index& index, identity_settings id,
+              cluster_info c, std::string node)
       : gw(g),
+        catalog(index),
         tokens(id.token_secret),
         passwords(id.password_threads),
         identity(std::move(id)),

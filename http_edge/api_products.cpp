@@ -281,6 +281,50 @@ void change_variant(api_context& ctx, access_claims&& claims, request&& req, par
     });
 }
 
+/// `GET /v1/products`: a page of active products from this node's catalog index, answered on
+/// the io thread without a round trip to any actor.
+void list(api_context& ctx, request&& req, responder res) {
+  catalog::listing_query q;
+  auto text_param = [&](const char* name, std::size_t max, std::string& out) {
+    auto it = req.query.find(name);
+    if (it == req.query.end()) {
+      return true;
+    }
+    auto n = utf8_length(it->second);
+    if (!n || *n > max) {
+      res(field_error(name, "at most " + std::to_string(max) + " characters of UTF-8"));
+      return false;
+    }
+    out = it->second;
+    return true;
+  };
+  if (!text_param("category", max_category_chars, q.category)
+      || !text_param("seller_id", max_name_chars, q.seller_id)
+      || !text_param("q", max_name_chars, q.q) || !text_param("cursor", 400, q.cursor)) {
+    return;
+  }
+  response bad;
+  auto limit = parse_limit(req, bad);
+  if (!limit) {
+    return res(std::move(bad));
+  }
+  q.limit = static_cast<size_t>(*limit);
+  if (!ctx.catalog.ready()) {
+    return res(error_response(503, "unavailable", "the catalog index is still loading"));
+  }
+  auto page = ctx.catalog.query(q);
+  if (!page) {
+    return res(field_error("cursor", "not a cursor of this listing"));
+  }
+  json items = json::array();
+  for (const auto& item : page->items) {
+    items.push_back(product_json(item.product, item.available));
+  }
+  res(json_response(
+    200, json{{"items", std::move(items)},
+              {"next_cursor", page->next_cursor ? json(*page->next_cursor) : json(nullptr)}}));
+}
+
 } // namespace
 
 void add_product_routes(route_table& routes, api_context& ctx) {
@@ -288,6 +332,9 @@ void add_product_routes(route_table& routes, api_context& ctx) {
              authed(ctx, [&ctx](access_claims&& c, request&& req, params&& p, responder res) {
                create(ctx, std::move(c), std::move(req), std::move(p), std::move(res));
              }));
+  routes.add("GET", "/v1/products", [&ctx](request&& req, params&&, responder res) {
+    list(ctx, std::move(req), std::move(res));
+  });
   routes.add("GET", "/v1/products/{id}", [&ctx](request&& req, params&& p, responder res) {
     show(ctx, std::move(req), std::move(p), std::move(res));
   });

@@ -14,7 +14,8 @@ constexpr std::size_t max_handle_chars = 30;
 
 const std::vector<std::string> acquisition_sources{"organic", "bazaar", "referral"};
 
-json seller_json(const protocol::seller_view& s) {
+/// `product_count` is the seller's active products in this node's catalog index.
+json seller_json(const api_context& ctx, const protocol::seller_view& s) {
   json out{{"id", s.id},
            {"owner_user_id", s.owner_user_id},
            {"brand_name", s.brand_name},
@@ -24,12 +25,16 @@ json seller_json(const protocol::seller_view& s) {
            {"acquisition_source", s.acquisition_source},
            {"status", s.status},
            {"follower_count", s.follower_count},
-           {"product_count", s.product_count},
+           {"product_count", ctx.catalog.active_count(s.id)},
            {"created_at", s.created_at}};
   if (s.status == "rejected") {
     out["rejection_reason"] = s.rejection_reason;
   }
   return out;
+}
+
+auto render_seller(const api_context& ctx) {
+  return [&ctx](const protocol::seller_view& s) { return seller_json(ctx, s); };
 }
 
 /// Instagram usernames: letters, digits, '.', '_' (a leading '@' is dropped).
@@ -86,7 +91,7 @@ void apply(api_context& ctx, access_claims&& claims, request&& req, responder re
   }
   app.seller_id = runtime::new_id("sel");
   ctx.gw.ask<protocol::seller_view>("user:" + claims.sub, std::move(app),
-                                    answer<protocol::seller_view>(res, 201, seller_json));
+                                    answer<protocol::seller_view>(res, 201, render_seller(ctx)));
 }
 
 /// Sellers that are not active are visible to their owner and admins only.
@@ -103,7 +108,8 @@ void show(api_context& ctx, request&& req, params&& p, responder res) {
     return res(error_response(404, "not_found", "seller not found"));
   }
   ctx.gw.ask<protocol::seller_view>(
-    "seller:" + id, protocol::get_seller{}, [viewer, res](caf::expected<protocol::seller_view> s) {
+    "seller:" + id, protocol::get_seller{},
+    [&ctx, viewer, res](caf::expected<protocol::seller_view> s) {
       if (!s) {
         return res(error_from(s.error()));
       }
@@ -111,7 +117,7 @@ void show(api_context& ctx, request&& req, params&& p, responder res) {
       if (s->status != "active" && !privileged) {
         return res(error_response(404, "not_found", "seller not found"));
       }
-      res(json_response(200, seller_json(*s)));
+      res(json_response(200, seller_json(ctx, *s)));
     });
 }
 
@@ -131,7 +137,7 @@ void change(api_context& ctx, access_claims&& claims, request&& req, params&& p,
   }
   up.requester = claims.sub;
   ctx.gw.ask<protocol::seller_view>("seller:" + p["id"], std::move(up),
-                                    answer<protocol::seller_view>(res, 200, seller_json));
+                                    answer<protocol::seller_view>(res, 200, render_seller(ctx)));
 }
 
 void review(api_context& ctx, const access_claims& claims, bool approve, request&& req, params&& p,
@@ -152,7 +158,7 @@ void review(api_context& ctx, const access_claims& claims, bool approve, request
     return res(error_response(404, "not_found", "seller not found"));
   }
   ctx.gw.ask<protocol::seller_view>("seller:" + p["id"], std::move(decision),
-                                    answer<protocol::seller_view>(res, 200, seller_json));
+                                    answer<protocol::seller_view>(res, 200, render_seller(ctx)));
 }
 
 } // namespace

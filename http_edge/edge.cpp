@@ -11,8 +11,8 @@ struct edge::impl {
   server http;
 
   impl(edge_settings settings, identity_settings identity, cluster_info cluster,
-       runtime::gateway& gw)
-      : ctx(gw, std::move(identity), std::move(cluster), settings.node_id),
+       runtime::gateway& gw, const catalog::catalog_index& catalog)
+      : ctx(gw, catalog, std::move(identity), std::move(cluster), settings.node_id),
         http(settings, [this](request&& req, responder res) {
           routes.dispatch(std::move(req), std::move(res));
         }) {
@@ -26,9 +26,9 @@ struct edge::impl {
 };
 
 edge::edge(edge_settings settings, identity_settings identity, cluster_info cluster,
-           runtime::gateway& gw)
-    : impl_(
-      std::make_unique<impl>(std::move(settings), std::move(identity), std::move(cluster), gw)) {}
+           runtime::gateway& gw, const catalog::catalog_index& catalog)
+    : impl_(std::make_unique<impl>(std::move(settings), std::move(identity), std::move(cluster), gw,
+                                   catalog)) {}
 
 edge::~edge() {
   stop();

@@ -12,6 +12,10 @@ namespace lakoo::runtime {
 class gateway;
 }
 
+namespace lakoo::catalog {
+class catalog_index;
+}
+
 namespace lakoo::edge {
 
 /// Identity settings of the edge, filled by `nodes/` from cluster.conf.
@@ -38,11 +42,13 @@ struct cluster_info {
 
 /// The node's HTTP edge: the Beast server, every API route, token checks and password hashing.
 /// Requests become entity messages through `gw`; nothing here blocks an io thread.
-/// Lifecycle: constructed -> `start()` -> `stop()` (also in the destructor); `gw` must outlive it.
+/// Listings and search are answered from `catalog` (the node's read model) on the io thread.
+/// Lifecycle: constructed -> `start()` -> `stop()` (also in the destructor); `gw` and `catalog`
+/// must outlive it.
 class edge {
 public:
   edge(edge_settings settings, identity_settings identity, cluster_info cluster,
-       runtime::gateway& gw);
+       runtime::gateway& gw, const catalog::catalog_index& catalog);
   ~edge();
 
   edge(const edge&) = delete;

@@ -14,6 +14,7 @@
 
 #include "actors/cart/cart.hpp"
 #include "actors/catalog/catalog.hpp"
+#include "actors/catalog/catalog_index.hpp"
 #include "actors/identity/identity.hpp"
 #include "actors/protocol/messages.hpp"
 #include "actors/runtime/gateway.hpp"
@@ -24,6 +25,7 @@
 #include "nodes/node_config.hpp"
 #include "persistence/migrations.hpp"
 #include "persistence/pg_store.hpp"
+#include "persistence/snapshot_feed.hpp"
 
 namespace {
 
@@ -102,6 +104,13 @@ int run(const node::node_config& cfg, size_t index, sigset_t& signals) {
     return 1;
   }
   persistence::pg_store store{persistence::pg_settings{cfg.database}};
+  catalog::catalog_index catalog_index;
+  persistence::snapshot_feed catalog_feed{
+    persistence::pg_settings{cfg.database},
+    {catalog::product_kind, catalog::sku_kind},
+    std::chrono::milliseconds(cfg.catalog_feed_ms),
+    [&catalog_index](const std::vector<runtime::snapshot>& batch) { catalog_index.apply(batch); },
+    [&catalog_index] { catalog_index.mark_ready(); }};
 
   caf::actor_system_config caf_cfg;
   configure_caf(caf_cfg, cfg);
@@ -163,7 +172,7 @@ int run(const node::node_config& cfg, size_t index, sigset_t& signals) {
     for (const auto& n : cfg.nodes) {
       ci.nodes.push_back({n.id, n.host + ":" + std::to_string(n.http_port)});
     }
-    edge::edge http{es, is, ci, gw};
+    edge::edge http{es, is, ci, gw, catalog_index};
     try {
       http.start();
       spdlog::info("[node] {} ready: http://{}:{} cluster port {}, {} of {} shards", me.id, me.host,
@@ -183,6 +192,7 @@ int run(const node::node_config& cfg, size_t index, sigset_t& signals) {
   caf::anon_send_exit(router, caf::exit_reason::user_shutdown);
   sys.await_all_actors_done();
   store.stop(); // commits what entities handed over before they stopped
+  catalog_feed.stop();
   return rc;
 }
 

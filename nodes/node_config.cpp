@@ -127,6 +127,7 @@ const std::map<std::string, setter>& setters() {
     {"request_timeout_ms",
      int_field(&node_config::request_timeout_ms, 10, 600000, "request_timeout_ms")},
     {"idle_passivate_s", int_field(&node_config::idle_passivate_s, 1, 86400, "idle_passivate_s")},
+    {"catalog_feed_ms", int_field(&node_config::catalog_feed_ms, 10, 60000, "catalog_feed_ms")},
     {"heartbeat_interval_ms",
      int_field(&node_config::heartbeat_interval_ms, 10, 60000, "heartbeat_interval_ms")},
     {"connection_timeout_ms",

@@ -32,6 +32,7 @@ struct node_config {
   int64_t payment_ttl_s = 900;
   int64_t request_timeout_ms = 5000;
   int64_t idle_passivate_s = 120;
+  int64_t catalog_feed_ms = 200; ///< how often the catalog index polls for committed changes
   int64_t heartbeat_interval_ms = 500;
   int64_t connection_timeout_ms = 2000;
   int64_t caf_threads = 2;

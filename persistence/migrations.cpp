@@ -34,6 +34,11 @@ const std::vector<migration>& all_migrations() {
      "  updated_at timestamptz NOT NULL DEFAULT now(),"
      "  PRIMARY KEY (kind, id));"
      "CREATE INDEX snapshots_shard_idx ON snapshots (shard);"},
+    // The transaction that last wrote each row: `snapshot_feed` follows committed changes by it.
+    {2, "snapshot_feed",
+     "ALTER TABLE snapshots ADD COLUMN txid xid8 NOT NULL DEFAULT pg_current_xact_id();"
+     "CREATE INDEX snapshots_catalog_feed_idx ON snapshots (txid)"
+     "  WHERE kind IN ('product', 'sku');"},
   };
   return list;
 }

@@ -234,7 +234,7 @@ std::set<key_type> pg_store::impl::upsert(db_link& link, const std::vector<pendi
       return {};
     }
     sql += " ON CONFLICT (kind,id) DO UPDATE SET shard=excluded.shard, version=excluded.version,"
-           " epoch=excluded.epoch, body=excluded.body, updated_at=now()"
+           " epoch=excluded.epoch, body=excluded.body, updated_at=now(), txid=pg_current_xact_id()"
            " WHERE snapshots.version < excluded.version AND snapshots.epoch <= excluded.epoch"
            " RETURNING kind, id";
     auto res = txn.exec(sql);

@@ -1,6 +1,7 @@
 #include <algorithm>
 
 #include "actors/catalog/catalog.hpp"
+#include "actors/catalog/catalog_data.hpp"
 #include "actors/runtime/clock.hpp"
 #include "actors/runtime/entity.hpp"
 
@@ -9,36 +10,6 @@ namespace lakoo::catalog {
 namespace {
 
 using protocol::errc;
-
-struct variant_data {
-  std::string sku;
-  int64_t price = 0;
-  std::string currency;
-  std::vector<std::string> option_names;
-  std::vector<std::string> option_values;
-  MSGPACK_DEFINE_MAP(sku, price, currency, option_names, option_values)
-};
-
-/// Snapshot body of `product:<id>`.
-struct product_data {
-  uint16_t v = 1;
-  std::string seller_id;
-  std::string owner_user_id;
-  std::string title;
-  std::string description;
-  std::string category;
-  std::vector<std::string> images;
-  /// creating -> draft | failed; draft|rejected -> pending (submit); pending -> active | rejected
-  /// (admin); active -> rejected (admin takes it down).
-  std::string status;
-  std::string rejection_reason;
-  std::vector<variant_data> variants;
-  int64_t rating_sum = 0;
-  int64_t rating_count = 0;
-  int64_t created_at = 0;
-  MSGPACK_DEFINE_MAP(v, seller_id, owner_user_id, title, description, category, images, status,
-                     rejection_reason, variants, rating_sum, rating_count, created_at)
-};
 
 /// A product: its text, variants and moderation state. Stock lives in the sku actors.
 struct product_state : runtime::entity_state<product_data> {

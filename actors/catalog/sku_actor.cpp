@@ -2,6 +2,7 @@
 #include <chrono>
 
 #include "actors/catalog/catalog.hpp"
+#include "actors/catalog/catalog_data.hpp"
 #include "actors/runtime/entity.hpp"
 
 namespace lakoo::catalog {
@@ -9,25 +10,6 @@ namespace lakoo::catalog {
 namespace {
 
 using protocol::errc;
-
-struct reservation {
-  std::string key;
-  int64_t quantity = 0;
-  int64_t expires_at_ms = 0; ///< wall clock, so a restart does not extend it
-  MSGPACK_DEFINE_MAP(key, quantity, expires_at_ms)
-};
-
-/// Snapshot body of `sku:<sku>`.
-struct sku_data {
-  uint16_t v = 1;
-  bool defined = false; ///< claimed by `product_id` (false again after a dropped claim)
-  std::string product_id;
-  std::string seller_id;
-  int64_t stock = 0;
-  std::vector<reservation> live;      ///< may hold expired entries until the next write
-  std::vector<std::string> committed; ///< recent committed keys, oldest first
-  MSGPACK_DEFINE_MAP(v, defined, product_id, seller_id, stock, live, committed)
-};
 
 /// The only writer of one sku's stock: every reservation is decided here, one at a time, so
 /// concurrent checkouts cannot oversell. A reservation expires by its deadline alone: expired
@@ -50,16 +32,8 @@ int64_t now_ms() {
     .count();
 }
 
-int64_t reserved_now(const sku_data& d, int64_t now) {
-  int64_t n = 0;
-  for (const auto& r : d.live) {
-    n += r.expires_at_ms > now ? r.quantity : 0;
-  }
-  return n;
-}
-
 protocol::sku_view to_view(const sku_state& st) {
-  auto reserved = reserved_now(st.data, now_ms());
+  auto reserved = reserved_at(st.data, now_ms());
   return {st.id,         st.data.product_id, st.data.seller_id,
           st.data.stock, reserved,           std::max<int64_t>(0, st.data.stock - reserved)};
 }
@@ -99,7 +73,7 @@ caf::result<protocol::sku_view> reserve(sku_actor* self, protocol::reserve_sku& 
   if (was_committed(d, req.key) || live_reservation(d, req.key, now) != d.live.end()) {
     return runtime::reply_durable(self, to_view(st)); // a retry of what already happened
   }
-  if (d.stock - reserved_now(d, now) < req.quantity) {
+  if (d.stock - reserved_at(d, now) < req.quantity) {
     return caf::make_error(errc::out_of_stock, "not enough stock", std::vector<std::string>{st.id});
   }
   purge_expired(d, now);

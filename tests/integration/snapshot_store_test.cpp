@@ -4,7 +4,9 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdlib>
+#include <functional>
 #include <future>
+#include <map>
 #include <mutex>
 #include <random>
 #include <string>
@@ -17,6 +19,7 @@
 #include "actors/runtime/metrics.hpp"
 #include "persistence/migrations.hpp"
 #include "persistence/pg_store.hpp"
+#include "persistence/snapshot_feed.hpp"
 
 namespace {
 
@@ -380,4 +383,138 @@ TEST_CASE("a store on an unreachable database answers failed", "[persistence]") 
     CHECK(save_sync(store, make_snapshot("x", "y", 3)) == store_status::failed);
     CHECK(load_sync(store, "x", "y").first == store_status::failed);
   }
+}
+
+// -- snapshot_feed
+// ---------------------------------------------------------------------------------
+
+namespace {
+
+using lakoo::persistence::snapshot_feed;
+
+/// What a feed has delivered: the highest version seen per (kind, id).
+struct feed_log {
+  std::mutex mu;
+  std::map<std::pair<std::string, std::string>, int64_t> latest;
+  bool caught_up = false;
+
+  snapshot_feed::batch_handler on_batch() {
+    return [this](const std::vector<snapshot>& batch) {
+      std::lock_guard<std::mutex> guard{mu};
+      for (const auto& s : batch) {
+        auto& v = latest[{s.kind, s.id}];
+        v = std::max(v, s.version);
+      }
+    };
+  }
+  std::function<void()> on_caught_up() {
+    return [this] {
+      std::lock_guard<std::mutex> guard{mu};
+      caught_up = true;
+    };
+  }
+  int64_t version_of(const std::string& kind, const std::string& id) {
+    std::lock_guard<std::mutex> guard{mu};
+    auto it = latest.find({kind, id});
+    return it == latest.end() ? 0 : it->second;
+  }
+  /// Polls (bounded) until `pred()` holds under the lock.
+  template <class Pred>
+  bool eventually(Pred pred) {
+    auto deadline = std::chrono::steady_clock::now() + answer_timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+      {
+        std::lock_guard<std::mutex> guard{mu};
+        if (pred()) {
+          return true;
+        }
+      }
+      std::this_thread::sleep_for(10ms);
+    }
+    return false;
+  }
+};
+
+} // namespace
+
+TEST_CASE("the feed catches up with what is stored, then follows new commits of its kinds",
+          "[persistence][feed]") {
+  auto dsn = migrated_dsn();
+  pg_store store{pg_settings{dsn}};
+  auto old_id = unique("old");
+  REQUIRE(save_sync(store, make_snapshot("product", old_id, 1)) == store_status::ok);
+  feed_log log;
+  snapshot_feed feed{
+    pg_settings{dsn}, {"product", "sku"}, 20ms, log.on_batch(), log.on_caught_up()};
+  REQUIRE(log.eventually([&] { return log.caught_up; }));
+  CHECK(log.version_of("product", old_id) == 1); // delivered before caught-up was announced
+
+  auto sku_id = unique("sku");
+  auto user_id = unique("user");
+  REQUIRE(save_sync(store, make_snapshot("sku", sku_id, 1)) == store_status::ok);
+  REQUIRE(save_sync(store, make_snapshot("user", user_id, 1)) == store_status::ok);
+  REQUIRE(save_sync(store, make_snapshot("product", old_id, 2)) == store_status::ok);
+  CHECK(log.eventually([&] {
+    return log.latest[{"sku", sku_id}] == 1 && log.latest[{"product", old_id}] == 2;
+  }));
+  CHECK(log.version_of("user", user_id) == 0); // not one of its kinds
+}
+
+TEST_CASE("the feed misses no commit of concurrent writers on several connections",
+          "[persistence][feed]") {
+  auto dsn = migrated_dsn();
+  feed_log log;
+  snapshot_feed feed{pg_settings{dsn}, {"product", "sku"}, 5ms, log.on_batch(), log.on_caught_up()};
+  REQUIRE(log.eventually([&] { return log.caught_up; }));
+  // Three stores stand in for three nodes: their transactions overlap and commit in any order.
+  constexpr int writers = 3;
+  constexpr int per_writer = 300;
+  auto prefix = unique("feed");
+  std::vector<std::thread> threads;
+  std::atomic<int> acked{0};
+  for (int w = 0; w < writers; ++w) {
+    threads.emplace_back([&, w] {
+      pg_store store{pg_settings{dsn}};
+      countdown done(per_writer);
+      for (int i = 0; i < per_writer; ++i) {
+        auto id = prefix + "_" + std::to_string(w) + "_" + std::to_string(i % 50);
+        store.save(make_snapshot("sku", id, i / 50 + 1), [&](store_status st) {
+          acked += st == store_status::ok ? 1 : 0;
+          done.count_down();
+        });
+      }
+      CHECK(done.wait_for(answer_timeout));
+    });
+  }
+  for (auto& t : threads) {
+    t.join();
+  }
+  REQUIRE(acked == writers * per_writer);
+  CHECK(log.eventually([&] {
+    for (int w = 0; w < writers; ++w) {
+      for (int k = 0; k < 50; ++k) {
+        if (log.latest[{"sku", prefix + "_" + std::to_string(w) + "_" + std::to_string(k)}]
+            != per_writer / 50) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }));
+}
+
+TEST_CASE("a feed on an unreachable database retries quietly and stops promptly",
+          "[persistence][feed]") {
+  feed_log log;
+  auto t0 = std::chrono::steady_clock::now();
+  {
+    snapshot_feed feed{pg_settings{"host=/nonexistent-lakoo port=1 connect_timeout=1"},
+                       {"product"},
+                       10ms,
+                       log.on_batch(),
+                       log.on_caught_up()};
+    std::this_thread::sleep_for(50ms);
+  }
+  CHECK_FALSE(log.caught_up);
+  CHECK(std::chrono::steady_clock::now() - t0 < answer_timeout);
 }
