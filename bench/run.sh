@@ -3,14 +3,19 @@
 #
 #   bench/run.sh [scenario ...]      default: every scenario, in the order below
 #
-# Scenarios: floor health health-3 me me-3 login login-3 register register-3
+# Scenarios: floor health health-3 me me-3 login login-3 register register-3 write write-3
+#            product product-3 cart cart-3 list list-3 search search-3
 #   <name>    one wrk process against the first node of cluster.conf (n1)
 #   <name>-3  three wrk processes at once, one per node (n1, n2, n3), connections split 21/21/22;
 #             req/s is their sum, p50/p99 the worst of the three
 #   floor     plain Beast server (build/bench/lakoo-floor-server), no CAF: the ceiling to compare with
 #
 # Environment: BENCH_DURATION (seconds, default 10), BENCH_CONNECTIONS (default 64),
-# LAKOO_CONFIG (another cluster.conf, as for ./lakoo).
+# BENCH_PRODUCTS (size of the listing/search catalog, default 100000), LAKOO_CONFIG (another
+# cluster.conf, as for ./lakoo).
+# list/search run over a catalog of BENCH_PRODUCTS active products in the database lakoo_bench
+# (filled once by build/bench/lakoo-catalog-fill): they start their own cluster on it, so stop
+# a running one first (./lakoo stop).
 # Uses the cluster of `./lakoo run --detach` when n1 answers /health; otherwise starts one with
 # `./lakoo run --detach` and stops it (`./lakoo stop`) at the end.
 set -euo pipefail
@@ -21,7 +26,7 @@ root=$(dirname "$here")
 cd "$root"
 
 readonly all_scenarios=(floor health health-3 me me-3 login login-3 register register-3 write write-3
-  product product-3 cart cart-3)
+  product product-3 cart cart-3 list list-3 search search-3)
 duration=${BENCH_DURATION:-10}
 duration=${duration%s}
 conns=${BENCH_CONNECTIONS:-64}
@@ -69,11 +74,13 @@ done < <(
 )
 [ ${#urls[@]} -ge 1 ] || die "no node lines in $conf"
 
-needs_cluster=0 needs_three=0
+needs_cluster=0 needs_three=0 needs_catalog=0
 for s in "${scenarios[@]}"; do
   [ "$s" = floor ] || needs_cluster=1
   [[ $s != *-3 ]] || needs_three=1
+  [[ $s != list* && $s != search* ]] || needs_catalog=1
 done
+bench_products=${BENCH_PRODUCTS:-100000}
 [ "$needs_three" = 0 ] || [ ${#urls[@]} -ge 3 ] || die "the *-3 scenarios need three nodes in $conf"
 
 started_cluster=0
@@ -90,6 +97,39 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+
+# fill_bench_catalog: BENCH_PRODUCTS active products in database lakoo_bench (idempotent), and
+# LAKOO_DATABASE pointing the cluster this run starts at it.
+fill_bench_catalog() {
+  local fill=build/bench/lakoo-catalog-fill
+  if [ "$(http_code "${urls[0]}/health")" = 200 ]; then
+    die "list/search start their own cluster over the bench catalog: stop the running one first (./lakoo stop)"
+  fi
+  if [ ! -x "$fill" ]; then
+    [ -f build/CMakeCache.txt ] || die "$fill is missing and build/ is not configured: run ./lakoo run --detach once first"
+    say "building $fill"
+    cmake --build build -j2 --target lakoo-catalog-fill >&2
+  fi
+  scripts/pg_cluster.sh start var/pg >/dev/null || die "PostgreSQL under var/pg did not start: run ./lakoo run --detach once first"
+  say "filling the bench catalog: $bench_products products in database lakoo_bench"
+  "$fill" "host=$root/var/pg/run port=5432 dbname=lakoo_bench user=postgres" "$bench_products" >&2
+  export LAKOO_DATABASE="host=var/pg/run port=5432 dbname=lakoo_bench user=postgres"
+}
+
+# wait_catalog_index: until every node's catalog index holds the bench catalog (bounded).
+wait_catalog_index() {
+  local u n
+  for u in "${urls[@]:0:3}"; do
+    for _ in $(seq 1 240); do
+      n=$(curl_local "$u/metrics" | sed -n 's/^lakoo_catalog_index_products //p')
+      [ "${n:-0}" -lt "$bench_products" ] || continue 2
+      sleep 0.5
+    done
+    die "$u's catalog index holds ${n:-0} products, not $bench_products"
+  done
+}
+
+[ "$needs_catalog" = 0 ] || fill_bench_catalog
 
 if [ "$needs_cluster" = 1 ]; then
   if [ "$(http_code "${urls[0]}/health")" != 200 ]; then
@@ -320,6 +360,14 @@ for s in "${scenarios[@]}"; do
       prepare_catalog
       prepare_writers
       run_scenario "$s" /v1/cart/items cart.lua
+      ;;
+    list | list-3)
+      wait_catalog_index
+      run_scenario "$s" / list.lua
+      ;;
+    search | search-3)
+      wait_catalog_index
+      run_scenario "$s" / search.lua
       ;;
   esac
 done

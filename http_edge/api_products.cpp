@@ -281,6 +281,22 @@ void change_variant(api_context& ctx, access_claims&& claims, request&& req, par
     });
 }
 
+/// The JSON text of one listed product: the pre-rendered pieces around its `available`
+/// numbers, or a full rendering when the index has none.
+void append_item(std::string& out, const catalog::listing_page::item& item) {
+  if (!item.rendered || item.rendered->pieces.size() != item.available.size() + 1) {
+    out += product_json(*item.product, item.available)
+             .dump(-1, ' ', false, json::error_handler_t::replace);
+    return;
+  }
+  const auto& pieces = item.rendered->pieces;
+  out += pieces[0];
+  for (size_t i = 0; i < item.available.size(); ++i) {
+    out += std::to_string(item.available[i]);
+    out += pieces[i + 1];
+  }
+}
+
 /// `GET /v1/products`: a page of active products from this node's catalog index, answered on
 /// the io thread without a round trip to any actor.
 void list(api_context& ctx, request&& req, responder res) {
@@ -316,16 +332,47 @@ void list(api_context& ctx, request&& req, responder res) {
   if (!page) {
     return res(field_error("cursor", "not a cursor of this listing"));
   }
-  json items = json::array();
-  for (const auto& item : page->items) {
-    items.push_back(product_json(item.product, item.available));
+  response out;
+  out.body.reserve(1024 * (page->items.size() + 1));
+  out.body += "{\"items\":[";
+  for (size_t i = 0; i < page->items.size(); ++i) {
+    if (i > 0) {
+      out.body += ',';
+    }
+    append_item(out.body, page->items[i]);
   }
-  res(json_response(
-    200, json{{"items", std::move(items)},
-              {"next_cursor", page->next_cursor ? json(*page->next_cursor) : json(nullptr)}}));
+  out.body += "],\"next_cursor\":";
+  out.body += page->next_cursor ? json(*page->next_cursor).dump() : "null";
+  out.body += '}';
+  res(std::move(out));
 }
 
 } // namespace
+
+catalog::rendered_product render_listed_product(const protocol::product_view& p) {
+  // Render with a marker number per variant, then cut the text at each marker. A marker can
+  // only appear as a bare number after the key `"available":` (strings are quoted and escaped).
+  constexpr int64_t marker_base = -4242424242420000;
+  std::vector<int64_t> markers;
+  for (size_t i = 0; i < p.variants.size(); ++i) {
+    markers.push_back(marker_base - static_cast<int64_t>(i));
+  }
+  auto text = product_json(p, markers).dump(-1, ' ', false, json::error_handler_t::replace);
+  catalog::rendered_product out;
+  size_t from = 0;
+  for (auto m : markers) {
+    auto needle = "\"available\":" + std::to_string(m);
+    auto at = text.find(needle, from);
+    if (at == std::string::npos) {
+      return {}; // cannot happen; an empty rendering makes the listing render in full
+    }
+    auto cut = at + needle.size() - std::to_string(m).size();
+    out.pieces.push_back(text.substr(from, cut - from));
+    from = at + needle.size();
+  }
+  out.pieces.push_back(text.substr(from));
+  return out;
+}
 
 void add_product_routes(route_table& routes, api_context& ctx) {
   routes.add("POST", "/v1/sellers/{id}/products",

@@ -12,9 +12,7 @@ namespace lakoo::runtime {
 class gateway;
 }
 
-namespace lakoo::catalog {
-class catalog_index;
-}
+#include "actors/catalog/catalog_index.hpp"
 
 namespace lakoo::edge {
 
@@ -39,6 +37,10 @@ struct cluster_info {
   std::vector<member> nodes;
   int32_t shards = 0;
 };
+
+/// How the edge renders a listed product: give it to the node's `catalog_index`, so each product
+/// is rendered once per version instead of once per page.
+catalog::rendered_product render_listed_product(const protocol::product_view& p);
 
 /// The node's HTTP edge: the Beast server, every API route, token checks and password hashing.
 /// Requests become entity messages through `gw`; nothing here blocks an io thread.

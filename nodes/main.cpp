@@ -104,7 +104,7 @@ int run(const node::node_config& cfg, size_t index, sigset_t& signals) {
     return 1;
   }
   persistence::pg_store store{persistence::pg_settings{cfg.database}};
-  catalog::catalog_index catalog_index;
+  catalog::catalog_index catalog_index{edge::render_listed_product};
   persistence::snapshot_feed catalog_feed{
     persistence::pg_settings{cfg.database},
     {catalog::product_kind, catalog::sku_kind},

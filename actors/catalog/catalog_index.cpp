@@ -2,125 +2,52 @@
 
 #include <algorithm>
 #include <chrono>
+#include <deque>
 #include <mutex>
 #include <queue>
-#include <set>
 #include <shared_mutex>
 #include <tuple>
 #include <unordered_map>
-#include <unordered_set>
 
 #include "actors/catalog/catalog.hpp"
 #include "actors/catalog/catalog_data.hpp"
 #include "actors/runtime/clock.hpp"
 #include "actors/runtime/log.hpp"
+#include "actors/runtime/metrics.hpp"
 
 namespace lakoo::catalog {
 
 namespace {
 
-// -- words ----------------------------------------------------------------------------------------
+using doc_id = uint32_t;
+using word_id = uint32_t;
+/// Doc ids in newest-first order (created desc, then id desc).
+using posting = std::vector<doc_id>;
 
-/// Decodes one UTF-8 code point at `i` (advancing it); malformed bytes come out as U+FFFD.
-uint32_t next_code_point(const std::string& s, size_t& i) {
-  auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
-  uint32_t c = byte(i);
-  size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
-  if (len == 0 || i + len > s.size()) {
-    ++i;
-    return 0xfffd;
-  }
-  if (len == 1) {
-    ++i;
-    return c;
-  }
-  c &= (0xff >> (len + 1));
-  for (size_t k = 1; k < len; ++k) {
-    if ((byte(i + k) & 0xc0) != 0x80) {
-      ++i;
-      return 0xfffd;
-    }
-    c = (c << 6) | (byte(i + k) & 0x3f);
-  }
-  i += len;
-  return c;
-}
+/// One product as the index knows it. Docs are never removed (ids stay valid); a product that
+/// is no longer active is simply not in any posting.
+struct doc {
+  std::string id;
+  int64_t version = 0;
+  int64_t created = 0;
+  std::string category; ///< lower case
+  std::string seller;
+  std::vector<word_id> title_words; ///< sorted, unique
+  std::vector<word_id> text_words;  ///< title and description: sorted, unique
+  std::shared_ptr<const protocol::product_view> view;
+  std::shared_ptr<const rendered_product> rendered;
+  bool listed = false;
+};
 
-void append_utf8(std::string& out, uint32_t c) {
-  if (c < 0x80) {
-    out += static_cast<char>(c);
-  } else if (c < 0x800) {
-    out += static_cast<char>(0xc0 | (c >> 6));
-    out += static_cast<char>(0x80 | (c & 0x3f));
-  } else if (c < 0x10000) {
-    out += static_cast<char>(0xe0 | (c >> 12));
-    out += static_cast<char>(0x80 | ((c >> 6) & 0x3f));
-    out += static_cast<char>(0x80 | (c & 0x3f));
-  } else {
-    out += static_cast<char>(0xf0 | (c >> 18));
-    out += static_cast<char>(0x80 | ((c >> 12) & 0x3f));
-    out += static_cast<char>(0x80 | ((c >> 6) & 0x3f));
-    out += static_cast<char>(0x80 | (c & 0x3f));
-  }
-}
-
-/// Letters and digits are word characters: ASCII ones, and everything past Latin-1's
-/// punctuation except the general punctuation, CJK punctuation and replacement blocks.
-bool is_word_char(uint32_t c) {
-  if (c < 0x80) {
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-  }
-  if (c < 0xc0 || c == 0xd7 || c == 0xf7) {
-    return false;
-  }
-  return !(c >= 0x2000 && c <= 0x2bff) && !(c >= 0x3000 && c <= 0x303f) && c != 0xfffd
-         && !(c >= 0xfe10 && c <= 0xfe6f) && !(c >= 0xff00 && c <= 0xff0f);
-}
-
-/// Lower case for ASCII, Latin-1 and Latin Extended-A (what Indonesian and English use).
-uint32_t to_lower(uint32_t c) {
-  if ((c >= 'A' && c <= 'Z') || (c >= 0xc0 && c <= 0xde && c != 0xd7)) {
-    return c + 0x20;
-  }
-  if ((c >= 0x100 && c <= 0x137) || (c >= 0x14a && c <= 0x177)) {
-    return c | 1;
-  }
-  if ((c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17e)) {
-    return (c & 1) ? c + 1 : c;
-  }
-  return c == 0x178 ? 0xff : c;
-}
-
-std::string lower(const std::string& s) {
-  std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size();) {
-    append_utf8(out, to_lower(next_code_point(s, i)));
-  }
-  return out;
-}
-
-std::vector<std::string> sorted_words(const std::string& text) {
-  auto ws = words_of(text);
-  std::sort(ws.begin(), ws.end());
-  ws.erase(std::unique(ws.begin(), ws.end()), ws.end());
-  return ws;
-}
-
-bool contains(const std::vector<std::string>& sorted, const std::string& w) {
-  return std::binary_search(sorted.begin(), sorted.end(), w);
-}
-
-// -- entries --------------------------------------------------------------------------------------
-
-struct product_entry {
+/// A decoded product snapshot, ready to be swapped in under the lock.
+struct incoming {
   std::string id;
   int64_t version = 0;
   product_data data;
-  std::string category; ///< lower case
   std::vector<std::string> title_words;
-  std::vector<std::string> text_words; ///< title and description
-  bool listed = false;
+  std::vector<std::string> text_words;
+  std::shared_ptr<const protocol::product_view> view;
+  std::shared_ptr<const rendered_product> rendered;
 };
 
 struct sku_entry {
@@ -128,40 +55,70 @@ struct sku_entry {
   sku_data data;
 };
 
-/// Position in the newest-first order (ties broken by id, descending).
-struct order_key {
+struct index_metrics {
+  runtime::gauge& listed;
+  runtime::counter& applied;
+  static index_metrics& get() {
+    static index_metrics m = [] {
+      auto& g = runtime::metrics::global();
+      g.describe("lakoo_catalog_index_products", "gauge",
+                 "Active products in this node's catalog index.");
+      g.describe("lakoo_catalog_index_snapshots_total", "counter",
+                 "Product and sku snapshots folded into the catalog index.");
+      return index_metrics{g.gauge_of("lakoo_catalog_index_products"),
+                           g.counter_of("lakoo_catalog_index_snapshots_total")};
+    }();
+    return m;
+  }
+};
+
+std::vector<std::string> unique_words(const std::string& text) {
+  auto ws = words_of(text);
+  std::sort(ws.begin(), ws.end());
+  ws.erase(std::unique(ws.begin(), ws.end()), ws.end());
+  return ws;
+}
+
+bool has(const std::vector<word_id>& sorted, word_id w) {
+  return std::binary_search(sorted.begin(), sorted.end(), w);
+}
+
+protocol::product_view view_of(const std::string& id, const product_data& d) {
+  protocol::product_view v;
+  v.id = id;
+  v.seller_id = d.seller_id;
+  v.owner_user_id = d.owner_user_id;
+  v.title = d.title;
+  v.description = d.description;
+  v.category = d.category;
+  v.images = d.images;
+  v.status = d.status;
+  for (const auto& x : d.variants) {
+    v.variants.push_back({x.sku, x.price, x.currency, 0, x.option_names, x.option_values});
+  }
+  v.rating_sum = d.rating_sum;
+  v.rating_count = d.rating_count;
+  v.created_at = runtime::rfc3339(d.created_at);
+  return v;
+}
+
+// -- cursors --------------------------------------------------------------------------------------
+
+/// A position in a result order: `score` (search only), then newest first, then id.
+struct position {
+  int64_t score = 0;
   int64_t created = 0;
   std::string id;
 };
 
-struct newest_first {
-  bool operator()(const order_key& a, const order_key& b) const {
-    return std::tie(b.created, b.id) < std::tie(a.created, a.id);
-  }
-};
-
-using ordered_set = std::set<order_key, newest_first>;
-
-/// A ranked search hit; "better" sorts first: more title words, then newer, then higher id.
-struct ranked {
-  int64_t score = 0;
-  int64_t created = 0;
-  const product_entry* entry = nullptr;
-  bool better_than(const ranked& o) const {
-    return std::tie(score, created, entry->id) > std::tie(o.score, o.created, o.entry->id);
-  }
-};
-
-// -- cursors --------------------------------------------------------------------------------------
-
 /// `n.<created>.<id>` (listing) or `r.<score>.<created>.<id>` (search). Ids never hold '.'.
-std::string cursor_of(const ranked& r, bool search) {
-  auto tail = std::to_string(r.created) + "." + r.entry->id;
-  return search ? "r." + std::to_string(r.score) + "." + tail : "n." + tail;
+std::string cursor_of(const position& p, bool search) {
+  auto tail = std::to_string(p.created) + "." + p.id;
+  return search ? "r." + std::to_string(p.score) + "." + tail : "n." + tail;
 }
 
 bool parse_int(const std::string& s, int64_t& out) {
-  if (s.empty() || s.size() > 19) {
+  if (s.empty() || s.size() > 18) {
     return false;
   }
   int64_t v = 0;
@@ -175,13 +132,7 @@ bool parse_int(const std::string& s, int64_t& out) {
   return true;
 }
 
-struct parsed_cursor {
-  int64_t score = 0;
-  int64_t created = 0;
-  std::string id;
-};
-
-std::optional<parsed_cursor> parse_cursor(const std::string& c, bool search) {
+std::optional<position> parse_cursor(const std::string& c, bool search) {
   std::vector<std::string> parts;
   size_t start = 0;
   for (size_t dot = c.find('.'); dot != std::string::npos; dot = c.find('.', start)) {
@@ -189,7 +140,7 @@ std::optional<parsed_cursor> parse_cursor(const std::string& c, bool search) {
     start = dot + 1;
   }
   parts.push_back(c.substr(start));
-  parsed_cursor out;
+  position out;
   if (search && parts.size() == 4 && parts[0] == "r" && parse_int(parts[1], out.score)
       && parse_int(parts[2], out.created) && !parts[3].empty()) {
     out.id = parts[3];
@@ -211,148 +162,207 @@ int64_t wall_ms() {
 
 } // namespace
 
-std::vector<std::string> words_of(const std::string& text) {
-  std::vector<std::string> out;
-  std::string word;
-  for (size_t i = 0; i < text.size();) {
-    auto c = next_code_point(text, i);
-    if (is_word_char(c)) {
-      append_utf8(word, to_lower(c));
-    } else if (!word.empty()) {
-      out.push_back(std::move(word));
-      word.clear();
-    }
-  }
-  if (!word.empty()) {
-    out.push_back(std::move(word));
-  }
-  return out;
-}
-
 struct catalog_index::impl {
+  product_renderer render;
   mutable std::shared_mutex mu;
   bool ready = false;
-  std::unordered_map<std::string, product_entry> products; ///< never erased: entries stay put
+  std::deque<doc> docs;
+  std::unordered_map<std::string, doc_id> doc_of;
+  std::unordered_map<std::string, word_id> word_of;
   std::unordered_map<std::string, sku_entry> skus;
-  ordered_set all;
-  std::unordered_map<std::string, ordered_set> by_category;
-  std::unordered_map<std::string, ordered_set> by_seller;
-  std::unordered_map<std::string, std::unordered_set<const product_entry*>> postings;
+  posting all;
+  std::unordered_map<std::string, posting> by_category;
+  std::unordered_map<std::string, posting> by_seller;
+  std::deque<posting> in_title; ///< per word: docs with it in the title (a deque: stable refs)
+  std::deque<posting> in_text;  ///< per word: docs with it in the title or description
+  /// Bulk mode (a large batch): postings are appended to and sorted once at the end.
+  bool bulk = false;
+  std::vector<posting*> unsorted;
 
-  void unlist(product_entry& e) {
-    if (!e.listed) {
+  bool newer(doc_id a, doc_id b) const {
+    const auto& x = docs[a];
+    const auto& y = docs[b];
+    return std::tie(y.created, y.id) < std::tie(x.created, x.id);
+  }
+  /// Whether `d` comes after the position `(created, id)` in newest-first order.
+  bool after(const position& p, doc_id d) const {
+    const auto& x = docs[d];
+    return std::tie(x.created, x.id) < std::tie(p.created, p.id);
+  }
+
+  word_id intern(const std::string& w) {
+    auto [it, fresh] = word_of.emplace(w, static_cast<word_id>(in_title.size()));
+    if (fresh) {
+      in_title.emplace_back();
+      in_text.emplace_back();
+    }
+    return it->second;
+  }
+
+  void add(posting& p, doc_id d) {
+    if (bulk) {
+      if (!p.empty() && !newer(p.back(), d)) {
+        unsorted.push_back(&p); // out of order: sort at the end of the batch
+      }
+      p.push_back(d);
       return;
     }
-    order_key k{e.data.created_at, e.id};
-    all.erase(k);
-    erase_from(by_category, e.category, k);
-    erase_from(by_seller, e.data.seller_id, k);
-    for (const auto& w : e.text_words) {
-      auto it = postings.find(w);
-      if (it != postings.end()) {
-        it->second.erase(&e);
-        if (it->second.empty()) {
-          postings.erase(it);
-        }
-      }
-    }
-    e.listed = false;
+    p.insert(
+      std::lower_bound(p.begin(), p.end(), d, [this](doc_id a, doc_id b) { return newer(a, b); }),
+      d);
   }
 
-  void list(product_entry& e) {
-    order_key k{e.data.created_at, e.id};
-    all.insert(k);
-    by_category[e.category].insert(k);
-    by_seller[e.data.seller_id].insert(k);
-    for (const auto& w : e.text_words) {
-      postings[w].insert(&e);
-    }
-    e.listed = true;
-  }
-
-  static void erase_from(std::unordered_map<std::string, ordered_set>& m, const std::string& key,
-                         const order_key& k) {
-    auto it = m.find(key);
-    if (it != m.end()) {
-      it->second.erase(k);
-      if (it->second.empty()) {
-        m.erase(it);
-      }
+  void remove(posting& p, doc_id d) {
+    auto it = bulk ? std::find(p.begin(), p.end(), d)
+                   : std::lower_bound(p.begin(), p.end(), d,
+                                      [this](doc_id a, doc_id b) { return newer(a, b); });
+    if (it != p.end() && *it == d) {
+      p.erase(it);
     }
   }
 
-  void put(product_entry fresh) {
-    auto& e = products[fresh.id];
-    if (e.version >= fresh.version) {
+  void list(doc_id d) {
+    auto& x = docs[d];
+    add(all, d);
+    add(by_category[x.category], d);
+    add(by_seller[x.seller], d);
+    for (auto w : x.title_words) {
+      add(in_title[w], d);
+    }
+    for (auto w : x.text_words) {
+      add(in_text[w], d);
+    }
+    x.listed = true;
+  }
+
+  void unlist(doc_id d) {
+    auto& x = docs[d];
+    if (!x.listed) {
       return;
     }
-    unlist(e);
-    e = std::move(fresh);
-    if (e.data.status == "active") {
-      list(e);
+    remove(all, d);
+    remove(by_category[x.category], d);
+    remove(by_seller[x.seller], d);
+    for (auto w : x.title_words) {
+      remove(in_title[w], d);
+    }
+    for (auto w : x.text_words) {
+      remove(in_text[w], d);
+    }
+    x.listed = false;
+  }
+
+  void put(incoming in) {
+    auto [it, fresh] = doc_of.emplace(in.id, static_cast<doc_id>(docs.size()));
+    if (fresh) {
+      docs.emplace_back();
+      docs.back().id = in.id;
+    }
+    auto d = it->second;
+    auto& x = docs[d];
+    if (x.version >= in.version) {
+      return;
+    }
+    bool active = in.data.status == "active";
+    auto category = lower_text(in.data.category);
+    bool same_place = x.listed && active && x.created == in.data.created_at
+                      && x.category == category && x.seller == in.data.seller_id
+                      && x.view->title == in.data.title
+                      && x.view->description == in.data.description;
+    if (!same_place) {
+      unlist(d);
+      x.created = in.data.created_at;
+      x.category = std::move(category);
+      x.seller = in.data.seller_id;
+      x.title_words.clear();
+      for (const auto& w : in.title_words) {
+        x.title_words.push_back(intern(w));
+      }
+      x.text_words.clear();
+      for (const auto& w : in.text_words) {
+        x.text_words.push_back(intern(w));
+      }
+      std::sort(x.title_words.begin(), x.title_words.end());
+      std::sort(x.text_words.begin(), x.text_words.end());
+    }
+    x.version = in.version;
+    x.view = std::move(in.view);
+    x.rendered = std::move(in.rendered);
+    if (active && !same_place) {
+      list(d);
     }
   }
 
-  listing_page::item render(const product_entry& e, int64_t now) const {
-    listing_page::item it;
-    auto& v = it.product;
-    const auto& d = e.data;
-    v.id = e.id;
-    v.seller_id = d.seller_id;
-    v.owner_user_id = d.owner_user_id;
-    v.title = d.title;
-    v.description = d.description;
-    v.category = d.category;
-    v.images = d.images;
-    v.status = d.status;
-    for (const auto& x : d.variants) {
-      v.variants.push_back({x.sku, x.price, x.currency, 0, x.option_names, x.option_values});
-      auto s = skus.find(x.sku);
+  void finish_bulk() {
+    std::sort(unsorted.begin(), unsorted.end());
+    unsorted.erase(std::unique(unsorted.begin(), unsorted.end()), unsorted.end());
+    for (auto* p : unsorted) {
+      std::sort(p->begin(), p->end(), [this](doc_id a, doc_id b) { return newer(a, b); });
+    }
+    unsorted.clear();
+    bulk = false;
+  }
+
+  listing_page::item item_of(doc_id d, int64_t now) const {
+    const auto& x = docs[d];
+    listing_page::item it{x.view, x.rendered, {}};
+    for (const auto& v : x.view->variants) {
+      auto s = skus.find(v.sku);
       int64_t available = 0;
-      if (s != skus.end() && s->second.data.defined && s->second.data.product_id == e.id) {
+      if (s != skus.end() && s->second.data.defined && s->second.data.product_id == x.id) {
         const auto& sd = s->second.data;
         available = std::max<int64_t>(0, sd.stock - reserved_at(sd, now));
       }
       it.available.push_back(available);
     }
-    v.rating_sum = d.rating_sum;
-    v.rating_count = d.rating_count;
-    v.created_at = runtime::rfc3339(d.created_at);
     return it;
   }
 
-  bool passes(const product_entry& e, const listing_query& q, const std::string& category) const {
-    return (category.empty() || e.category == category)
-           && (q.seller_id.empty() || e.data.seller_id == q.seller_id);
+  bool passes(doc_id d, const std::string& category, const std::string& seller) const {
+    const auto& x = docs[d];
+    return (category.empty() || x.category == category) && (seller.empty() || x.seller == seller);
+  }
+
+  const posting* find(const std::unordered_map<std::string, posting>& m,
+                      const std::string& key) const {
+    auto it = m.find(key);
+    return it == m.end() ? nullptr : &it->second;
   }
 
   std::optional<listing_page> newest(const listing_query& q, const std::string& category) const;
   std::optional<listing_page> search(const listing_query& q, const std::string& category) const;
+  void walk_tier(const posting& p, int64_t score, const std::optional<position>& from,
+                 const std::string& category, const listing_query& q,
+                 const std::function<bool(doc_id)>& accept, std::vector<position>& hits,
+                 std::vector<doc_id>& out) const;
 };
 
-catalog_index::catalog_index() : impl_(std::make_unique<impl>()) {}
+catalog_index::catalog_index(product_renderer render) : impl_(std::make_unique<impl>()) {
+  impl_->render = std::move(render);
+}
 
 catalog_index::~catalog_index() = default;
 
 void catalog_index::apply(const std::vector<runtime::snapshot>& batch) {
-  // Decode outside the lock; readers only wait for the pointer work.
-  std::vector<product_entry> products;
+  // Decode and render outside the lock; readers only wait for the pointer work.
+  std::vector<incoming> products;
   std::vector<std::pair<std::string, sku_entry>> skus;
   for (const auto& s : batch) {
     try {
       auto unpacked = msgpack::unpack(s.body.data(), s.body.size());
       if (s.kind == product_kind) {
-        product_entry e;
-        e.id = s.id;
-        e.version = s.version;
-        unpacked.get().convert(e.data);
-        e.category = lower(e.data.category);
-        e.title_words = sorted_words(e.data.title);
-        auto words = words_of(e.data.title + " " + e.data.description);
-        std::sort(words.begin(), words.end());
-        words.erase(std::unique(words.begin(), words.end()), words.end());
-        e.text_words = std::move(words);
-        products.push_back(std::move(e));
+        incoming in;
+        in.id = s.id;
+        in.version = s.version;
+        unpacked.get().convert(in.data);
+        in.title_words = unique_words(in.data.title);
+        in.text_words = unique_words(in.data.title + " " + in.data.description);
+        auto view = std::make_shared<const protocol::product_view>(view_of(s.id, in.data));
+        if (impl_->render && in.data.status == "active") {
+          in.rendered = std::make_shared<const rendered_product>(impl_->render(*view));
+        }
+        in.view = std::move(view);
+        products.push_back(std::move(in));
       } else if (s.kind == sku_kind) {
         sku_entry e;
         e.version = s.version;
@@ -366,8 +376,12 @@ void catalog_index::apply(const std::vector<runtime::snapshot>& batch) {
     }
   }
   std::unique_lock<std::shared_mutex> guard{impl_->mu};
-  for (auto& e : products) {
-    impl_->put(std::move(e));
+  impl_->bulk = products.size() > 256;
+  for (auto& in : products) {
+    impl_->put(std::move(in));
+  }
+  if (impl_->bulk) {
+    impl_->finish_bulk();
   }
   for (auto& [id, e] : skus) {
     auto& slot = impl_->skus[id];
@@ -375,6 +389,9 @@ void catalog_index::apply(const std::vector<runtime::snapshot>& batch) {
       slot = std::move(e);
     }
   }
+  auto& m = index_metrics::get();
+  m.listed.set(static_cast<int64_t>(impl_->all.size()));
+  m.applied.add(batch.size());
 }
 
 void catalog_index::mark_ready() {
@@ -394,111 +411,153 @@ size_t catalog_index::size() const {
 
 int64_t catalog_index::active_count(const std::string& seller_id) const {
   std::shared_lock<std::shared_mutex> guard{impl_->mu};
-  auto it = impl_->by_seller.find(seller_id);
-  return it == impl_->by_seller.end() ? 0 : static_cast<int64_t>(it->second.size());
+  const auto* p = impl_->find(impl_->by_seller, seller_id);
+  return p == nullptr ? 0 : static_cast<int64_t>(p->size());
 }
 
 std::optional<listing_page> catalog_index::query(const listing_query& q) const {
-  auto category = lower(q.category);
+  auto category = lower_text(q.category);
+  bool search = !words_of(q.q).empty();
   std::shared_lock<std::shared_mutex> guard{impl_->mu};
-  return words_of(q.q).empty() ? impl_->newest(q, category) : impl_->search(q, category);
+  return search ? impl_->search(q, category) : impl_->newest(q, category);
 }
 
 std::optional<listing_page> catalog_index::impl::newest(const listing_query& q,
                                                         const std::string& category) const {
-  std::optional<parsed_cursor> after;
-  if (!q.cursor.empty() && !(after = parse_cursor(q.cursor, false))) {
+  std::optional<position> from;
+  if (!q.cursor.empty() && !(from = parse_cursor(q.cursor, false))) {
     return std::nullopt;
   }
-  // Walk the narrowest ordered set that covers the filters.
-  static const ordered_set none;
-  const ordered_set* set = &all;
+  // Walk the narrowest posting that covers the filters.
+  const posting* p = &all;
   if (!q.seller_id.empty()) {
-    auto it = by_seller.find(q.seller_id);
-    set = it == by_seller.end() ? &none : &it->second;
+    p = find(by_seller, q.seller_id);
   } else if (!category.empty()) {
-    auto it = by_category.find(category);
-    set = it == by_category.end() ? &none : &it->second;
+    p = find(by_category, category);
   }
-  auto it = after ? set->upper_bound(order_key{after->created, after->id}) : set->begin();
   listing_page page;
+  if (p == nullptr) {
+    return page;
+  }
+  auto it = p->begin();
+  if (from) {
+    it = std::partition_point(p->begin(), p->end(), [&](doc_id d) { return !after(*from, d); });
+  }
   auto now = wall_ms();
-  const product_entry* last = nullptr;
-  for (; it != set->end() && page.items.size() < q.limit; ++it) {
-    const auto& e = products.at(it->id);
-    if (passes(e, q, category)) {
-      page.items.push_back(render(e, now));
-      last = &e;
+  doc_id last = 0;
+  for (; it != p->end() && page.items.size() < q.limit; ++it) {
+    if (passes(*it, category, q.seller_id)) {
+      page.items.push_back(item_of(*it, now));
+      last = *it;
     }
   }
-  if (last != nullptr && it != set->end()) {
-    page.next_cursor = cursor_of(ranked{0, last->data.created_at, last}, false);
+  while (it != p->end() && !passes(*it, category, q.seller_id)) {
+    ++it;
+  }
+  if (!page.items.empty() && it != p->end()) {
+    page.next_cursor = cursor_of({0, docs[last].created, docs[last].id}, false);
   }
   return page;
 }
 
+/// Appends to `out` (up to `q.limit + 1` in all) the docs of `p` that pass the filters and
+/// `accept`, and come after `from` (when `from` is in this tier).
+void catalog_index::impl::walk_tier(const posting& p, int64_t score,
+                                    const std::optional<position>& from,
+                                    const std::string& category, const listing_query& q,
+                                    const std::function<bool(doc_id)>& accept,
+                                    std::vector<position>& hits, std::vector<doc_id>& out) const {
+  auto it = p.begin();
+  if (from && from->score == score) {
+    it = std::partition_point(p.begin(), p.end(), [&](doc_id d) { return !after(*from, d); });
+  }
+  for (; it != p.end() && out.size() <= q.limit; ++it) {
+    if (passes(*it, category, q.seller_id) && accept(*it)) {
+      out.push_back(*it);
+      hits.push_back({score, docs[*it].created, docs[*it].id});
+    }
+  }
+}
+
 std::optional<listing_page> catalog_index::impl::search(const listing_query& q,
                                                         const std::string& category) const {
-  std::optional<parsed_cursor> after;
-  if (!q.cursor.empty() && !(after = parse_cursor(q.cursor, true))) {
+  std::optional<position> from;
+  if (!q.cursor.empty() && !(from = parse_cursor(q.cursor, true))) {
     return std::nullopt;
   }
-  auto words = sorted_words(q.q);
-  // Candidates come from the rarest word's postings; every other word must match too.
-  const std::unordered_set<const product_entry*>* rarest = nullptr;
-  for (const auto& w : words) {
-    auto it = postings.find(w);
-    if (it == postings.end()) {
+  std::vector<word_id> words;
+  for (const auto& w : unique_words(q.q)) {
+    auto it = word_of.find(w);
+    if (it == word_of.end()) {
       return listing_page{};
     }
-    if (rarest == nullptr || it->second.size() < rarest->size()) {
-      rarest = &it->second;
+    words.push_back(it->second);
+  }
+  // Rank tiers: all n words in the title first, then n-1, ... down to none (description only),
+  // newest first within a tier. Tier n is a walk over the rarest title posting; the lower tiers
+  // come from one walk over the rarest text posting, bucketed by tier, which stops as soon as
+  // the best bucket still needed holds the rest of the page. So a common word costs about as
+  // much as a rare one, and a sparse query reads its postings twice at most.
+  auto smallest = [&](const std::deque<posting>& postings) -> const posting& {
+    return postings[*std::min_element(words.begin(), words.end(), [&](word_id a, word_id b) {
+      return postings[a].size() < postings[b].size();
+    })];
+  };
+  auto n = static_cast<int64_t>(words.size());
+  auto score_of = [&](doc_id d) -> int64_t { // -1: not every word is there
+    const auto& x = docs[d];
+    int64_t in_title_words = 0;
+    for (auto w : words) {
+      if (!has(x.text_words, w)) {
+        return -1;
+      }
+      in_title_words += has(x.title_words, w) ? 1 : 0;
+    }
+    return in_title_words;
+  };
+  std::vector<doc_id> out;
+  std::vector<position> hits;
+  if (!from || from->score >= n) {
+    walk_tier(
+      smallest(in_title), n, from, category, q, [&](doc_id d) { return score_of(d) == n; }, hits,
+      out);
+  }
+  auto top = std::min(n - 1, from ? from->score : n - 1);
+  if (out.size() <= q.limit && top >= 0) {
+    auto need = q.limit + 1 - out.size();
+    std::vector<std::vector<doc_id>> bucket(static_cast<size_t>(top) + 1);
+    for (auto d : smallest(in_text)) {
+      if (!passes(d, category, q.seller_id)) {
+        continue;
+      }
+      auto score = score_of(d);
+      if (score < 0 || score > top || (from && score == from->score && !after(*from, d))) {
+        continue;
+      }
+      auto& b = bucket[static_cast<size_t>(score)];
+      if (b.size() < need) {
+        b.push_back(d);
+      }
+      if (bucket.back().size() >= need) {
+        break;
+      }
+    }
+    for (auto score = top; score >= 0; --score) {
+      for (auto d : bucket[static_cast<size_t>(score)]) {
+        if (out.size() > q.limit) {
+          break;
+        }
+        out.push_back(d);
+        hits.push_back({score, docs[d].created, docs[d].id});
+      }
     }
   }
-  auto worse = [](const ranked& a, const ranked& b) { return a.better_than(b); };
-  // A max-heap of the worst kept hit on top: the best `limit + 1` after the cursor.
-  std::priority_queue<ranked, std::vector<ranked>, decltype(worse)> best{worse};
-  product_entry cursor_entry;
-  ranked cursor_pos;
-  if (after) {
-    cursor_entry.id = after->id;
-    cursor_pos = ranked{after->score, after->created, &cursor_entry};
-  }
-  for (const auto* e : *rarest) {
-    if (!passes(*e, q, category)) {
-      continue;
-    }
-    bool all_words = std::all_of(words.begin(), words.end(),
-                                 [&](const std::string& w) { return contains(e->text_words, w); });
-    if (!all_words) {
-      continue;
-    }
-    ranked r{0, e->data.created_at, e};
-    for (const auto& w : words) {
-      r.score += contains(e->title_words, w) ? 1 : 0;
-    }
-    if (after && !cursor_pos.better_than(r)) {
-      continue;
-    }
-    if (best.size() <= q.limit) {
-      best.push(r);
-    } else if (r.better_than(best.top())) {
-      best.pop();
-      best.push(r);
-    }
-  }
-  std::vector<ranked> hits;
-  while (!best.empty()) {
-    hits.push_back(best.top());
-    best.pop();
-  }
-  std::reverse(hits.begin(), hits.end()); // best first
   listing_page page;
   auto now = wall_ms();
-  for (size_t i = 0; i < hits.size() && i < q.limit; ++i) {
-    page.items.push_back(render(*hits[i].entry, now));
+  for (size_t i = 0; i < out.size() && i < q.limit; ++i) {
+    page.items.push_back(item_of(out[i], now));
   }
-  if (hits.size() > q.limit) {
+  if (out.size() > q.limit) {
     page.next_cursor = cursor_of(hits[q.limit - 1], true);
   }
   return page;

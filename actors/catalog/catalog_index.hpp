@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -20,11 +21,22 @@ struct listing_query {
   std::string cursor; ///< `next_cursor` of the previous page, or ""
 };
 
+/// A product rendered once per version by whoever serves it (the edge's JSON): the text
+/// before, between and after each variant's `available` number (variants + 1 pieces), which
+/// only the query can know.
+struct rendered_product {
+  std::vector<std::string> pieces;
+};
+
+using product_renderer = std::function<rendered_product(const protocol::product_view&)>;
+
 /// One page of active products. `available` is each variant's stock minus the reservations
-/// live at the time of the query, in the order of `product.variants`.
+/// live at the time of the query, in the order of `product->variants`. `rendered` is null when
+/// the index has no renderer.
 struct listing_page {
   struct item {
-    protocol::product_view product;
+    std::shared_ptr<const protocol::product_view> product;
+    std::shared_ptr<const rendered_product> rendered;
     std::vector<int64_t> available;
   };
   std::vector<item> items;
@@ -41,11 +53,12 @@ struct listing_page {
 /// words are in the title, then newest first. Cursors are keyset positions, so pages stay
 /// stable while products come and go.
 ///
-/// Thread-safe: `apply` takes a writer lock, queries a reader lock. Older versions than the
-/// one held are ignored, so snapshots may arrive twice or out of order.
+/// Thread-safe: `apply` decodes and renders outside the lock, then takes a writer lock; queries
+/// take a reader lock. Older versions than the one held are ignored, so snapshots may arrive
+/// twice or out of order.
 class catalog_index {
 public:
-  catalog_index();
+  explicit catalog_index(product_renderer render = {});
   ~catalog_index();
   catalog_index(const catalog_index&) = delete;
   catalog_index& operator=(const catalog_index&) = delete;
@@ -74,5 +87,8 @@ private:
 /// The words of `text` as the index sees them: lower case, split at anything that is not a
 /// letter or digit. Exposed for tests.
 std::vector<std::string> words_of(const std::string& text);
+
+/// `s` in lower case the way `words_of` lowers it (ASCII, Latin-1, Latin Extended-A).
+std::string lower_text(const std::string& s);
 
 } // namespace lakoo::catalog

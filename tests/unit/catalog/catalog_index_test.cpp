@@ -2,9 +2,12 @@
 
 #include "actors/catalog/catalog_index.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <random>
 #include <set>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -71,7 +74,7 @@ snapshot sku(const std::string& id, const std::string& product_id, int64_t versi
 std::vector<std::string> ids(const listing_page& page) {
   std::vector<std::string> out;
   for (const auto& item : page.items) {
-    out.push_back(item.product.id);
+    out.push_back(item.product->id);
   }
   return out;
 }
@@ -200,7 +203,7 @@ TEST_CASE("search pages visit every hit exactly once in rank order", "[catalog]"
   for (;;) {
     auto page = must_query(index, {"", "", "batik", 7, cursor});
     for (const auto& item : page.items) {
-      order.push_back(item.product.id);
+      order.push_back(item.product->id);
     }
     if (!page.next_cursor) {
       break;
@@ -231,14 +234,14 @@ TEST_CASE("versions only move forward; a change of status, title or price shows 
   index.apply({product({"prd_1", 2, "draft", "Old", "", "home", "sel_a", 1, {{"TR-1", 1}}})});
   auto page = must_query(index, {"", "", "rotan", 20, ""});
   REQUIRE(page.items.size() == 1);
-  CHECK(page.items[0].product.variants.at(0).price == 150000);
+  CHECK(page.items[0].product->variants.at(0).price == 150000);
 
   index.apply(
     {product({"prd_1", 4, "active", "Tas Anyaman", "", "home", "sel_a", 1, {{"TR-1", 99000}}})});
   CHECK(must_query(index, {"", "", "rotan", 20, ""}).items.empty());
   page = must_query(index, {"", "", "anyaman", 20, ""});
   REQUIRE(page.items.size() == 1);
-  CHECK(page.items[0].product.variants.at(0).price == 99000);
+  CHECK(page.items[0].product->variants.at(0).price == 99000);
 
   index.apply({product({"prd_1", 5, "rejected", "Tas Anyaman", "", "home", "sel_a", 1})});
   CHECK(must_query(index, {}).items.empty());
@@ -275,4 +278,121 @@ TEST_CASE("unreadable snapshots are skipped, the rest of the batch applies", "[c
                product({"prd_ok", 1, "active", "Ok", "", "home", "sel_a", 1}),
                snapshot{"user", "usr_1", 0, 1, 1, "whatever"}});
   CHECK(ids(must_query(index, {})) == std::vector<std::string>{"prd_ok"});
+}
+
+TEST_CASE("a large batch (bulk load) orders and searches like one product at a time", "[catalog]") {
+  std::vector<snapshot> batch;
+  for (int i = 0; i < 700; ++i) {
+    int n = (i * 7919) % 700; // shuffled
+    auto title = std::string{n % 2 ? "Kopi Gayo" : "Teh Melati"} + (n % 5 ? "" : " kopi");
+    batch.push_back(product(
+      {"prd_" + std::to_string(1000 + n), 1, "active", title, "", "food", "sel_a", 100 + n / 3}));
+  }
+  catalog_index bulk;
+  bulk.apply(batch);
+  catalog_index one_by_one;
+  for (const auto& s : batch) {
+    one_by_one.apply({s});
+  }
+  for (const auto* q : {"", "kopi", "kopi teh", "melati"}) {
+    std::vector<std::string> a, b;
+    std::string ca, cb;
+    do {
+      auto pa = must_query(bulk, {"", "", q, 50, ca});
+      auto pb = must_query(one_by_one, {"", "", q, 50, cb});
+      for (const auto& id : ids(pa)) {
+        a.push_back(id);
+      }
+      for (const auto& id : ids(pb)) {
+        b.push_back(id);
+      }
+      ca = pa.next_cursor.value_or("");
+      cb = pb.next_cursor.value_or("");
+    } while (!ca.empty() && !cb.empty());
+    INFO("q=" << q);
+    CHECK(a == b);
+    CHECK(ca == cb);
+  }
+  auto all = must_query(bulk, {"", "", "", 100, ""});
+  for (size_t i = 1; i < all.items.size(); ++i) {
+    const auto& x = *all.items[i - 1].product;
+    const auto& y = *all.items[i].product;
+    CHECK(std::tie(x.created_at, x.id) > std::tie(y.created_at, y.id));
+  }
+  CHECK(must_query(bulk, {"", "", "kopi", 100, ""}).items.size() == 100);
+}
+
+TEST_CASE("a renderer's pieces come with each listed product", "[catalog]") {
+  catalog_index index{[](const lakoo::protocol::product_view& p) {
+    return rendered_product{std::vector<std::string>(p.variants.size() + 1, p.id)};
+  }};
+  index.apply({product({"prd_1", 1, "active", "A", "", "home", "sel_a", 1, {{"S1", 5}, {"S2", 6}}}),
+               product({"prd_2", 1, "draft", "B", "", "home", "sel_a", 2, {{"S3", 5}}})});
+  auto page = must_query(index, {});
+  REQUIRE(page.items.size() == 1);
+  REQUIRE(page.items[0].rendered);
+  CHECK(page.items[0].rendered->pieces == std::vector<std::string>{"prd_1", "prd_1", "prd_1"});
+}
+
+TEST_CASE("search pages equal a brute-force ranking, for one to three words and filters",
+          "[catalog]") {
+  const std::vector<std::string> vocab{"kopi", "teh", "gula", "aren", "susu", "madu", "jahe"};
+  std::mt19937 rng{7};
+  std::vector<snapshot> batch;
+  struct row {
+    std::string id, title, text, category;
+    int64_t created;
+  };
+  std::vector<row> rows;
+  for (int i = 0; i < 400; ++i) {
+    auto pick = [&](int n) {
+      std::string s;
+      for (int k = 0; k < n; ++k) {
+        s += vocab[rng() % vocab.size()] + " ";
+      }
+      return s;
+    };
+    row r{"prd_" + std::to_string(10000 + i), pick(1 + static_cast<int>(rng() % 3)),
+          pick(static_cast<int>(rng() % 4)), rng() % 3 ? "food" : "home",
+          static_cast<int64_t>(rng() % 50)};
+    rows.push_back(r);
+    batch.push_back(product({r.id, 1, "active", r.title, r.text, r.category, "sel_a", r.created}));
+  }
+  catalog_index index;
+  index.apply(batch);
+  for (const std::string q : {"kopi", "kopi susu", "teh jahe madu", "aren gula"}) {
+    for (const std::string category : {"", "home"}) {
+      auto qw = words_of(q);
+      std::vector<std::tuple<int64_t, int64_t, std::string>> expected;
+      for (const auto& r : rows) {
+        auto tw = words_of(r.title);
+        auto all = words_of(r.title + " " + r.text);
+        int64_t score = 0;
+        bool every = true;
+        for (const auto& w : qw) {
+          every = every && std::find(all.begin(), all.end(), w) != all.end();
+          score += std::find(tw.begin(), tw.end(), w) != tw.end() ? 1 : 0;
+        }
+        if (every && (category.empty() || r.category == category)) {
+          expected.emplace_back(score, r.created, r.id);
+        }
+      }
+      std::sort(expected.rbegin(), expected.rend());
+      std::vector<std::string> got;
+      std::string cursor;
+      do {
+        auto page = must_query(index, {category, "", q, 7, cursor});
+        for (const auto& id : ids(page)) {
+          got.push_back(id);
+        }
+        cursor = page.next_cursor.value_or("");
+      } while (!cursor.empty());
+      std::vector<std::string> want;
+      for (const auto& e : expected) {
+        want.push_back(std::get<2>(e));
+      }
+      INFO("q=" << q << " category=" << category);
+      CHECK(got == want);
+    }
+  }
 }
