@@ -73,6 +73,7 @@ test_cluster::test_cluster(const std::string& name, size_t nodes,
       cluster = free_port();
     }
     ports_.push_back(http);
+    cluster_ports_.push_back(cluster);
     conf << "node = n" << i + 1 << " 127.0.0.1 " << http << " " << cluster << "\n";
   }
   conf << "shards = 64\n"

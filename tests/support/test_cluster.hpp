@@ -26,6 +26,8 @@ public:
 
   size_t size() const { return ports_.size(); }
   uint16_t port(size_t i) const { return ports_.at(i); }
+  /// Node `i`'s cluster port, where its router is published (CAF io middleman).
+  uint16_t cluster_port(size_t i) const { return cluster_ports_.at(i); }
   /// Waits (bounded) until node `i` answers /health with 200 and sees all its peers.
   bool wait_ready(size_t i, int timeout_ms = 30000);
   bool wait_all_ready(int timeout_ms = 30000);
@@ -48,6 +50,7 @@ private:
   std::string dir_;
   std::string conf_;
   std::vector<uint16_t> ports_;
+  std::vector<uint16_t> cluster_ports_;
   std::vector<pid_t> pids_;
 };
 
