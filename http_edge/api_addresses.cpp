@@ -11,13 +11,6 @@ constexpr std::size_t max_line_chars = 200;
 constexpr std::size_t max_phone_chars = 32;
 constexpr std::size_t max_postal_chars = 16;
 
-json address_json(const protocol::address& a) {
-  return json{{"id", a.id},           {"label", a.label},          {"recipient", a.recipient},
-              {"phone", a.phone},     {"line1", a.line1},          {"line2", a.line2},
-              {"city", a.city},       {"province", a.province},    {"postal_code", a.postal_code},
-              {"country", a.country}, {"is_default", a.is_default}};
-}
-
 json list_json(const protocol::address_list& l) {
   json items = json::array();
   for (const auto& a : l.items) {
@@ -32,6 +25,15 @@ bool is_phone(const std::string& s) {
            return (c >= '0' && c <= '9') || c == '+' || c == '-' || c == ' ' || c == '('
                   || c == ')';
          });
+}
+
+} // namespace
+
+nlohmann::json address_json(const protocol::address& a) {
+  return json{{"id", a.id},           {"label", a.label},          {"recipient", a.recipient},
+              {"phone", a.phone},     {"line1", a.line1},          {"line2", a.line2},
+              {"city", a.city},       {"province", a.province},    {"postal_code", a.postal_code},
+              {"country", a.country}, {"is_default", a.is_default}};
 }
 
 /// Reads the address fields of `body` into `out`. With `partial`, every field is optional and
@@ -75,8 +77,6 @@ void read_address(validator& v, bool partial, protocol::address& out,
     out.country = "ID";
   }
 }
-
-} // namespace
 
 void add_address_routes(route_table& routes, api_context& ctx) {
   routes.add("GET", "/v1/me/addresses",

@@ -32,17 +32,19 @@ struct api_context {
   token_signer tokens;
   password_pool passwords;
   identity_settings identity;
+  commerce_settings commerce;
   cluster_info cluster;
   std::string node_id;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 
   api_context(runtime::gateway& g, const catalog::catalog_index& index, identity_settings id,
-              cluster_info c, std::string node)
+              commerce_settings com, cluster_info c, std::string node)
       : gw(g),
         catalog(index),
         tokens(id.token_secret),
         passwords(id.password_threads),
         identity(std::move(id)),
+        commerce(std::move(com)),
         cluster(std::move(c)),
         node_id(std::move(node)) {}
 };
@@ -115,11 +117,21 @@ void ask_all(runtime::gateway& gw, const std::vector<std::string>& keys, const M
   }
 }
 
+/// The API's Address object.
+nlohmann::json address_json(const protocol::address& a);
+
+/// Reads the address fields of `v`'s object into `out`. With `partial`, every field is optional
+/// and `fields` lists the ones present; otherwise recipient, phone, line1, city, province and
+/// postal_code are required and country defaults to "ID".
+void read_address(validator& v, bool partial, protocol::address& out,
+                  std::vector<std::string>& fields);
+
 void add_identity_routes(route_table& routes, api_context& ctx);
 void add_address_routes(route_table& routes, api_context& ctx);
 void add_ops_routes(route_table& routes, api_context& ctx);
 void add_seller_routes(route_table& routes, api_context& ctx);
 void add_product_routes(route_table& routes, api_context& ctx);
 void add_cart_routes(route_table& routes, api_context& ctx);
+void add_order_routes(route_table& routes, api_context& ctx);
 
 } // namespace lakoo::edge

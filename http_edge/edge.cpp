@@ -10,9 +10,10 @@ struct edge::impl {
   route_table routes;
   server http;
 
-  impl(edge_settings settings, identity_settings identity, cluster_info cluster,
-       runtime::gateway& gw, const catalog::catalog_index& catalog)
-      : ctx(gw, catalog, std::move(identity), std::move(cluster), settings.node_id),
+  impl(edge_settings settings, identity_settings identity, commerce_settings commerce,
+       cluster_info cluster, runtime::gateway& gw, const catalog::catalog_index& catalog)
+      : ctx(gw, catalog, std::move(identity), std::move(commerce), std::move(cluster),
+            settings.node_id),
         http(settings, [this](request&& req, responder res) {
           routes.dispatch(std::move(req), std::move(res));
         }) {
@@ -22,13 +23,14 @@ struct edge::impl {
     add_seller_routes(routes, ctx);
     add_product_routes(routes, ctx);
     add_cart_routes(routes, ctx);
+    add_order_routes(routes, ctx);
   }
 };
 
-edge::edge(edge_settings settings, identity_settings identity, cluster_info cluster,
-           runtime::gateway& gw, const catalog::catalog_index& catalog)
-    : impl_(std::make_unique<impl>(std::move(settings), std::move(identity), std::move(cluster), gw,
-                                   catalog)) {}
+edge::edge(edge_settings settings, identity_settings identity, commerce_settings commerce,
+           cluster_info cluster, runtime::gateway& gw, const catalog::catalog_index& catalog)
+    : impl_(std::make_unique<impl>(std::move(settings), std::move(identity), std::move(commerce),
+                                   std::move(cluster), gw, catalog)) {}
 
 edge::~edge() {
   stop();

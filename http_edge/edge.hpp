@@ -28,6 +28,17 @@ struct identity_settings {
     = std::make_shared<runtime::revocation_list>();
 };
 
+class sandbox_provider;
+
+/// Checkout and payment settings, filled by `nodes/` from cluster.conf.
+struct commerce_settings {
+  std::string payment_provider = "sandbox";
+  std::string webhook_secret;
+  int64_t payment_ttl_s = 900;
+  /// The sandbox provider (for `POST /v1/payments/{id}/simulate`); null with a real provider.
+  std::shared_ptr<sandbox_provider> sandbox;
+};
+
 /// The cluster as configured, for the operator views.
 struct cluster_info {
   struct member {
@@ -49,8 +60,8 @@ catalog::rendered_product render_listed_product(const protocol::product_view& p)
 /// must outlive it.
 class edge {
 public:
-  edge(edge_settings settings, identity_settings identity, cluster_info cluster,
-       runtime::gateway& gw, const catalog::catalog_index& catalog);
+  edge(edge_settings settings, identity_settings identity, commerce_settings commerce,
+       cluster_info cluster, runtime::gateway& gw, const catalog::catalog_index& catalog);
   ~edge();
 
   edge(const edge&) = delete;

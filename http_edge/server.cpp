@@ -345,6 +345,7 @@ void session::on_request() {
   req.authorization = std::string{msg[http::field::authorization]};
   req.content_type = std::string{msg[http::field::content_type]};
   req.idempotency_key = std::string{msg["Idempotency-Key"]};
+  req.signature = std::string{msg["X-Signature"]};
   auto id = to_std(msg["X-Request-Id"]);
   req.request_id = is_sane_request_id(id) ? std::string{id} : next_request_id();
   req.remote = remote_;

@@ -32,6 +32,7 @@ struct request {
   std::string authorization;
   std::string content_type;
   std::string idempotency_key;
+  std::string signature;  ///< `X-Signature` (payment webhooks)
   std::string request_id; ///< from `X-Request-Id` if sane (<= 64 `[A-Za-z0-9_-]`), else generated
   std::string remote;     ///< peer "ip:port"
   /// `Connection: upgrade` + `Upgrade: websocket`. Seam for `GET /v1/ws`: today such a request

@@ -16,16 +16,19 @@
 #include "actors/catalog/catalog.hpp"
 #include "actors/catalog/catalog_index.hpp"
 #include "actors/identity/identity.hpp"
+#include "actors/order/order.hpp"
 #include "actors/protocol/messages.hpp"
 #include "actors/runtime/gateway.hpp"
 #include "actors/runtime/router.hpp"
 #include "actors/seller/seller.hpp"
 #include "http_edge/edge.hpp"
+#include "http_edge/sandbox_provider.hpp"
 #include "nodes/cluster.hpp"
 #include "nodes/node_config.hpp"
 #include "persistence/migrations.hpp"
 #include "persistence/pg_store.hpp"
 #include "persistence/snapshot_feed.hpp"
+#include "persistence/wake_poller.hpp"
 
 namespace {
 
@@ -129,12 +132,17 @@ int run(const node::node_config& cfg, size_t index, sigset_t& signals) {
   env->settings["refresh_token_ttl_s"] = std::to_string(cfg.refresh_token_ttl_s);
   env->settings["access_token_ttl_s"] = std::to_string(cfg.access_token_ttl_s);
 
+  // The sandbox delivers its webhooks to this node's own edge (any node would do).
+  auto sandbox
+    = std::make_shared<edge::sandbox_provider>(me.host, me.http_port, cfg.webhook_secret);
+
   runtime::router_settings rs;
   rs.node_index = index;
   identity::register_kinds(rs.kinds);
   seller::register_kinds(rs.kinds);
   catalog::register_kinds(rs.kinds);
   cart::register_kinds(rs.kinds);
+  order::register_kinds(rs.kinds, sandbox);
   auto router = runtime::spawn_router(sys, env, std::move(rs));
 
   auto published = sys.middleman().publish(router, me.cluster_port, me.host.c_str(), true);
@@ -151,6 +159,20 @@ int run(const node::node_config& cfg, size_t index, sigset_t& signals) {
     }
   }
   auto links = node::start_peer_links(sys, router, peers, std::chrono::milliseconds(500));
+
+  // Durable timers of the shards this node owns.
+  std::vector<int32_t> my_shards;
+  for (int32_t shard = 0; shard < cfg.shards; ++shard) {
+    if (env->shards->owner_of(shard) == index) {
+      my_shards.push_back(shard);
+    }
+  }
+  persistence::wake_poller waker{
+    persistence::pg_settings{cfg.database}, my_shards, std::chrono::milliseconds(500),
+    std::chrono::seconds(3), [router](const std::string& kind, const std::string& id) {
+      caf::anon_send(router, protocol::route_atom::value, kind + ":" + id,
+                     caf::make_message(protocol::wake_atom::value));
+    }};
 
   int rc = 0;
   {
@@ -172,7 +194,12 @@ int run(const node::node_config& cfg, size_t index, sigset_t& signals) {
     for (const auto& n : cfg.nodes) {
       ci.nodes.push_back({n.id, n.host + ":" + std::to_string(n.http_port)});
     }
-    edge::edge http{es, is, ci, gw, catalog_index};
+    edge::commerce_settings cs;
+    cs.payment_provider = cfg.payment_provider;
+    cs.webhook_secret = cfg.webhook_secret;
+    cs.payment_ttl_s = cfg.payment_ttl_s;
+    cs.sandbox = cfg.payment_provider == "sandbox" ? sandbox : nullptr;
+    edge::edge http{es, is, cs, ci, gw, catalog_index};
     try {
       http.start();
       spdlog::info("[node] {} ready: http://{}:{} cluster port {}, {} of {} shards", me.id, me.host,
@@ -186,6 +213,7 @@ int run(const node::node_config& cfg, size_t index, sigset_t& signals) {
     }
     http.stop();
   }
+  waker.stop();
   for (auto& link : links) {
     caf::anon_send_exit(link, caf::exit_reason::user_shutdown);
   }
@@ -193,6 +221,7 @@ int run(const node::node_config& cfg, size_t index, sigset_t& signals) {
   sys.await_all_actors_done();
   store.stop(); // commits what entities handed over before they stopped
   catalog_feed.stop();
+  sandbox->stop();
   return rc;
 }
 

@@ -39,6 +39,10 @@ const std::vector<migration>& all_migrations() {
      "ALTER TABLE snapshots ADD COLUMN txid xid8 NOT NULL DEFAULT pg_current_xact_id();"
      "CREATE INDEX snapshots_catalog_feed_idx ON snapshots (txid)"
      "  WHERE kind IN ('product', 'sku');"},
+    // Durable timers: when an entity wants to be woken (unix ms); `wake_poller` follows it.
+    {3, "wake_at",
+     "ALTER TABLE snapshots ADD COLUMN wake_at bigint;"
+     "CREATE INDEX snapshots_wake_idx ON snapshots (wake_at) WHERE wake_at IS NOT NULL;"},
   };
   return list;
 }

@@ -213,7 +213,7 @@ std::set<key_type> pg_store::impl::upsert(db_link& link, const std::vector<pendi
     }
     std::string sql;
     sql.reserve(size);
-    sql += "INSERT INTO snapshots(kind,id,shard,version,epoch,body,updated_at) VALUES ";
+    sql += "INSERT INTO snapshots(kind,id,shard,version,epoch,body,wake_at,updated_at) VALUES ";
     std::vector<size_t> sent;
     for (auto i : rows) {
       const auto& s = batch[i].snap;
@@ -226,7 +226,8 @@ std::set<key_type> pg_store::impl::upsert(db_link& link, const std::vector<pendi
       }
       sql += sent.empty() ? "(" : ",(";
       sql += key + ',' + std::to_string(s.shard) + ',' + std::to_string(s.version) + ','
-             + std::to_string(s.epoch) + ',' + txn.quote_raw(s.body) + ",now())";
+             + std::to_string(s.epoch) + ',' + txn.quote_raw(s.body) + ','
+             + (s.wake_at_ms > 0 ? std::to_string(s.wake_at_ms) : std::string{"NULL"}) + ",now())";
       sent.push_back(i);
     }
     rows.swap(sent);
@@ -234,7 +235,8 @@ std::set<key_type> pg_store::impl::upsert(db_link& link, const std::vector<pendi
       return {};
     }
     sql += " ON CONFLICT (kind,id) DO UPDATE SET shard=excluded.shard, version=excluded.version,"
-           " epoch=excluded.epoch, body=excluded.body, updated_at=now(), txid=pg_current_xact_id()"
+           " epoch=excluded.epoch, body=excluded.body, wake_at=excluded.wake_at, updated_at=now(),"
+           " txid=pg_current_xact_id()"
            " WHERE snapshots.version < excluded.version AND snapshots.epoch <= excluded.epoch"
            " RETURNING kind, id";
     auto res = txn.exec(sql);

@@ -19,9 +19,13 @@ struct line_data {
 /// Snapshot body of `cart:<user id>`.
 struct cart_data {
   uint16_t v = 1;
-  std::vector<line_data> lines; ///< oldest first
-  MSGPACK_DEFINE_MAP(v, lines)
+  std::vector<line_data> lines;    ///< oldest first
+  std::vector<std::string> orders; ///< recent orders whose lines were taken out, oldest first
+  MSGPACK_DEFINE_MAP(v, lines, orders)
 };
+
+/// Orders a cart remembers having taken out (a repeat of an older one is far beyond any retry).
+constexpr size_t max_remembered_orders = 64;
 
 /// One user's cart: which skus in which quantities. Prices and titles are not kept: the cart
 /// is always shown with the catalog's current ones.
@@ -69,6 +73,31 @@ caf::result<protocol::cart_view> change(cart_actor* self, protocol::change_cart&
   return runtime::commit(self, to_view(self->state.data));
 }
 
+/// Takes what an order bought out of the cart, once per order: a line bought in full goes, a
+/// line the buyer raised meanwhile keeps the difference.
+caf::result<protocol::cart_view> remove_bought(cart_actor* self, protocol::remove_bought& req) {
+  auto& d = self->state.data;
+  if (std::find(d.orders.begin(), d.orders.end(), req.key) != d.orders.end()) {
+    return runtime::reply_durable(self, to_view(d));
+  }
+  for (const auto& bought : req.lines) {
+    auto i = std::find_if(d.lines.begin(), d.lines.end(),
+                          [&](const line_data& l) { return l.sku == bought.sku; });
+    if (i == d.lines.end()) {
+      continue;
+    }
+    i->quantity -= bought.quantity;
+    if (i->quantity <= 0) {
+      d.lines.erase(i);
+    }
+  }
+  d.orders.push_back(std::move(req.key));
+  if (d.orders.size() > max_remembered_orders) {
+    d.orders.erase(d.orders.begin());
+  }
+  return runtime::commit(self, to_view(d));
+}
+
 caf::behavior cart_impl(cart_actor* self, std::string id,
                         std::shared_ptr<const runtime::entity_env> env) {
   return runtime::run_entity(self, std::move(id), std::move(env), [self] {
@@ -77,6 +106,7 @@ caf::behavior cart_impl(cart_actor* self, std::string id,
         return runtime::reply_durable(self, to_view(self->state.data));
       },
       [self](protocol::change_cart& req) { return change(self, req); },
+      [self](protocol::remove_bought& req) { return remove_bought(self, req); },
       [self](protocol::clear_cart& req) -> caf::result<protocol::cart_view> {
         auto& lines = self->state.data.lines;
         auto before = lines.size();

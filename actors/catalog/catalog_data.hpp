@@ -57,7 +57,8 @@ struct sku_data {
   int64_t stock = 0;
   std::vector<reservation> live;      ///< may hold expired entries until the next write
   std::vector<std::string> committed; ///< recent committed keys, oldest first
-  MSGPACK_DEFINE_MAP(v, defined, product_id, seller_id, stock, live, committed)
+  std::vector<std::string> restocked; ///< recent restock keys, oldest first
+  MSGPACK_DEFINE_MAP(v, defined, product_id, seller_id, stock, live, committed, restocked)
 };
 
 /// Units of `d` held by reservations still live at `now_ms` (expired ones never count).

@@ -124,6 +124,29 @@ caf::result<protocol::sku_view> commit_reservation(sku_actor* self, protocol::co
   return runtime::commit(self, to_view(st));
 }
 
+/// Puts units back (a paid order was cancelled before shipping), once per key.
+caf::result<protocol::sku_view> restock(sku_actor* self, protocol::restock_sku& req) {
+  auto& st = self->state;
+  auto& d = st.data;
+  if (!is_defined(st)) {
+    return undefined();
+  }
+  if (req.key.empty() || req.quantity <= 0) {
+    return caf::make_error(errc::invalid_request, "quantity",
+                           "a restock needs a key and a positive quantity");
+  }
+  if (std::find(d.restocked.begin(), d.restocked.end(), req.key) != d.restocked.end()) {
+    return runtime::reply_durable(self, to_view(st));
+  }
+  d.stock += req.quantity;
+  d.restocked.push_back(std::move(req.key));
+  if (d.restocked.size() > max_remembered_commits) {
+    d.restocked.erase(d.restocked.begin());
+  }
+  purge_expired(d, now_ms());
+  return runtime::commit(self, to_view(st));
+}
+
 void claim(sku_state& st, protocol::define_sku& req) {
   st.data = sku_data{};
   st.data.defined = true;
@@ -212,6 +235,7 @@ caf::behavior sku_impl(sku_actor* self, std::string id,
       [self](protocol::reserve_sku& req) { return reserve(self, req); },
       [self](protocol::release_sku& req) { return release(self, req); },
       [self](protocol::commit_sku& req) { return commit_reservation(self, req); },
+      [self](protocol::restock_sku& req) { return restock(self, req); },
     };
   });
 }

@@ -271,6 +271,7 @@ typename Inspector::result_type inspect(Inspector& f, family_view& x) {
 } // namespace lakoo::protocol
 
 #include "actors/protocol/commerce_messages.hpp"
+#include "actors/protocol/order_messages.hpp"
 
 namespace lakoo::protocol {
 

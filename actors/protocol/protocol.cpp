@@ -79,7 +79,28 @@ namespace {
   X(cart_view)                                                                                     \
   X(get_cart)                                                                                      \
   X(change_cart)                                                                                   \
-  X(clear_cart)
+  X(clear_cart)                                                                                  \
+  X(order_line)                                                                                  \
+  X(order_event)                                                                                 \
+  X(order_view)                                                                                  \
+  X(payment_view)                                                                                \
+  X(checkout_view)                                                                               \
+  X(start_checkout)                                                                              \
+  X(get_order)                                                                                   \
+  X(order_action)                                                                                \
+  X(payment_settled)                                                                             \
+  X(open_payment)                                                                                \
+  X(get_payment)                                                                                 \
+  X(payment_event)                                                                               \
+  X(end_payment)                                                                                 \
+  X(restock_sku)                                                                                 \
+  X(remove_bought)                                                                               \
+  X(post_earning)                                                                                \
+  X(get_earnings)                                                                                \
+  X(earnings_view)                                                                               \
+  X(book_order)                                                                                  \
+  X(list_orders)                                                                                 \
+  X(order_page)
 
 } // namespace
 

@@ -14,6 +14,8 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <type_traits>
+#include <utility>
 
 #include <caf/all.hpp>
 #include <msgpack.hpp>
@@ -49,6 +51,14 @@ struct entity_state {
 
 namespace detail {
 
+/// Whether `State` has `int64_t next_wake_ms() const`: its durable timer, saved with each snapshot.
+template <class State, class = void>
+struct has_next_wake : std::false_type {};
+
+template <class State>
+struct has_next_wake<State, std::void_t<decltype(std::declval<const State&>().next_wake_ms())>>
+    : std::true_type {};
+
 histogram& mailbox_depth(const char* kind);
 counter& activations(const char* kind);
 
@@ -69,6 +79,9 @@ void save(caf::stateful_actor<State>* self) {
              st.version,
              st.env->shards->epoch_of(st.shard),
              std::string(buf.data(), buf.size())};
+  if constexpr (has_next_wake<State>::value) {
+    s.wake_at_ms = st.next_wake_ms();
+  }
   auto handle = caf::actor_cast<caf::actor>(self);
   auto version = st.version;
   st.env->store->save(std::move(s), [handle, version](store_status status) {

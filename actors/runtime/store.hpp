@@ -15,6 +15,9 @@ struct snapshot {
   int64_t version = 0; ///< only grows; a write with a version <= the stored one is refused
   int64_t epoch = 0;   ///< the writer's shard epoch; a write from an older epoch is refused
   std::string body;    ///< msgpack bytes
+  /// Durable timer: when (unix ms) the entity wants to be woken even if nothing else happens to
+  /// it (a payment deadline, an unfinished saga step); 0 for never. Written with the body.
+  int64_t wake_at_ms = 0;
 };
 
 /// What became of a load or a save.

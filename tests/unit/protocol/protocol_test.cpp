@@ -24,10 +24,36 @@ caf::message round_trip(caf::actor_system& sys, const caf::message& msg) {
   return out;
 }
 
+protocol::order_line sample_line() {
+  return {"KMJ-M", "prd_1", "sel_1", "Kemeja Batik", 350000, 2, 700000};
+}
+
+protocol::order_view sample_order();
+protocol::payment_view sample_payment() {
+  return {"pay_1",   "ord_1", "usr_1", "pending", 700000, "IDR", "2026-11-22T10:15:00Z",
+          "sandbox", false};
+}
+
 protocol::address sample_address() {
   return {"adr_1",         "Rumah", "Siti",    "+62 812 3456 7890",
           "Jl. Merdeka 1", "RT 02", "Bandung", "Jawa Barat",
           "40111",         "ID",    true};
+}
+
+protocol::order_view sample_order() {
+  protocol::order_view o;
+  o.id = "ord_1";
+  o.user_id = "usr_1";
+  o.status = "paid";
+  o.items = {sample_line()};
+  o.subtotal = o.total = 700000;
+  o.currency = "IDR";
+  o.shipping_address = sample_address();
+  o.payment_id = "pay_1";
+  o.history = {{"awaiting_payment", "2026-11-22T10:00:00Z", ""}};
+  o.created_at = "2026-11-22T10:00:00Z";
+  o.created_ms = 1795000000123;
+  return o;
 }
 
 } // namespace
@@ -114,6 +140,28 @@ TEST_CASE("every message type survives a binary round trip", "[protocol]") {
     caf::make_message(protocol::get_cart{}),
     caf::make_message(protocol::change_cart{"KMJ-M", "prd_1", 2, 9, false}),
     caf::make_message(protocol::clear_cart{"KMJ-M"}),
+    caf::make_message(sample_line()),
+    caf::make_message(protocol::order_event{"paid", "2026-11-22T10:00:00Z", "webhook evt_1"}),
+    caf::make_message(sample_order()),
+    caf::make_message(sample_payment()),
+    caf::make_message(protocol::checkout_view{sample_order(), sample_payment()}),
+    caf::make_message(protocol::start_checkout{"usr_1", sample_address(), {sample_line()}, 900}),
+    caf::make_message(protocol::get_order{}),
+    caf::make_message(
+      protocol::order_action{"ship", "usr_2", "sel_1", false, "JNE", "JP123", "k1"}),
+    caf::make_message(protocol::payment_settled{"pay_1", "succeeded"}),
+    caf::make_message(protocol::open_payment{"ord_1", "usr_1", 700000, "IDR", 1795000000}),
+    caf::make_message(protocol::get_payment{}),
+    caf::make_message(protocol::payment_event{"evt_1", "payment.succeeded", 700000}),
+    caf::make_message(protocol::end_payment{"refund", "buyer cancelled"}),
+    caf::make_message(protocol::restock_sku{"ord_1:restock", 2}),
+    caf::make_message(protocol::remove_bought{"ord_1", {{"KMJ-M", "prd_1", 2}}}),
+    caf::make_message(protocol::post_earning{"ord_1", 700000, 3500}),
+    caf::make_message(protocol::get_earnings{}),
+    caf::make_message(protocol::earnings_view{700000, 3500, 696500, 1}),
+    caf::make_message(protocol::book_order{"ord_1", 1795000000123}),
+    caf::make_message(protocol::list_orders{20, "c1"}),
+    caf::make_message(protocol::order_page{{"ord_1", "ord_2"}, "c2"}),
   };
   // One sample per registered type (the vector is registered along with its element).
   CHECK(samples.size() == protocol::registered_type_names().size() + 1);

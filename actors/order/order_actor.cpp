@@ -1,0 +1,645 @@
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "actors/order/order.hpp"
+#include "actors/order/order_data.hpp"
+#include "actors/runtime/clock.hpp"
+#include "actors/runtime/entity.hpp"
+
+namespace lakoo::order {
+
+namespace {
+
+using protocol::errc;
+
+constexpr int64_t step_retry_ms = 5000;
+
+/// An order and the checkout saga that makes it (see `order_data` for the stages).
+struct order_state : runtime::entity_state<order_data> {
+  static inline const char* name = "lakoo.order";
+  static inline const char* kind = order_kind;
+  std::vector<caf::response_promise> checkouts; ///< start_checkout callers awaiting the outcome
+  bool busy = false;                            ///< a stage's effects are in flight
+
+  /// The durable timer: the payment deadline while awaiting it, a retry while a stage's effects
+  /// are unfinished (so a crash mid-saga resumes after the restart), none once settled.
+  int64_t next_wake_ms() const {
+    const auto& s = data.stage;
+    if (s == "awaiting") {
+      return data.expires_at * 1000;
+    }
+    if (s == "reserving" || s == "opening" || s == "confirming" || s == "releasing"
+        || s == "refunding") {
+      return runtime::unix_now() * 1000 + step_retry_ms;
+    }
+    return 0;
+  }
+};
+
+using order_actor = caf::stateful_actor<order_state>;
+
+protocol::order_view to_view(const order_state& st) {
+  const auto& d = st.data;
+  protocol::order_view v;
+  v.id = st.id;
+  v.user_id = d.user_id;
+  v.status = d.status;
+  for (const auto& l : d.lines) {
+    v.items.push_back(
+      {l.sku, l.product_id, l.seller_id, l.title, l.unit_price, l.quantity, l.line_total});
+  }
+  v.subtotal = d.subtotal;
+  v.total = d.total;
+  v.currency = d.currency;
+  const auto& a = d.address;
+  v.shipping_address = {"",     a.label,    a.recipient,   a.phone,   a.line1, a.line2,
+                        a.city, a.province, a.postal_code, a.country, false};
+  v.payment_id = d.payment_id;
+  v.carrier = d.carrier;
+  v.tracking_no = d.tracking_no;
+  for (const auto& e : d.history) {
+    v.history.push_back({e.status, runtime::rfc3339(e.at), e.note});
+  }
+  v.created_at = runtime::rfc3339(d.created_ms / 1000);
+  v.created_ms = d.created_ms;
+  return v;
+}
+
+void set_status(order_state& st, const std::string& status, std::string note = {}) {
+  st.data.status = status;
+  st.data.history.push_back({status, runtime::unix_now(), std::move(note)});
+}
+
+std::set<std::string> sellers_of(const order_data& d) {
+  std::set<std::string> out;
+  for (const auto& l : d.lines) {
+    out.insert(l.seller_id);
+  }
+  return out;
+}
+
+/// Per seller: (gross, commission) of its lines; the seller is credited gross - commission.
+std::map<std::string, std::pair<int64_t, int64_t>> earnings_of(const order_data& d) {
+  std::map<std::string, std::pair<int64_t, int64_t>> out;
+  for (const auto& l : d.lines) {
+    auto& e = out[l.seller_id];
+    e.first += l.line_total;
+    e.second += l.line_total - seller_net(l.line_total);
+  }
+  return out;
+}
+
+/// One request to an entity, for `fan_out`: sends it and calls `finish(error or none)`.
+struct send_to {
+  std::function<void(order_actor*, std::function<void(caf::error)>)> run;
+};
+
+/// A request to `key` answered with a `Reply`.
+template <class Reply, class Msg>
+send_to ask(std::string key, Msg msg) {
+  return {[key = std::move(key), m = caf::make_message(std::move(msg))](
+            order_actor* self, std::function<void(caf::error)> finish) {
+    auto& st = self->state;
+    self->request(st.env->router, st.env->request_timeout, protocol::route_atom::value, key, m)
+      .then([finish](Reply&) { finish(caf::error{}); },
+            [finish](caf::error& e) { finish(std::move(e)); });
+  }};
+}
+
+/// Sends every request at once through the router; `done(errors)` runs in this actor once all
+/// have answered (errors[i] is empty for a success).
+void fan_out(order_actor* self, std::vector<send_to> sends,
+             std::function<void(std::vector<caf::error>)> done) {
+  if (sends.empty()) {
+    return done({});
+  }
+  struct gather {
+    std::vector<caf::error> errors;
+    size_t pending = 0;
+    std::function<void(std::vector<caf::error>)> done;
+  };
+  auto g = std::make_shared<gather>();
+  g->errors.resize(sends.size());
+  g->pending = sends.size();
+  g->done = std::move(done);
+  for (size_t i = 0; i < sends.size(); ++i) {
+    sends[i].run(self, [g, i](caf::error e) {
+      g->errors[i] = std::move(e);
+      if (--g->pending == 0) {
+        g->done(std::move(g->errors));
+      }
+    });
+  }
+}
+
+bool all_ok(const std::vector<caf::error>& errors) {
+  return std::none_of(errors.begin(), errors.end(), [](const caf::error& e) { return bool(e); });
+}
+
+void drive(order_actor* self);
+
+/// Persists the current data, then continues the saga.
+void persist_and_drive(order_actor* self) {
+  runtime::persist(self, [self](const caf::error* err) {
+    if (!err) {
+      drive(self);
+    }
+  });
+}
+
+/// Answers every waiting start_checkout with `result`.
+void answer_checkouts(order_actor* self, const std::function<void(caf::response_promise&)>& f) {
+  auto waiting = std::move(self->state.checkouts);
+  self->state.checkouts.clear();
+  for (auto& rp : waiting) {
+    f(rp);
+  }
+}
+
+/// Answers the waiting checkouts with the order and its payment (read from the payment actor).
+void answer_checkouts_with_order(order_actor* self) {
+  if (self->state.checkouts.empty()) {
+    return;
+  }
+  auto& st = self->state;
+  self
+    ->request(st.env->router, st.env->request_timeout, protocol::route_atom::value,
+              "payment:" + st.data.payment_id, caf::make_message(protocol::get_payment{}))
+    .then(
+      [self](protocol::payment_view& p) {
+        protocol::checkout_view out{to_view(self->state), std::move(p)};
+        answer_checkouts(self, [&](caf::response_promise& rp) { rp.deliver(out); });
+      },
+      [self](caf::error& e) {
+        answer_checkouts(self, [&](caf::response_promise& rp) { rp.deliver(e); });
+      });
+}
+
+// -- stages ---------------------------------------------------------------------------------------
+
+void do_reserve(order_actor* self) {
+  auto& st = self->state;
+  auto ttl_ms = (st.data.expires_at + reservation_grace_s - runtime::unix_now()) * 1000;
+  std::vector<send_to> sends;
+  for (const auto& l : st.data.lines) {
+    sends.push_back(
+      ask<protocol::sku_view>("sku:" + l.sku, protocol::reserve_sku{st.id, l.quantity, ttl_ms}));
+  }
+  st.busy = true;
+  fan_out(self, std::move(sends), [self](std::vector<caf::error> errors) {
+    auto& s = self->state;
+    s.busy = false;
+    if (all_ok(errors)) {
+      s.data.stage = "opening";
+      return persist_and_drive(self);
+    }
+    std::vector<std::string> out;
+    for (size_t i = 0; i < errors.size(); ++i) {
+      if (errors[i] == errc::out_of_stock || errors[i] == errc::not_found) {
+        out.push_back(s.data.lines[i].sku);
+      }
+    }
+    // Nothing may stay reserved: release all (releasing an unreserved key is a no-op), then
+    // end as rejected (out of stock) or aborted (something was unreachable; a retry restarts).
+    s.data.rejected_skus = out;
+    s.data.stage = "releasing";
+    s.data.status = out.empty() ? "aborted" : "rejected";
+    runtime::log().info("[order {}] checkout {}: {}", s.id, s.data.status,
+                        out.empty() ? caf::to_string(errors.front()) : out.front());
+    persist_and_drive(self);
+  });
+}
+
+void do_open(order_actor* self) {
+  auto& st = self->state;
+  const auto& d = st.data;
+  std::vector<send_to> sends{
+    ask<protocol::payment_view>(
+      "payment:" + d.payment_id,
+      protocol::open_payment{st.id, d.user_id, d.total, d.currency, d.expires_at}),
+    ask<bool>(std::string{buyer_book_kind} + ":" + d.user_id,
+              protocol::book_order{st.id, d.created_ms})};
+  st.busy = true;
+  fan_out(self, std::move(sends), [self](std::vector<caf::error> errors) {
+    auto& s = self->state;
+    s.busy = false;
+    if (!all_ok(errors)) {
+      // Stays `opening`: the durable timer retries; a retried request waits for it.
+      auto e = errors[0] ? errors[0] : errors[1];
+      answer_checkouts(self, [&](caf::response_promise& rp) { rp.deliver(e); });
+      return;
+    }
+    s.data.stage = "awaiting";
+    set_status(s, "awaiting_payment");
+    runtime::persist(self, [self](const caf::error* err) {
+      if (err) {
+        answer_checkouts(self, [&](caf::response_promise& rp) { rp.deliver(*err); });
+        return;
+      }
+      answer_checkouts_with_order(self);
+      drive(self);
+    });
+  });
+}
+
+/// Commits each line's reservation; one that expired meanwhile is reserved again and committed.
+void do_confirm(order_actor* self) {
+  auto& st = self->state;
+  const auto& d = st.data;
+  std::vector<send_to> sends;
+  for (const auto& l : d.lines) {
+    sends.push_back(ask<protocol::sku_view>("sku:" + l.sku, protocol::commit_sku{st.id}));
+  }
+  protocol::remove_bought bought{st.id, {}};
+  for (const auto& l : d.lines) {
+    bought.lines.push_back({l.sku, l.product_id, l.quantity});
+  }
+  sends.push_back(ask<protocol::cart_view>("cart:" + d.user_id, std::move(bought)));
+  for (const auto& [seller, e] : earnings_of(d)) {
+    sends.push_back(ask<protocol::earnings_view>(std::string{earnings_kind} + ":" + seller,
+                                                 protocol::post_earning{st.id, e.first, e.second}));
+    sends.push_back(ask<bool>(std::string{seller_book_kind} + ":" + seller,
+                              protocol::book_order{st.id, d.created_ms}));
+  }
+  st.busy = true;
+  fan_out(self, std::move(sends), [self](std::vector<caf::error> errors) {
+    auto& s = self->state;
+    s.busy = false;
+    bool retry = false;
+    for (size_t i = 0; i < errors.size(); ++i) {
+      if (!errors[i]) {
+        continue;
+      }
+      if (i < s.data.lines.size() && errors[i] == errc::conflict) {
+        // The reservation lapsed before the confirmation (a long outage): take the units again.
+        const auto& l = s.data.lines[i];
+        runtime::log().warn("[order {}] reservation of {} lapsed: reserving again", s.id, l.sku);
+        self
+          ->request(s.env->router, s.env->request_timeout, protocol::route_atom::value,
+                    "sku:" + l.sku,
+                    caf::make_message(protocol::reserve_sku{s.id, l.quantity, 600000}))
+          .then([](protocol::sku_view&) {}, [](caf::error&) {});
+      }
+      runtime::log().warn("[order {}] confirm step {} failed: {}", s.id, i,
+                          caf::to_string(errors[i]));
+      retry = true;
+    }
+    if (retry) {
+      return; // the durable timer runs the stage again; every step is keyed
+    }
+    s.data.stage = "done";
+    runtime::persist(self, [](const caf::error*) {});
+  });
+}
+
+void do_release(order_actor* self) {
+  auto& st = self->state;
+  std::vector<send_to> sends;
+  for (const auto& l : st.data.lines) {
+    sends.push_back(ask<protocol::sku_view>("sku:" + l.sku, protocol::release_sku{st.id}));
+  }
+  st.busy = true;
+  fan_out(self, std::move(sends), [self](std::vector<caf::error> errors) {
+    auto& s = self->state;
+    s.busy = false;
+    for (const auto& e : errors) {
+      if (e && e != errc::not_found) {
+        runtime::log().warn("[order {}] release failed: {}", s.id, caf::to_string(e));
+        if (s.data.status == "rejected" || s.data.status == "aborted") {
+          answer_checkouts(self, [&](caf::response_promise& rp) { rp.deliver(e); });
+        }
+        return; // retried by the durable timer
+      }
+    }
+    const auto status = s.data.status;
+    s.data.stage = status == "rejected" ? "rejected" : status == "aborted" ? "aborted" : "done";
+    runtime::persist(self, [self, status](const caf::error* err) {
+      auto& s2 = self->state;
+      if (status == "rejected") {
+        auto skus = s2.data.rejected_skus;
+        answer_checkouts(self, [&](caf::response_promise& rp) {
+          rp.deliver(err ? *err : caf::make_error(errc::out_of_stock, "not enough stock", skus));
+        });
+      } else if (status == "aborted") {
+        answer_checkouts(self, [&](caf::response_promise& rp) {
+          rp.deliver(caf::make_error(errc::unavailable, "checkout could not reserve; retry"));
+        });
+      }
+    });
+  });
+}
+
+void do_refund(order_actor* self) {
+  auto& st = self->state;
+  const auto& d = st.data;
+  std::vector<send_to> sends{ask<protocol::payment_view>(
+    "payment:" + d.payment_id, protocol::end_payment{"refund", d.status})};
+  for (const auto& [seller, e] : earnings_of(d)) {
+    sends.push_back(
+      ask<protocol::earnings_view>(std::string{earnings_kind} + ":" + seller,
+                                   protocol::post_earning{st.id + ":refund", -e.first, -e.second}));
+  }
+  if (d.restock) {
+    for (const auto& l : d.lines) {
+      sends.push_back(ask<protocol::sku_view>(
+        "sku:" + l.sku, protocol::restock_sku{st.id + ":restock", l.quantity}));
+    }
+  }
+  st.busy = true;
+  fan_out(self, std::move(sends), [self](std::vector<caf::error> errors) {
+    auto& s = self->state;
+    s.busy = false;
+    if (!all_ok(errors)) {
+      for (const auto& e : errors) {
+        if (e) {
+          runtime::log().warn("[order {}] refund step failed: {}", s.id, caf::to_string(e));
+        }
+      }
+      return; // retried by the durable timer
+    }
+    s.data.stage = "done";
+    runtime::persist(self, [](const caf::error*) {});
+  });
+}
+
+/// Follows the payment's final state while awaiting it.
+void follow_payment(order_actor* self, const std::string& payment_status) {
+  auto& st = self->state;
+  if (st.data.stage != "awaiting") {
+    return;
+  }
+  if (payment_status == "succeeded") {
+    set_status(st, "paid");
+    st.data.stage = "confirming";
+  } else if (payment_status == "failed") {
+    set_status(st, "cancelled", "payment failed");
+    st.data.stage = "releasing";
+  } else if (payment_status == "expired") {
+    set_status(st, "expired", "not paid in time");
+    st.data.stage = "releasing";
+  } else {
+    return;
+  }
+  persist_and_drive(self);
+}
+
+/// Ends the wait at the deadline: the payment decides (it may have just succeeded).
+void expire(order_actor* self) {
+  auto& st = self->state;
+  st.busy = true;
+  self
+    ->request(st.env->router, st.env->request_timeout, protocol::route_atom::value,
+              "payment:" + st.data.payment_id,
+              caf::make_message(protocol::end_payment{"expire", "deadline passed"}))
+    .then(
+      [self](protocol::payment_view& p) {
+        self->state.busy = false;
+        follow_payment(self, p.status);
+      },
+      [self](caf::error& e) {
+        self->state.busy = false;
+        runtime::log().warn("[order {}] expiry postponed: {}", self->state.id, caf::to_string(e));
+      });
+}
+
+void drive(order_actor* self) {
+  auto& st = self->state;
+  if (st.busy || !st.exists) {
+    return;
+  }
+  const auto& stage = st.data.stage;
+  if (stage == "reserving") {
+    do_reserve(self);
+  } else if (stage == "opening") {
+    do_open(self);
+  } else if (stage == "awaiting") {
+    auto now_ms = runtime::unix_now() * 1000;
+    if (now_ms >= st.data.expires_at * 1000) {
+      expire(self);
+    } else {
+      auto delay = std::chrono::milliseconds(st.data.expires_at * 1000 - now_ms + 50);
+      self->delayed_send(self, delay, protocol::wake_atom::value);
+    }
+  } else if (stage == "confirming") {
+    do_confirm(self);
+  } else if (stage == "releasing") {
+    do_release(self);
+  } else if (stage == "refunding") {
+    do_refund(self);
+  }
+}
+
+// -- requests -------------------------------------------------------------------------------------
+
+caf::result<protocol::checkout_view> start(order_actor* self, protocol::start_checkout& req) {
+  auto& st = self->state;
+  auto& d = st.data;
+  if (st.exists && d.stage != "aborted") {
+    if (d.user_id != req.user_id) {
+      return caf::make_error(errc::conflict, "order belongs to another user");
+    }
+    if (d.stage == "rejected") {
+      return caf::make_error(errc::out_of_stock, "not enough stock", d.rejected_skus);
+    }
+    auto rp = self->make_response_promise();
+    st.checkouts.push_back(rp);
+    if (d.stage == "reserving" || d.stage == "opening"
+        || (d.stage == "releasing" && (d.status == "rejected" || d.status == "aborted"))) {
+      drive(self); // a retry while the first is still running (or after a crash) waits for it
+    } else {
+      answer_checkouts_with_order(self);
+    }
+    return rp;
+  }
+  if (req.lines.empty()) {
+    return caf::make_error(errc::invalid_request, "cart", "the cart is empty");
+  }
+  d = order_data{};
+  d.user_id = std::move(req.user_id);
+  d.currency = "IDR";
+  for (auto& l : req.lines) {
+    d.subtotal += l.line_total;
+    d.lines.push_back({std::move(l.sku), std::move(l.product_id), std::move(l.seller_id),
+                       std::move(l.title), l.unit_price, l.quantity, l.line_total});
+  }
+  d.total = d.subtotal;
+  const auto& a = req.shipping_address;
+  d.address = {a.label, a.recipient, a.phone,       a.line1,  a.line2,
+               a.city,  a.province,  a.postal_code, a.country};
+  d.payment_id = "pay_" + st.id.substr(st.id.find('_') + 1);
+  d.payment_ttl_s = req.payment_ttl_s;
+  d.created_ms = runtime::unix_now() * 1000;
+  d.expires_at = runtime::unix_now() + req.payment_ttl_s;
+  d.stage = "reserving";
+  auto rp = self->make_response_promise();
+  st.checkouts.push_back(rp);
+  persist_and_drive(self);
+  return rp;
+}
+
+bool seller_of(const order_data& d, const std::string& seller_id) {
+  return !seller_id.empty() && sellers_of(d).count(seller_id) > 0;
+}
+
+caf::result<protocol::order_view> act(order_actor* self, protocol::order_action& req) {
+  auto& st = self->state;
+  auto& d = st.data;
+  if (!st.exists || d.status == "rejected" || d.status == "aborted" || d.status.empty()) {
+    return caf::make_error(errc::not_found, "order not found");
+  }
+  if (!req.idempotency_key.empty()
+      && std::find(d.action_keys.begin(), d.action_keys.end(), req.idempotency_key)
+           != d.action_keys.end()) {
+    return runtime::reply_durable(self, to_view(st));
+  }
+  auto illegal
+    = caf::make_error(errc::conflict, "cannot " + req.action + " an order that is " + d.status);
+  auto remember_key = [&] {
+    if (!req.idempotency_key.empty()) {
+      d.action_keys.push_back(req.idempotency_key);
+    }
+  };
+  if (req.action == "ship" || req.action == "deliver") {
+    bool allowed = seller_of(d, req.requester_seller) || (req.action == "deliver" && req.admin);
+    if (!allowed) {
+      return caf::make_error(errc::forbidden, "only a seller of this order's items can do that");
+    }
+    if (req.action == "ship") {
+      if (d.status != "paid") {
+        return illegal;
+      }
+      d.carrier = std::move(req.carrier);
+      d.tracking_no = std::move(req.tracking_no);
+      set_status(st, "shipped", d.carrier + " " + d.tracking_no);
+    } else {
+      if (d.status != "shipped") {
+        return illegal;
+      }
+      set_status(st, "delivered");
+    }
+    return runtime::commit(self, to_view(st));
+  }
+  if (req.action == "cancel") {
+    if (req.requester != d.user_id) {
+      return caf::make_error(errc::forbidden, "only the buyer can cancel this order");
+    }
+    if (d.status == "awaiting_payment" && d.stage == "awaiting") {
+      auto rp = self->make_response_promise();
+      st.busy = true;
+      self
+        ->request(st.env->router, st.env->request_timeout, protocol::route_atom::value,
+                  "payment:" + d.payment_id,
+                  caf::make_message(protocol::end_payment{"cancel", "cancelled by the buyer"}))
+        .then(
+          [self, rp, key = req.idempotency_key](protocol::payment_view& p) mutable {
+            auto& s = self->state;
+            s.busy = false;
+            if (p.status != "failed") {
+              follow_payment(self, p.status); // it succeeded just now: the order is paid
+              rp.deliver(caf::make_error(errc::conflict,
+                                         "the payment has just succeeded; cancel again to refund"));
+              return;
+            }
+            set_status(s, "cancelled", "cancelled by the buyer");
+            s.data.stage = "releasing";
+            if (!key.empty()) {
+              s.data.action_keys.push_back(key);
+            }
+            runtime::persist(self, [self, rp](const caf::error* err) mutable {
+              if (err) {
+                rp.deliver(*err);
+                return;
+              }
+              rp.deliver(to_view(self->state));
+              drive(self);
+            });
+          },
+          [self, rp](caf::error& e) mutable {
+            self->state.busy = false;
+            rp.deliver(e);
+          });
+      return rp;
+    }
+    if (d.status != "paid") {
+      return illegal;
+    }
+    if (d.stage != "done") {
+      return caf::make_error(errc::unavailable, "the payment is still being confirmed");
+    }
+    set_status(st, "cancelled", "cancelled by the buyer: refunded");
+    d.restock = true;
+  } else if (req.action == "refund") {
+    if (!req.admin) {
+      return caf::make_error(errc::forbidden, "admin role required");
+    }
+    if (d.status != "paid" && d.status != "shipped" && d.status != "delivered") {
+      return illegal;
+    }
+    if (d.stage != "done") {
+      return caf::make_error(errc::unavailable, "the payment is still being confirmed");
+    }
+    d.restock = d.status == "paid";
+    set_status(st, "refunded", "refunded by an admin");
+  } else {
+    return caf::make_error(errc::invalid_request, "action", "unknown action");
+  }
+  remember_key();
+  d.stage = "refunding";
+  auto rp = self->make_response_promise();
+  runtime::persist(self, [self, rp](const caf::error* err) mutable {
+    if (err) {
+      rp.deliver(*err);
+      return;
+    }
+    rp.deliver(to_view(self->state));
+    drive(self);
+  });
+  return rp;
+}
+
+caf::behavior order_impl(order_actor* self, std::string id,
+                         std::shared_ptr<const runtime::entity_env> env) {
+  return runtime::run_entity(self, std::move(id), std::move(env), [self] {
+    drive(self); // resume an unfinished stage after a restart or a passivation
+    return caf::message_handler{
+      [self](protocol::start_checkout& req) { return start(self, req); },
+      [self](protocol::get_order) -> caf::result<protocol::order_view> {
+        const auto& d = self->state.data;
+        if (!self->state.exists || d.status.empty() || d.status == "rejected"
+            || d.status == "aborted") {
+          return caf::make_error(errc::not_found, "order not found");
+        }
+        return runtime::reply_durable(self, to_view(self->state));
+      },
+      [self](protocol::order_action& req) { return act(self, req); },
+      [self](protocol::payment_settled& req) -> caf::result<protocol::order_view> {
+        auto& st = self->state;
+        if (!st.exists || req.payment_id != st.data.payment_id) {
+          return caf::make_error(errc::not_found, "order not found");
+        }
+        if (st.data.stage == "awaiting" && !st.busy) {
+          follow_payment(self, req.status);
+        }
+        return runtime::reply_durable(self, to_view(st));
+      },
+      [self](protocol::wake_atom) {
+        auto& st = self->state;
+        drive(self);
+        if (st.exists && !st.busy && st.data.stage != "awaiting" && st.waiting.empty()
+            && st.next_wake_ms() == 0) {
+          runtime::persist(self, [](const caf::error*) {}); // a settled order: clear the timer
+        }
+      },
+    };
+  });
+}
+
+} // namespace
+
+caf::actor spawn_order(caf::actor_system& sys, const std::string& id,
+                       std::shared_ptr<const runtime::entity_env> env) {
+  return sys.spawn(order_impl, id, std::move(env));
+}
+
+} // namespace lakoo::order

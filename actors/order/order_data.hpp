@@ -1,0 +1,119 @@
+#pragma once
+
+/// Snapshot bodies of the order component (msgpack), internal to actors/order.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <msgpack.hpp>
+
+namespace lakoo::order {
+
+struct line_data {
+  std::string sku;
+  std::string product_id;
+  std::string seller_id;
+  std::string title;
+  int64_t unit_price = 0;
+  int64_t quantity = 0;
+  int64_t line_total = 0;
+  MSGPACK_DEFINE_MAP(sku, product_id, seller_id, title, unit_price, quantity, line_total)
+};
+
+struct address_data {
+  std::string label, recipient, phone, line1, line2, city, province, postal_code, country;
+  MSGPACK_DEFINE_MAP(label, recipient, phone, line1, line2, city, province, postal_code, country)
+};
+
+struct event_data {
+  std::string status;
+  int64_t at = 0; ///< unix s
+  std::string note;
+  MSGPACK_DEFINE_MAP(status, at, note)
+};
+
+/// Snapshot body of `order:<id>`.
+///
+/// The saga's `stage` (internal) and the API `status`:
+///
+///   reserving -> opening -> awaiting (awaiting_payment) -> confirming (paid) -> done
+///       |            |           |-> releasing (expired | cancelled) -> done
+///       |            |                      confirming/done --cancel|refund--> refunding -> done
+///       +------------+--> rejected (out of stock: never shown) | aborted (transient failure)
+///
+/// Every stage's effects are keyed by the order id, so re-running a stage after a crash (the
+/// durable timer wakes the order) has no second effect.
+struct order_data {
+  uint16_t v = 1;
+  std::string user_id;
+  std::string stage;
+  std::string status;
+  std::vector<line_data> lines;
+  int64_t subtotal = 0;
+  int64_t total = 0;
+  std::string currency;
+  address_data address;
+  std::string payment_id;
+  int64_t payment_ttl_s = 0;
+  int64_t expires_at = 0; ///< unix s
+  int64_t created_ms = 0;
+  std::vector<event_data> history;
+  std::string carrier;
+  std::string tracking_no;
+  std::vector<std::string> rejected_skus;
+  std::vector<std::string> action_keys; ///< Idempotency-Keys of cancel/refund already applied
+  bool restock = false;                 ///< refunding puts the units back (not shipped yet)
+  MSGPACK_DEFINE_MAP(v, user_id, stage, status, lines, subtotal, total, currency, address,
+                     payment_id, payment_ttl_s, expires_at, created_ms, history, carrier,
+                     tracking_no, rejected_skus, action_keys, restock)
+};
+
+/// Snapshot body of `payment:<id>`.
+struct payment_data {
+  uint16_t v = 1;
+  std::string order_id;
+  std::string user_id;
+  std::string status; ///< pending | succeeded | failed | expired | refunded
+  int64_t amount = 0;
+  std::string currency;
+  int64_t expires_at = 0;
+  std::string provider;
+  std::vector<std::string> events; ///< provider event ids already handled
+  bool refund_due = false;
+  bool order_told = true; ///< the order has acknowledged the final state
+  std::string note;
+  MSGPACK_DEFINE_MAP(v, order_id, user_id, status, amount, currency, expires_at, provider, events,
+                     refund_due, order_told, note)
+};
+
+struct ledger_entry {
+  std::string key;
+  int64_t gross = 0;
+  int64_t commission = 0;
+  MSGPACK_DEFINE_MAP(key, gross, commission)
+};
+
+/// Snapshot body of `earnings:<seller id>`.
+struct earnings_data {
+  uint16_t v = 1;
+  std::vector<ledger_entry> entries;
+  int64_t gross = 0;
+  int64_t commission = 0;
+  MSGPACK_DEFINE_MAP(v, entries, gross, commission)
+};
+
+struct booked_order {
+  std::string order_id;
+  int64_t created_ms = 0;
+  MSGPACK_DEFINE_MAP(order_id, created_ms)
+};
+
+/// Snapshot body of `orders:<user id>` and `seller_orders:<seller id>`.
+struct book_data {
+  uint16_t v = 1;
+  std::vector<booked_order> orders; ///< newest first
+  MSGPACK_DEFINE_MAP(v, orders)
+};
+
+} // namespace lakoo::order

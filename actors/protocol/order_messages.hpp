@@ -1,0 +1,298 @@
+#pragma once
+
+/// Checkout, orders, payments, earnings and reviews. Part of messages.hpp (include that);
+/// registered in protocol.cpp's append-only list.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <caf/meta/type_name.hpp>
+
+namespace lakoo::protocol {
+
+/// Entity -> itself: a durable deadline of yours is due (sent by the node's wake poller).
+using wake_atom = caf::atom_constant<caf::atom("wake")>;
+/// Payment provider -> payment actor (local only): a call numbered `token` finished.
+using provided_atom = caf::atom_constant<caf::atom("provided")>;
+
+/// One line of an order: what was bought at which price, fixed at checkout.
+struct order_line {
+  std::string sku;
+  std::string product_id;
+  std::string seller_id;
+  std::string title;
+  int64_t unit_price = 0;
+  int64_t quantity = 0;
+  int64_t line_total = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, order_line& x) {
+  return f(caf::meta::type_name("order_line"), x.sku, x.product_id, x.seller_id, x.title,
+           x.unit_price, x.quantity, x.line_total);
+}
+
+struct order_event {
+  std::string status;
+  std::string at; ///< RFC 3339
+  std::string note;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, order_event& x) {
+  return f(caf::meta::type_name("order_event"), x.status, x.at, x.note);
+}
+
+struct order_view {
+  std::string id;
+  std::string user_id;
+  std::string status; ///< API status: awaiting_payment | paid | shipped | ... | refunded
+  std::vector<order_line> items;
+  int64_t subtotal = 0;
+  int64_t discount = 0;
+  int64_t shipping_fee = 0;
+  int64_t total = 0;
+  std::string currency;
+  address shipping_address;
+  std::string payment_id;
+  std::string carrier; ///< empty: not shipped
+  std::string tracking_no;
+  std::vector<order_event> history;
+  std::string created_at;
+  int64_t created_ms = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, order_view& x) {
+  return f(caf::meta::type_name("order_view"), x.id, x.user_id, x.status, x.items, x.subtotal,
+           x.discount, x.shipping_fee, x.total, x.currency, x.shipping_address, x.payment_id,
+           x.carrier, x.tracking_no, x.history, x.created_at, x.created_ms);
+}
+
+struct payment_view {
+  std::string id;
+  std::string order_id;
+  std::string user_id;
+  std::string status; ///< pending | succeeded | failed | expired | refunded
+  int64_t amount = 0;
+  std::string currency;
+  std::string expires_at; ///< RFC 3339
+  std::string provider;
+  bool refund_due = false; ///< a success arrived after the payment had ended: money to return
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, payment_view& x) {
+  return f(caf::meta::type_name("payment_view"), x.id, x.order_id, x.user_id, x.status, x.amount,
+           x.currency, x.expires_at, x.provider, x.refund_due);
+}
+
+/// The answer to a checkout: 201 `{order, payment}`.
+struct checkout_view {
+  order_view order;
+  payment_view payment;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, checkout_view& x) {
+  return f(caf::meta::type_name("checkout_view"), x.order, x.payment);
+}
+
+/// To `order:<id>`: run the checkout saga over `lines` (priced by the edge from the cart) ->
+/// checkout_view, or out_of_stock naming the skus (nothing stays reserved). A repeat by the same
+/// user (same Idempotency-Key, so the same order id) answers what the first one got.
+struct start_checkout {
+  std::string user_id;
+  address shipping_address;
+  std::vector<order_line> lines;
+  int64_t payment_ttl_s = 900;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, start_checkout& x) {
+  return f(caf::meta::type_name("start_checkout"), x.user_id, x.shipping_address, x.lines,
+           x.payment_ttl_s);
+}
+
+/// To `order:<id>` -> order_view (not_found while the checkout has not produced an order).
+struct get_order {};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, get_order&) {
+  return f(caf::meta::type_name("get_order"));
+}
+
+/// To `order:<id>`: a lifecycle step by a user -> order_view. `action`: ship | deliver | cancel |
+/// refund. The order checks who may (buyer, a seller of its items, admin) and when (else 409).
+struct order_action {
+  std::string action;
+  std::string requester;        ///< user id
+  std::string requester_seller; ///< the requester's seller id, or ""
+  bool admin = false;
+  std::string carrier;
+  std::string tracking_no;
+  std::string idempotency_key; ///< a repeat with the same key answers the current order
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, order_action& x) {
+  return f(caf::meta::type_name("order_action"), x.action, x.requester, x.requester_seller, x.admin,
+           x.carrier, x.tracking_no, x.idempotency_key);
+}
+
+/// Payment -> `order:<id>`: the payment reached a final state (succeeded, failed, expired) ->
+/// order_view. Idempotent.
+struct payment_settled {
+  std::string payment_id;
+  std::string status;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, payment_settled& x) {
+  return f(caf::meta::type_name("payment_settled"), x.payment_id, x.status);
+}
+
+/// Order -> `payment:<id>`: open a pending payment (idempotent for the same order) ->
+/// payment_view.
+struct open_payment {
+  std::string order_id;
+  std::string user_id;
+  int64_t amount = 0;
+  std::string currency;
+  int64_t expires_at = 0; ///< unix seconds
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, open_payment& x) {
+  return f(caf::meta::type_name("open_payment"), x.order_id, x.user_id, x.amount, x.currency,
+           x.expires_at);
+}
+
+/// To `payment:<id>` -> payment_view.
+struct get_payment {};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, get_payment&) {
+  return f(caf::meta::type_name("get_payment"));
+}
+
+/// To `payment:<id>`: a verified provider event (webhook) -> payment_view. Deduplicated by
+/// `event_id`; applied only while pending and when `amount` matches; a success that arrives
+/// after the payment ended is recorded (`refund_due`).
+struct payment_event {
+  std::string event_id;
+  std::string type; ///< payment.succeeded | payment.failed
+  int64_t amount = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, payment_event& x) {
+  return f(caf::meta::type_name("payment_event"), x.event_id, x.type, x.amount);
+}
+
+/// Order -> `payment:<id>`: end it from the order's side -> payment_view with the final state.
+/// `expire` (the deadline passed) or `cancel` (the buyer cancelled): a pending payment becomes
+/// expired / failed; one that already succeeded stays succeeded (the order then follows it).
+/// `refund`: a succeeded payment is refunded through the provider.
+struct end_payment {
+  std::string how; ///< expire | cancel | refund
+  std::string reason;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, end_payment& x) {
+  return f(caf::meta::type_name("end_payment"), x.how, x.reason);
+}
+
+/// To `sku:<sku>`: put `quantity` back into stock (a cancelled paid order), once per key ->
+/// sku_view.
+struct restock_sku {
+  std::string key;
+  int64_t quantity = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, restock_sku& x) {
+  return f(caf::meta::type_name("restock_sku"), x.key, x.quantity);
+}
+
+/// To `cart:<user id>`: take bought quantities out of the cart, once per key (the order) ->
+/// cart_view.
+struct remove_bought {
+  std::string key;
+  std::vector<cart_line> lines;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, remove_bought& x) {
+  return f(caf::meta::type_name("remove_bought"), x.key, x.lines);
+}
+
+/// To `earnings:<seller id>`: one ledger entry, once per key -> earnings_view. A refund posts
+/// negative amounts under its own key.
+struct post_earning {
+  std::string key;
+  int64_t gross = 0;
+  int64_t commission = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, post_earning& x) {
+  return f(caf::meta::type_name("post_earning"), x.key, x.gross, x.commission);
+}
+
+/// To `earnings:<seller id>` -> earnings_view.
+struct get_earnings {};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, get_earnings&) {
+  return f(caf::meta::type_name("get_earnings"));
+}
+
+struct earnings_view {
+  int64_t gross = 0;
+  int64_t commission = 0;
+  int64_t net = 0;
+  int64_t entries = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, earnings_view& x) {
+  return f(caf::meta::type_name("earnings_view"), x.gross, x.commission, x.net, x.entries);
+}
+
+/// To `orders:<user id>` or `seller_orders:<seller id>`: remember an order (idempotent) -> bool.
+struct book_order {
+  std::string order_id;
+  int64_t created_ms = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, book_order& x) {
+  return f(caf::meta::type_name("book_order"), x.order_id, x.created_ms);
+}
+
+/// To an order book: a page of order ids, newest first -> order_page (bad cursor:
+/// invalid_request "cursor").
+struct list_orders {
+  int64_t limit = 20;
+  std::string cursor;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, list_orders& x) {
+  return f(caf::meta::type_name("list_orders"), x.limit, x.cursor);
+}
+
+struct order_page {
+  std::vector<std::string> order_ids;
+  std::string next_cursor; ///< empty: last page
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, order_page& x) {
+  return f(caf::meta::type_name("order_page"), x.order_ids, x.next_cursor);
+}
+
+} // namespace lakoo::protocol
