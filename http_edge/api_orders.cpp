@@ -457,6 +457,23 @@ void add_order_routes(route_table& routes, api_context& ctx) {
              authed(ctx, [&ctx](access_claims&& c, request&& req, params&& p, responder res) {
                simulate(ctx, std::move(c), std::move(req), std::move(p), std::move(res));
              }));
+  routes.add("GET", "/v1/payments/{id}",
+             authed(ctx, [&ctx](access_claims&& c, request&&, params&& p, responder res) {
+               if (!is_minted_id(p["id"], "pay")) {
+                 return res(error_response(404, "not_found", "payment not found"));
+               }
+               ctx.gw.ask<protocol::payment_view>(
+                 "payment:" + p["id"], protocol::get_payment{},
+                 [c, res](caf::expected<protocol::payment_view> pay) {
+                   if (!pay) {
+                     return res(error_from(pay.error()));
+                   }
+                   if (pay->user_id != c.sub && !has_role(c, "admin")) {
+                     return res(error_response(404, "not_found", "payment not found"));
+                   }
+                   res(json_response(200, payment_json(*pay)));
+                 });
+             }));
   routes.add("POST", "/v1/webhooks/payments", [&ctx](request&& req, params&&, responder res) {
     webhook(ctx, std::move(req), std::move(res));
   });

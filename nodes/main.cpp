@@ -131,6 +131,10 @@ int run(const node::node_config& cfg, size_t index, sigset_t& signals) {
   env->idle_ttl = std::chrono::seconds(cfg.idle_passivate_s);
   env->settings["refresh_token_ttl_s"] = std::to_string(cfg.refresh_token_ttl_s);
   env->settings["access_token_ttl_s"] = std::to_string(cfg.access_token_ttl_s);
+  if (const char* fp = std::getenv("LAKOO_TEST_FAILPOINT")) { // crash points for chaos tests
+    env->settings["failpoint"] = fp;
+    spdlog::warn("[node] failpoint {} armed", fp);
+  }
 
   // The sandbox delivers its webhooks to this node's own edge (any node would do).
   auto sandbox

@@ -172,6 +172,9 @@ void check(const node_config& c) {
   if (c.database.empty()) {
     throw config_error(0, "database is not set");
   }
+  if (c.webhook_secret.empty()) {
+    throw config_error(0, "webhook_secret must be set (payment webhooks are signed with it)");
+  }
   if (c.token_secret.size() < 16) {
     throw config_error(0, "token_secret must have at least 16 characters");
   }

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <cstdlib>
 #include <map>
 #include <set>
 
@@ -192,7 +193,20 @@ void do_reserve(order_actor* self) {
     s.busy = false;
     if (all_ok(errors)) {
       s.data.stage = "opening";
-      return persist_and_drive(self);
+      runtime::persist(self, [self](const caf::error* err) {
+        if (err) {
+          return;
+        }
+        // Chaos tests: die between the reservations and the payment (LAKOO_TEST_FAILPOINT).
+        auto fp = self->state.env->settings.find("failpoint");
+        if (fp != self->state.env->settings.end() && fp->second == "order_after_reserve") {
+          runtime::log().critical("[order {}] failpoint order_after_reserve: exiting",
+                                  self->state.id);
+          std::_Exit(137);
+        }
+        drive(self);
+      });
+      return;
     }
     std::vector<std::string> out;
     for (size_t i = 0; i < errors.size(); ++i) {

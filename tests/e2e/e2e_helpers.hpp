@@ -56,6 +56,36 @@ inline std::string admin_token(uint16_t port) {
   return admin_session(port).json()["access_token"].get<std::string>();
 }
 
+/// Opens a seller account for `owner` and has the admin approve it; returns the seller id.
+inline std::string open_shop(uint16_t port, const session& owner, const std::string& admin,
+                             const std::string& brand) {
+  auto r = http(port, "POST", "/v1/sellers", nlohmann::json{{"brand_name", brand}}.dump(),
+                owner.access_token);
+  INFO(r.body);
+  REQUIRE(r.status == 201);
+  auto id = r.json()["id"].get<std::string>();
+  REQUIRE(http(port, "POST", "/v1/admin/sellers/" + id + "/approve", "", admin).status == 200);
+  return id;
+}
+
+/// Creates, submits and approves a one-variant product; returns its id.
+inline std::string listed_product(uint16_t port, const std::string& seller, const session& owner,
+                                  const std::string& admin, const std::string& sku, int64_t price,
+                                  int64_t stock) {
+  nlohmann::json body{{"title", "Produk " + sku},
+                      {"category", "food"},
+                      {"variants", {{{"sku", sku}, {"price", price}, {"stock", stock}}}}};
+  auto r
+    = http(port, "POST", "/v1/sellers/" + seller + "/products", body.dump(), owner.access_token);
+  INFO(r.body);
+  REQUIRE(r.status == 201);
+  auto id = r.json()["id"].get<std::string>();
+  REQUIRE(http(port, "POST", "/v1/products/" + id + "/submit", "", owner.access_token).status
+          == 200);
+  REQUIRE(http(port, "POST", "/v1/admin/products/" + id + "/approve", "", admin).status == 200);
+  return id;
+}
+
 inline std::string login_body(const session& s) {
   return nlohmann::json{{"email", s.email}, {"password", s.password}}.dump();
 }

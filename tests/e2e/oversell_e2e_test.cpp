@@ -45,8 +45,7 @@ std::string outcome_of(const caf::error& e) {
 void fire(caf::actor_system& sys, caf::actor router, std::string key, std::string sku,
           caf::message msg, std::shared_ptr<tally> t) {
   sys.spawn([=](caf::event_based_actor* self) {
-    self
-      ->request(router, std::chrono::seconds(20), protocol::route_atom::value, "sku:" + sku, msg)
+    self->request(router, std::chrono::seconds(20), protocol::route_atom::value, "sku:" + sku, msg)
       .then(
         [=](const protocol::sku_view&) {
           std::lock_guard<std::mutex> guard{t->mu};

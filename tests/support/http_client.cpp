@@ -44,6 +44,13 @@ std::string http_result::error_field() const {
 
 http_result http(uint16_t port, const std::string& method, const std::string& target,
                  const std::string& body, const std::string& bearer, int timeout_ms) {
+  return http_with_headers(port, method, target, body, bearer, {}, timeout_ms);
+}
+
+http_result http_with_headers(uint16_t port, const std::string& method, const std::string& target,
+                              const std::string& body, const std::string& bearer,
+                              const std::vector<std::pair<std::string, std::string>>& headers,
+                              int timeout_ms) {
   http_result out;
   try {
     net::io_context ioc;
@@ -54,6 +61,9 @@ http_result http(uint16_t port, const std::string& method, const std::string& ta
     req.set(http_ns::field::host, "127.0.0.1");
     if (!bearer.empty()) {
       req.set(http_ns::field::authorization, "Bearer " + bearer);
+    }
+    for (const auto& [name, value] : headers) {
+      req.set(name, value);
     }
     if (!body.empty() || method == "POST" || method == "PATCH") {
       req.set(http_ns::field::content_type, "application/json");

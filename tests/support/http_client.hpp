@@ -29,6 +29,12 @@ http_result http(uint16_t port, const std::string& method, const std::string& ta
                  const std::string& body = "", const std::string& bearer = "",
                  int timeout_ms = 15000);
 
+/// The same with extra request headers (e.g. `Idempotency-Key`, `X-Signature`).
+http_result http_with_headers(uint16_t port, const std::string& method, const std::string& target,
+                              const std::string& body, const std::string& bearer,
+                              const std::vector<std::pair<std::string, std::string>>& headers,
+                              int timeout_ms = 15000);
+
 /// Raw bytes to 127.0.0.1:`port`; returns whatever came back before the server closed or the
 /// timeout (for malformed HTTP).
 std::string raw_exchange(uint16_t port, const std::string& bytes, int timeout_ms = 5000);

@@ -80,6 +80,7 @@ test_cluster::test_cluster(const std::string& name, size_t nodes,
        << "database = " << dsn << "\n"
        << "admin_emails = " << admin_email << "\n"
        << "token_secret = " << token_secret << "\n"
+       << "webhook_secret = " << webhook_secret << "\n"
        << "request_timeout_ms = 3000\n"
        << "log_level = info\n";
   for (const auto& line : extra) {

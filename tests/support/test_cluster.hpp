@@ -44,6 +44,7 @@ public:
   /// The token secret and admin email the cluster runs with.
   static constexpr const char* token_secret = "e2e-token-secret-0123456789";
   static constexpr const char* admin_email = "admin@e2e.lakoo.local";
+  static constexpr const char* webhook_secret = "e2e-webhook-secret";
 
 private:
   std::string name_;

@@ -10,6 +10,7 @@ const char* base = "node = n1 127.0.0.1 8081 9081\n"
                    "node = n2 127.0.0.1 8082 9082\n"
                    "database = host=var/pg/run port=5432 dbname=lakoo user=postgres\n"
                    "token_secret = 0123456789abcdef\n"
+                   "webhook_secret = whsec\n"
                    "admin_emails = Admin@Lakoo.local, ops@x.id\n"
                    "# a comment\n\n";
 
@@ -49,12 +50,15 @@ TEST_CASE("environment variables override cluster.conf", "[nodes]") {
 
 TEST_CASE("a malformed cluster.conf names the offending line", "[nodes]") {
   std::string text = base;
-  CHECK(error_line(text + "this is not a setting\n") == 8);
-  CHECK(error_line(text + "colour = blue\n") == 8);
-  CHECK(error_line(text + "shards = -3\n") == 8);
-  CHECK(error_line(text + "node = n3 127.0.0.1 80\n") == 8);
-  CHECK(error_line(text + "payment_provider = cash\n") == 8);
-  CHECK(error_line(text + "shards = 1\nshards = 2\n") == 9);
+  CHECK(error_line(text + "this is not a setting\n") == 9);
+  CHECK(error_line(text + "colour = blue\n") == 9);
+  CHECK(error_line(text + "shards = -3\n") == 9);
+  CHECK(error_line(text + "node = n3 127.0.0.1 80\n") == 9);
+  CHECK(error_line(text + "payment_provider = cash\n") == 9);
+  CHECK(error_line(text + "shards = 1\nshards = 2\n") == 10);
   CHECK(error_line("database = x\ntoken_secret = 0123456789abcdef\n") == 0); // no nodes
   CHECK(error_line(text + "node = n1 127.0.0.1 8091 9091\n") == 0);          // duplicate id
+  auto unsigned_text = text;
+  unsigned_text.replace(unsigned_text.find("webhook_secret = whsec"), 22, "# no webhook secret");
+  CHECK(error_line(unsigned_text) == 0); // payment webhooks must be signed
 }
