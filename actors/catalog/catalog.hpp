@@ -13,6 +13,8 @@ namespace lakoo::catalog {
 inline constexpr const char* sku_kind = "sku";
 /// Entity kind of products: `product:<id>`.
 inline constexpr const char* product_kind = "product";
+/// Entity kind of a product's reviews: `reviews:<product id>`.
+inline constexpr const char* reviews_kind = "reviews";
 
 /// Committed reservation keys a sku remembers so that a repeated commit is a no-op.
 inline constexpr size_t max_remembered_commits = 1024;
@@ -23,6 +25,8 @@ void register_kinds(runtime::entity_kinds& kinds);
 caf::actor spawn_sku(caf::actor_system&, const std::string& id,
                      std::shared_ptr<const runtime::entity_env>);
 caf::actor spawn_product(caf::actor_system&, const std::string& id,
+                         std::shared_ptr<const runtime::entity_env>);
+caf::actor spawn_reviews(caf::actor_system&, const std::string& id,
                          std::shared_ptr<const runtime::entity_env>);
 
 } // namespace lakoo::catalog

@@ -240,6 +240,15 @@ caf::behavior product_impl(product_actor* self, std::string id,
         return runtime::commit(self, to_view(st));
       },
       [self](protocol::confirm_claim& req) { return confirm(self, req); },
+      [self](protocol::set_rating& req) -> caf::result<bool> {
+        auto& d = self->state.data;
+        if (!self->state.exists || req.count <= d.rating_count) {
+          return runtime::reply_durable(self, true); // totals only grow: an old or repeated one
+        }
+        d.rating_sum = req.sum;
+        d.rating_count = req.count;
+        return runtime::commit(self, true);
+      },
     };
   });
 }

@@ -250,6 +250,7 @@ caf::actor spawn_sku(caf::actor_system& sys, const std::string& id,
 void register_kinds(runtime::entity_kinds& kinds) {
   kinds[sku_kind] = spawn_sku;
   kinds[product_kind] = spawn_product;
+  kinds[reviews_kind] = spawn_reviews;
 }
 
 } // namespace lakoo::catalog

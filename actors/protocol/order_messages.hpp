@@ -296,3 +296,75 @@ typename Inspector::result_type inspect(Inspector& f, order_page& x) {
 }
 
 } // namespace lakoo::protocol
+
+namespace lakoo::protocol {
+
+// -- reviews --------------------------------------------------------------------------------------
+
+struct review_view {
+  std::string id;
+  std::string product_id;
+  std::string order_id;
+  std::string user_id;
+  int32_t rating = 0;
+  std::string body;
+  std::vector<std::string> media_urls;
+  std::string created_at;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, review_view& x) {
+  return f(caf::meta::type_name("review_view"), x.id, x.product_id, x.order_id, x.user_id,
+           x.rating, x.body, x.media_urls, x.created_at);
+}
+
+/// To `reviews:<product id>`: a verified purchase's review (the edge checked the order) ->
+/// review_view; a second one for the same order -> conflict.
+struct add_review {
+  std::string order_id;
+  std::string user_id;
+  int32_t rating = 0;
+  std::string body;
+  std::vector<std::string> media_urls;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, add_review& x) {
+  return f(caf::meta::type_name("add_review"), x.order_id, x.user_id, x.rating, x.body,
+           x.media_urls);
+}
+
+/// To `reviews:<product id>`: newest first -> review_page (bad cursor: invalid_request).
+struct list_reviews {
+  int64_t limit = 20;
+  std::string cursor;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, list_reviews& x) {
+  return f(caf::meta::type_name("list_reviews"), x.limit, x.cursor);
+}
+
+struct review_page {
+  std::vector<review_view> items;
+  std::string next_cursor;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, review_page& x) {
+  return f(caf::meta::type_name("review_page"), x.items, x.next_cursor);
+}
+
+/// Reviews -> `product:<id>`: the exact rating totals; applied when `count` is higher than the
+/// product's (totals only grow) -> bool.
+struct set_rating {
+  int64_t sum = 0;
+  int64_t count = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, set_rating& x) {
+  return f(caf::meta::type_name("set_rating"), x.sum, x.count);
+}
+
+} // namespace lakoo::protocol

@@ -100,7 +100,12 @@ namespace {
   X(earnings_view)                                                                               \
   X(book_order)                                                                                  \
   X(list_orders)                                                                                 \
-  X(order_page)
+  X(order_page)                                                                                  \
+  X(review_view)                                                                                 \
+  X(add_review)                                                                                  \
+  X(list_reviews)                                                                                \
+  X(review_page)                                                                                 \
+  X(set_rating)
 
 } // namespace
 

@@ -94,7 +94,7 @@ market open_market(test_cluster& c, int64_t price, int64_t stock) {
 
 } // namespace
 
-TEST_CASE("the buyer journey: cart, checkout, payment, ship, deliver, refund", "[e2e][checkout]") {
+TEST_CASE("the buyer journey: cart, checkout, payment, ship, deliver, review, refund", "[e2e][checkout]") {
   test_cluster c{"checkout-journey"};
   REQUIRE(c.wait_all_ready());
   auto m = open_market(c, 75000, 5);
@@ -175,6 +175,10 @@ TEST_CASE("the buyer journey: cart, checkout, payment, ship, deliver, refund", "
 
   // Lifecycle: roles and illegal transitions.
   auto path = "/v1/orders/" + order_id;
+  auto reviews = "/v1/products/" + m.product + "/reviews";
+  auto review_body = json{{"order_id", order_id}, {"rating", 4}, {"body", "Kopinya harum"}};
+  CHECK(http(c.port(0), "POST", reviews, review_body.dump(), buyer.access_token).status
+        == 403); // paid, not delivered yet
   CHECK(http(c.port(0), "POST", path + "/deliver", "", m.owner.access_token).status == 409);
   CHECK(
     http(c.port(0), "POST", path + "/ship", json{{"carrier", "JNE"}}.dump(), m.owner.access_token)

@@ -29,6 +29,10 @@ protocol::order_line sample_line() {
 }
 
 protocol::order_view sample_order();
+protocol::review_view sample_review() {
+  return {"rev_1", "prd_1", "ord_1", "usr_1", 5, "Kainnya adem", {"https://i/1.jpg"},
+          "2026-11-22T10:00:00Z"};
+}
 protocol::payment_view sample_payment() {
   return {"pay_1",   "ord_1", "usr_1", "pending", 700000, "IDR", "2026-11-22T10:15:00Z",
           "sandbox", false};
@@ -162,6 +166,11 @@ TEST_CASE("every message type survives a binary round trip", "[protocol]") {
     caf::make_message(protocol::book_order{"ord_1", 1795000000123}),
     caf::make_message(protocol::list_orders{20, "c1"}),
     caf::make_message(protocol::order_page{{"ord_1", "ord_2"}, "c2"}),
+    caf::make_message(sample_review()),
+    caf::make_message(protocol::add_review{"ord_1", "usr_1", 5, "Mantap", {"https://i/1.jpg"}}),
+    caf::make_message(protocol::list_reviews{20, "c"}),
+    caf::make_message(protocol::review_page{{sample_review()}, "c3"}),
+    caf::make_message(protocol::set_rating{14, 3}),
   };
   // One sample per registered type (the vector is registered along with its element).
   CHECK(samples.size() == protocol::registered_type_names().size() + 1);
