@@ -431,7 +431,8 @@ void review(api_context& ctx, access_claims&& claims, request&& req, params&& p,
   r.order_id = v.required_string("order_id", 64);
   r.rating = static_cast<int32_t>(v.required_int("rating", 1, 5));
   r.body = v.required_string("body", max_text_chars);
-  r.media_urls = v.optional_string_array("media_urls", 10, 2048).value_or(std::vector<std::string>{});
+  r.media_urls
+    = v.optional_string_array("media_urls", 10, 2048).value_or(std::vector<std::string>{});
   if (!v.ok()) {
     return res(v.error());
   }
@@ -455,8 +456,9 @@ void review(api_context& ctx, access_claims&& claims, request&& req, params&& p,
       if (o->status != "delivered") {
         return res(error_response(403, "forbidden", "only a delivered order can be reviewed"));
       }
-      auto has = std::any_of(o->items.begin(), o->items.end(),
-                             [&](const protocol::order_line& l) { return l.product_id == product; });
+      auto has = std::any_of(o->items.begin(), o->items.end(), [&](const protocol::order_line& l) {
+        return l.product_id == product;
+      });
       if (!has) {
         return res(error_response(403, "forbidden", "the order does not hold this product"));
       }
@@ -482,9 +484,9 @@ void list_reviews(api_context& ctx, request&& req, params&& p, responder res) {
       for (const auto& r : page.items) {
         items.push_back(review_json(r));
       }
-      return json{{"items", std::move(items)},
-                  {"next_cursor", page.next_cursor.empty() ? json(nullptr)
-                                                           : json(page.next_cursor)}};
+      return json{
+        {"items", std::move(items)},
+        {"next_cursor", page.next_cursor.empty() ? json(nullptr) : json(page.next_cursor)}};
     }));
 }
 

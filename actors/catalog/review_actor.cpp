@@ -49,8 +49,8 @@ struct reviews_state : runtime::entity_state<reviews_data> {
 using reviews_actor = caf::stateful_actor<reviews_state>;
 
 protocol::review_view to_view(const reviews_state& st, const review_data& r) {
-  return {r.id,   st.id,         r.order_id, r.user_id, r.rating,
-          r.body, r.media_urls, runtime::rfc3339(r.created_ms / 1000)};
+  return {r.id,     st.id,  r.order_id,   r.user_id,
+          r.rating, r.body, r.media_urls, runtime::rfc3339(r.created_ms / 1000)};
 }
 
 /// Hands the totals to the product; once acknowledged, records it (and clears the timer).
@@ -75,8 +75,8 @@ void sync_rating(reviews_actor* self) {
       },
       [self](caf::error& e) {
         self->state.syncing = false;
-        runtime::log().warn("[reviews {}] rating not handed to the product yet: {}",
-                            self->state.id, caf::to_string(e));
+        runtime::log().warn("[reviews {}] rating not handed to the product yet: {}", self->state.id,
+                            caf::to_string(e));
       });
 }
 

@@ -22,7 +22,7 @@ struct earnings_state : runtime::entity_state<earnings_data> {
 using earnings_actor = caf::stateful_actor<earnings_state>;
 
 protocol::earnings_view earnings_view_of(const earnings_data& d) {
-  return {d.gross, d.commission, d.gross - d.commission, static_cast<int64_t>(d.entries.size())};
+  return {d.gross, d.commission, d.gross - d.commission, d.count};
 }
 
 caf::behavior earnings_impl(earnings_actor* self, std::string id,
@@ -40,6 +40,10 @@ caf::behavior earnings_impl(earnings_actor* self, std::string id,
           return runtime::reply_durable(self, earnings_view_of(d));
         }
         d.entries.push_back({std::move(req.key), req.gross, req.commission});
+        d.count += 1;
+        if (d.entries.size() > max_ledger_window) {
+          d.entries.erase(d.entries.begin()); // totals keep it; see max_ledger_window
+        }
         d.gross += req.gross;
         d.commission += req.commission;
         return runtime::commit(self, earnings_view_of(d));

@@ -192,21 +192,16 @@ void do_reserve(order_actor* self) {
     auto& s = self->state;
     s.busy = false;
     if (all_ok(errors)) {
+      // Not persisted on its own: after a crash the order resumes at `reserving`, and reserving
+      // again under the same key is a no-op. The next write is `awaiting`.
       s.data.stage = "opening";
-      runtime::persist(self, [self](const caf::error* err) {
-        if (err) {
-          return;
-        }
-        // Chaos tests: die between the reservations and the payment (LAKOO_TEST_FAILPOINT).
-        auto fp = self->state.env->settings.find("failpoint");
-        if (fp != self->state.env->settings.end() && fp->second == "order_after_reserve") {
-          runtime::log().critical("[order {}] failpoint order_after_reserve: exiting",
-                                  self->state.id);
-          std::_Exit(137);
-        }
-        drive(self);
-      });
-      return;
+      // Chaos tests: die between the reservations and the payment (LAKOO_TEST_FAILPOINT).
+      auto fp = s.env->settings.find("failpoint");
+      if (fp != s.env->settings.end() && fp->second == "order_after_reserve") {
+        runtime::log().critical("[order {}] failpoint order_after_reserve: exiting", s.id);
+        std::_Exit(137);
+      }
+      return drive(self);
     }
     std::vector<std::string> out;
     for (size_t i = 0; i < errors.size(); ++i) {

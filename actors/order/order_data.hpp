@@ -94,13 +94,20 @@ struct ledger_entry {
   MSGPACK_DEFINE_MAP(key, gross, commission)
 };
 
+/// Ledger entries a seller's snapshot keeps for de-duplication. An entry is only ever posted
+/// again while its order retries an unacknowledged stage (seconds, or a node outage), so a window
+/// of the latest entries is enough; the totals hold everything. It keeps each save small however
+/// many orders the seller has (the full history is the orders themselves).
+inline constexpr size_t max_ledger_window = 2048;
+
 /// Snapshot body of `earnings:<seller id>`.
 struct earnings_data {
   uint16_t v = 1;
-  std::vector<ledger_entry> entries;
+  std::vector<ledger_entry> entries; ///< the latest `max_ledger_window`, oldest first
   int64_t gross = 0;
   int64_t commission = 0;
-  MSGPACK_DEFINE_MAP(v, entries, gross, commission)
+  int64_t count = 0; ///< entries ever posted
+  MSGPACK_DEFINE_MAP(v, entries, gross, commission, count)
 };
 
 struct booked_order {

@@ -314,8 +314,8 @@ struct review_view {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, review_view& x) {
-  return f(caf::meta::type_name("review_view"), x.id, x.product_id, x.order_id, x.user_id,
-           x.rating, x.body, x.media_urls, x.created_at);
+  return f(caf::meta::type_name("review_view"), x.id, x.product_id, x.order_id, x.user_id, x.rating,
+           x.body, x.media_urls, x.created_at);
 }
 
 /// To `reviews:<product id>`: a verified purchase's review (the edge checked the order) ->

@@ -33,12 +33,14 @@ struct scripted_provider : order::payment_provider {
 };
 
 auto order_kinds(std::shared_ptr<scripted_provider> provider) {
-  return test::kinds_of(catalog::register_kinds, cart::register_kinds,
-                        [provider](runtime::entity_kinds& k) { order::register_kinds(k, provider); });
+  return test::kinds_of(
+    catalog::register_kinds, cart::register_kinds,
+    [provider](runtime::entity_kinds& k) { order::register_kinds(k, provider); });
 }
 
 /// Polls `get_order` (bounded) until the order reaches `status`.
-std::string wait_status(test::actor_fixture& f, const std::string& order, const std::string& status) {
+std::string wait_status(test::actor_fixture& f, const std::string& order,
+                        const std::string& status) {
   std::string last;
   for (int i = 0; i < 400; ++i) {
     auto o = f.ask<protocol::order_view>("order:" + order, protocol::get_order{});
@@ -66,8 +68,8 @@ protocol::start_checkout checkout_of(const std::string& sku, int64_t quantity, i
 
 TEST_CASE("a seller is credited the line total minus 0.5%, rounded down", "[order]") {
   CHECK(order::seller_net(150000) == 149250);
-  CHECK(order::seller_net(199) == 198);   // commission 0.995 -> 1
-  CHECK(order::seller_net(200) == 199);   // exactly 1
+  CHECK(order::seller_net(199) == 198); // commission 0.995 -> 1
+  CHECK(order::seller_net(200) == 199); // exactly 1
   CHECK(order::seller_net(1) == 0);
   CHECK(order::seller_net(0) == 0);
 }
@@ -191,7 +193,8 @@ TEST_CASE("order books list newest first with stable cursors; ledger entries cou
   auto provider = std::make_shared<scripted_provider>();
   test::actor_fixture f{order_kinds(provider)};
   for (int i = 0; i < 7; ++i) {
-    REQUIRE(f.ask<bool>("orders:usr_1", protocol::book_order{"ord_" + std::to_string(i), 1000 + i}));
+    REQUIRE(
+      f.ask<bool>("orders:usr_1", protocol::book_order{"ord_" + std::to_string(i), 1000 + i}));
   }
   REQUIRE(f.ask<bool>("orders:usr_1", protocol::book_order{"ord_3", 1003})); // again
   std::vector<std::string> seen;
@@ -202,12 +205,14 @@ TEST_CASE("order books list newest first with stable cursors; ledger entries cou
     seen.insert(seen.end(), page->order_ids.begin(), page->order_ids.end());
     cursor = page->next_cursor;
   } while (!cursor.empty());
-  CHECK(seen == std::vector<std::string>{"ord_6", "ord_5", "ord_4", "ord_3", "ord_2", "ord_1",
-                                         "ord_0"});
+  CHECK(seen
+        == std::vector<std::string>{"ord_6", "ord_5", "ord_4", "ord_3", "ord_2", "ord_1", "ord_0"});
   CHECK(f.ask<protocol::order_page>("orders:usr_1", protocol::list_orders{3, "garbage"}).error()
         == protocol::errc::invalid_request);
-  REQUIRE(f.ask<protocol::earnings_view>("earnings:sel_9", protocol::post_earning{"ord_1", 1000, 5}));
-  REQUIRE(f.ask<protocol::earnings_view>("earnings:sel_9", protocol::post_earning{"ord_1", 1000, 5}));
+  REQUIRE(
+    f.ask<protocol::earnings_view>("earnings:sel_9", protocol::post_earning{"ord_1", 1000, 5}));
+  REQUIRE(
+    f.ask<protocol::earnings_view>("earnings:sel_9", protocol::post_earning{"ord_1", 1000, 5}));
   auto e = f.ask<protocol::earnings_view>("earnings:sel_9",
                                           protocol::post_earning{"ord_1:refund", -1000, -5});
   REQUIRE(e);

@@ -30,7 +30,13 @@ protocol::order_line sample_line() {
 
 protocol::order_view sample_order();
 protocol::review_view sample_review() {
-  return {"rev_1", "prd_1", "ord_1", "usr_1", 5, "Kainnya adem", {"https://i/1.jpg"},
+  return {"rev_1",
+          "prd_1",
+          "ord_1",
+          "usr_1",
+          5,
+          "Kainnya adem",
+          {"https://i/1.jpg"},
           "2026-11-22T10:00:00Z"};
 }
 protocol::payment_view sample_payment() {
