@@ -29,6 +29,7 @@ namespace lakoo::edge {
 struct api_context {
   runtime::gateway& gw;
   const catalog::catalog_index& catalog;
+  runtime::list_reader& lists;
   token_signer tokens;
   password_pool passwords;
   identity_settings identity;
@@ -37,10 +38,11 @@ struct api_context {
   std::string node_id;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 
-  api_context(runtime::gateway& g, const catalog::catalog_index& index, identity_settings id,
-              commerce_settings com, cluster_info c, std::string node)
+  api_context(runtime::gateway& g, const catalog::catalog_index& index, runtime::list_reader& l,
+              identity_settings id, commerce_settings com, cluster_info c, std::string node)
       : gw(g),
         catalog(index),
+        lists(l),
         tokens(id.token_secret),
         passwords(id.password_threads),
         identity(std::move(id)),

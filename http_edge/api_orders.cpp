@@ -228,30 +228,54 @@ void show(api_context& ctx, access_claims&& claims, params&& p, responder res) {
     });
 }
 
-/// A page of an order book rendered from the orders themselves.
-void list_book(api_context& ctx, const std::string& book_key, request& req, responder res) {
+/// `<sort>.<item>` of the last entry of a page.
+std::optional<std::pair<int64_t, std::string>> parse_list_cursor(const std::string& c) {
+  auto dot = c.find('.');
+  if (dot == std::string::npos || dot == 0 || dot > 18 || dot + 1 >= c.size()) {
+    return std::nullopt;
+  }
+  int64_t sort = 0;
+  for (size_t i = 0; i < dot; ++i) {
+    if (c[i] < '0' || c[i] > '9') {
+      return std::nullopt;
+    }
+    sort = sort * 10 + (c[i] - '0');
+  }
+  return std::make_pair(sort, c.substr(dot + 1));
+}
+
+/// A page of an order book (a durable list), rendered from the orders themselves.
+void list_book(api_context& ctx, const std::string& list, request& req, responder res) {
   response bad;
   auto limit = parse_limit(req, bad);
   if (!limit) {
     return res(std::move(bad));
   }
-  auto cursor = req.query.count("cursor") ? req.query.at("cursor") : std::string{};
-  if (cursor.size() > 200) {
-    return res(field_error("cursor", "not a cursor of this list"));
+  std::pair<int64_t, std::string> after{0, ""};
+  if (req.query.count("cursor")) {
+    auto c = parse_list_cursor(req.query.at("cursor"));
+    if (!c) {
+      return res(field_error("cursor", "not a cursor of this list"));
+    }
+    after = std::move(*c);
   }
-  ctx.gw.ask<protocol::order_page>(
-    book_key, protocol::list_orders{*limit, cursor},
-    [&ctx, res](caf::expected<protocol::order_page> page) {
-      if (!page) {
-        return res(error_from(page.error()));
+  ctx.lists.read_list(
+    list, after.first, after.second, static_cast<size_t>(*limit),
+    [&ctx, res](runtime::store_status status, runtime::list_page page) {
+      if (status != runtime::store_status::ok) {
+        return res(error_response(503, "unavailable", "the list could not be read"));
       }
       std::vector<std::string> keys;
-      for (const auto& id : page->order_ids) {
-        keys.push_back("order:" + id);
+      for (const auto& e : page.entries) {
+        keys.push_back("order:" + e.item);
+      }
+      std::string next;
+      if (page.more && !page.entries.empty()) {
+        next = std::to_string(page.entries.back().sort) + "." + page.entries.back().item;
       }
       ask_all<protocol::order_view>(
         ctx.gw, keys, protocol::get_order{},
-        [res, next = page->next_cursor](std::vector<caf::expected<protocol::order_view>> orders) {
+        [res, next](std::vector<caf::expected<protocol::order_view>> orders) {
           json items = json::array();
           for (const auto& o : orders) {
             if (!o) {

@@ -11,8 +11,9 @@ struct edge::impl {
   server http;
 
   impl(edge_settings settings, identity_settings identity, commerce_settings commerce,
-       cluster_info cluster, runtime::gateway& gw, const catalog::catalog_index& catalog)
-      : ctx(gw, catalog, std::move(identity), std::move(commerce), std::move(cluster),
+       cluster_info cluster, runtime::gateway& gw, const catalog::catalog_index& catalog,
+       runtime::list_reader& lists)
+      : ctx(gw, catalog, lists, std::move(identity), std::move(commerce), std::move(cluster),
             settings.node_id),
         http(settings, [this](request&& req, responder res) {
           routes.dispatch(std::move(req), std::move(res));
@@ -28,9 +29,10 @@ struct edge::impl {
 };
 
 edge::edge(edge_settings settings, identity_settings identity, commerce_settings commerce,
-           cluster_info cluster, runtime::gateway& gw, const catalog::catalog_index& catalog)
+           cluster_info cluster, runtime::gateway& gw, const catalog::catalog_index& catalog,
+           runtime::list_reader& lists)
     : impl_(std::make_unique<impl>(std::move(settings), std::move(identity), std::move(commerce),
-                                   std::move(cluster), gw, catalog)) {}
+                                   std::move(cluster), gw, catalog, lists)) {}
 
 edge::~edge() {
   stop();

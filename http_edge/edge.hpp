@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "actors/runtime/revocations.hpp"
+#include "actors/runtime/store.hpp"
 #include "http_edge/server.hpp"
 
 namespace lakoo::runtime {
@@ -55,13 +56,15 @@ catalog::rendered_product render_listed_product(const protocol::product_view& p)
 
 /// The node's HTTP edge: the Beast server, every API route, token checks and password hashing.
 /// Requests become entity messages through `gw`; nothing here blocks an io thread.
-/// Listings and search are answered from `catalog` (the node's read model) on the io thread.
+/// Listings and search are answered from `catalog` (the node's read model) on the io thread;
+/// order books are read through `lists`.
 /// Lifecycle: constructed -> `start()` -> `stop()` (also in the destructor); `gw` and `catalog`
 /// must outlive it.
 class edge {
 public:
   edge(edge_settings settings, identity_settings identity, commerce_settings commerce,
-       cluster_info cluster, runtime::gateway& gw, const catalog::catalog_index& catalog);
+       cluster_info cluster, runtime::gateway& gw, const catalog::catalog_index& catalog,
+       runtime::list_reader& lists);
   ~edge();
 
   edge(const edge&) = delete;

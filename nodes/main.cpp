@@ -203,7 +203,7 @@ int run(const node::node_config& cfg, size_t index, sigset_t& signals) {
     cs.webhook_secret = cfg.webhook_secret;
     cs.payment_ttl_s = cfg.payment_ttl_s;
     cs.sandbox = cfg.payment_provider == "sandbox" ? sandbox : nullptr;
-    edge::edge http{es, is, cs, ci, gw, catalog_index};
+    edge::edge http{es, is, cs, ci, gw, catalog_index, store};
     try {
       http.start();
       spdlog::info("[node] {} ready: http://{}:{} cluster port {}, {} of {} shards", me.id, me.host,

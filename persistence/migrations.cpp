@@ -43,6 +43,13 @@ const std::vector<migration>& all_migrations() {
     {3, "wake_at",
      "ALTER TABLE snapshots ADD COLUMN wake_at bigint;"
      "CREATE INDEX snapshots_wake_idx ON snapshots (wake_at) WHERE wake_at IS NOT NULL;"},
+    // Durable lists (order books), written with the snapshots that add to them.
+    {4, "list_entries",
+     "CREATE TABLE list_entries ("
+     "  list text NOT NULL,"
+     "  sort bigint NOT NULL,"
+     "  item text NOT NULL,"
+     "  PRIMARY KEY (list, sort, item));"},
   };
   return list;
 }

@@ -58,6 +58,14 @@ struct pending_load {
   runtime::snapshot_store::load_callback done;
 };
 
+struct pending_list {
+  std::string list;
+  int64_t after_sort = 0;
+  std::string after_item;
+  size_t limit = 20;
+  runtime::list_reader::page_callback done;
+};
+
 using key_type = std::pair<std::string, std::string>;
 
 /// libpq cuts text at a NUL byte, so such a key would silently address another row.
@@ -79,6 +87,7 @@ struct pg_store::impl {
   std::mutex read_mu;
   std::condition_variable read_cv;
   std::deque<pending_load> loads;
+  std::deque<pending_list> lists;
   bool read_stopping = false;
 
   std::mutex stop_mu; // serializes stop()
@@ -98,6 +107,9 @@ struct pg_store::impl {
                             std::vector<size_t>& rows);
   void run_reader(size_t n) noexcept;
   void serve_load(db_link& link, pending_load& req);
+  void serve_list(db_link& link, pending_list& req);
+  void add_list_entries(pqxx::work& txn, const std::vector<pending_save>& batch,
+                        const std::set<key_type>& applied);
 };
 
 // -- writer -------------------------------------------------------------------------------------
@@ -240,12 +252,13 @@ std::set<key_type> pg_store::impl::upsert(db_link& link, const std::vector<pendi
            " WHERE snapshots.version < excluded.version AND snapshots.epoch <= excluded.epoch"
            " RETURNING kind, id";
     auto res = txn.exec(sql);
-    txn.commit();
-    metrics.commit_seconds.observe(seconds_since(t0));
     std::set<key_type> applied;
     for (const auto& row : res) {
       applied.emplace(row[0].c_str(), row[1].c_str());
     }
+    add_list_entries(txn, batch, applied);
+    txn.commit();
+    metrics.commit_seconds.observe(seconds_since(t0));
     return applied;
   } catch (const pqxx::sql_error& e) {
     if (!is_row_error(e)) {
@@ -258,6 +271,25 @@ std::set<key_type> pg_store::impl::upsert(db_link& link, const std::vector<pendi
   }
 }
 
+/// Adds, in the batch's transaction, the list entries of every snapshot whose key was committed
+/// (superseded versions too: their entries are part of the state the winner carries forward).
+void pg_store::impl::add_list_entries(pqxx::work& txn, const std::vector<pending_save>& batch,
+                                      const std::set<key_type>& applied) {
+  std::string sql;
+  for (const auto& p : batch) {
+    if (p.snap.list_entries.empty() || applied.count(key_type{p.snap.kind, p.snap.id}) == 0) {
+      continue;
+    }
+    for (const auto& e : p.snap.list_entries) {
+      sql += sql.empty() ? "INSERT INTO list_entries(list, sort, item) VALUES (" : ",(";
+      sql += txn.quote(e.list) + ',' + std::to_string(e.sort) + ',' + txn.quote(e.item) + ')';
+    }
+  }
+  if (!sql.empty()) {
+    txn.exec0(sql + " ON CONFLICT DO NOTHING");
+  }
+}
+
 // -- readers ------------------------------------------------------------------------------------
 
 void pg_store::impl::run_reader(size_t n) noexcept {
@@ -266,19 +298,34 @@ void pg_store::impl::run_reader(size_t n) noexcept {
     db_link link{ctx, cfg, [](pqxx::connection& conn) {
                    conn.prepare("load_snapshot", "SELECT shard, version, epoch, body FROM snapshots"
                                                  " WHERE kind=$1 AND id=$2");
+                   conn.prepare("list_first", "SELECT sort, item FROM list_entries WHERE list=$1"
+                                              " ORDER BY sort DESC, item DESC LIMIT $2");
+                   conn.prepare("list_after",
+                                "SELECT sort, item FROM list_entries WHERE list=$1"
+                                " AND (sort, item) < ($2, $3) ORDER BY sort DESC, item DESC"
+                                " LIMIT $4");
                  }};
     for (;;) {
-      pending_load req;
+      std::optional<pending_load> load;
+      std::optional<pending_list> list;
       {
         std::unique_lock<std::mutex> guard{read_mu};
-        read_cv.wait(guard, [&] { return read_stopping || !loads.empty(); });
-        if (loads.empty()) {
+        read_cv.wait(guard, [&] { return read_stopping || !loads.empty() || !lists.empty(); });
+        if (!loads.empty()) { // activations first: they hold up entities
+          load = std::move(loads.front());
+          loads.pop_front();
+        } else if (!lists.empty()) {
+          list = std::move(lists.front());
+          lists.pop_front();
+        } else {
           break;
         }
-        req = std::move(loads.front());
-        loads.pop_front();
       }
-      serve_load(link, req);
+      if (load) {
+        serve_load(link, *load);
+      } else {
+        serve_list(link, *list);
+      }
     }
     log().debug("[{}] stopped", ctx);
   } catch (const std::exception& e) {
@@ -326,6 +373,42 @@ void pg_store::impl::serve_load(db_link& link, pending_load& req) {
   answer(req.kind, req.id, req.done, status, std::move(found));
 }
 
+void pg_store::impl::serve_list(db_link& link, pending_list& req) {
+  runtime::list_page page;
+  auto status = store_status::ok;
+  try {
+    auto& conn = link.get();
+    pqxx::nontransaction txn{conn, "list_page"};
+    auto limit = static_cast<int64_t>(req.limit) + 1; // one more tells whether more follow
+    auto res = req.after_item.empty()
+                 ? txn.exec_prepared("list_first", req.list, limit)
+                 : txn.exec_prepared("list_after", req.list, req.after_sort, req.after_item, limit);
+    for (const auto& row : res) {
+      if (page.entries.size() == req.limit) {
+        page.more = true;
+        break;
+      }
+      page.entries.push_back({req.list, row[0].as<int64_t>(), row[1].c_str()});
+    }
+  } catch (const unreachable& e) {
+    log().debug("[list {}] read failed: {}", req.list, one_line(e));
+    status = store_status::failed;
+  } catch (const std::exception& e) {
+    log().error("[list {}] read failed: {}", req.list, one_line(e));
+    auto* sql = dynamic_cast<const pqxx::sql_error*>(&e);
+    if (sql == nullptr || !is_row_error(*sql)) {
+      link.reset(e);
+    }
+    status = store_status::failed;
+    page = {};
+  }
+  try {
+    req.done(status, std::move(page));
+  } catch (const std::exception& e) {
+    log().error("[list {}] callback threw: {}", req.list, e.what());
+  }
+}
+
 // -- pg_store -----------------------------------------------------------------------------------
 
 pg_store::pg_store(pg_settings settings) : impl_(std::make_unique<impl>(std::move(settings))) {
@@ -371,6 +454,22 @@ void pg_store::load(std::string kind, std::string id, load_callback done) {
   log().warn("[snapshot {}:{}] load after stop", kind, id);
   std::thread{[kind = std::move(kind), id = std::move(id), done = std::move(done)]() mutable {
     answer(kind, id, done, store_status::failed, std::optional<runtime::snapshot>{});
+  }}.detach();
+}
+
+void pg_store::read_list(std::string list, int64_t after_sort, std::string after_item, size_t limit,
+                         page_callback done) {
+  {
+    std::lock_guard<std::mutex> guard{impl_->read_mu};
+    if (!impl_->read_stopping) {
+      impl_->lists.push_back(pending_list{std::move(list), after_sort, std::move(after_item),
+                                          std::max<size_t>(limit, 1), std::move(done)});
+      impl_->read_cv.notify_one();
+      return;
+    }
+  }
+  std::thread{[done = std::move(done)] {
+    done(store_status::failed, runtime::list_page{});
   }}.detach();
 }
 

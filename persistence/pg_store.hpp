@@ -21,9 +21,11 @@ struct pg_settings {
 ///
 /// Owned by the node (`nodes/`), built after `migrate()`, shared by all entity actors. Threads:
 /// - one writer: takes everything queued (up to `max_batch`), keeps the highest version of each
-///   (kind, id), upserts them with ONE multi-row statement in ONE transaction, commits (fsync),
+///   (kind, id), upserts them with ONE multi-row statement in ONE transaction, adds the list
+///   entries of every committed snapshot (`list_entries`, same transaction), commits (fsync),
 ///   then answers every callback: `ok`, `stale` (refused by version/epoch) or `failed`;
-/// - `readers` loaders, each with its own connection and a prepared SELECT.
+/// - `readers` loaders, each with its own connection and prepared SELECTs (snapshot loads first,
+///   then list pages).
 ///
 /// Connections are opened lazily and dropped on errors; a broken database turns into `failed`
 /// answers, never into a hang or an exception. Callbacks always run on these threads.
@@ -31,7 +33,7 @@ struct pg_settings {
 ///     running --stop()/~pg_store--> draining (queued saves committed, loads answered) --> stopped
 ///
 /// Calls after `stop()` are answered `failed` (still off the caller's thread).
-class pg_store final : public runtime::snapshot_store {
+class pg_store final : public runtime::snapshot_store, public runtime::list_reader {
 public:
   explicit pg_store(pg_settings settings);
   ~pg_store() override;
@@ -41,6 +43,8 @@ public:
 
   void save(runtime::snapshot s, save_callback done) override;
   void load(std::string kind, std::string id, load_callback done) override;
+  void read_list(std::string list, int64_t after_sort, std::string after_item, size_t limit,
+                 page_callback done) override;
 
   /// Commits the pending saves, answers the pending loads, joins the threads. Idempotent;
   /// blocks, so call it from `main` during shutdown, never from an actor or a callback.

@@ -17,9 +17,9 @@ inline constexpr const char* order_kind = "order";
 inline constexpr const char* payment_kind = "payment";
 /// `earnings:<seller id>`: the seller's ledger (credits of paid lines, reversals of refunds).
 inline constexpr const char* earnings_kind = "earnings";
-/// `orders:<user id>`: the buyer's orders, newest first.
+/// Durable list `orders:<user id>`: the buyer's orders (sort: created ms), newest first.
 inline constexpr const char* buyer_book_kind = "orders";
-/// `seller_orders:<seller id>`: orders that hold the seller's items, newest first.
+/// Durable list `seller_orders:<seller id>`: orders that hold the seller's items.
 inline constexpr const char* seller_book_kind = "seller_orders";
 
 /// Platform commission in basis points (0.5%).
@@ -51,7 +51,7 @@ public:
     = 0;
 };
 
-/// Adds the order, payment, earnings and order-book kinds. `provider` must outlive the actors.
+/// Adds the order, payment and earnings kinds. `provider` must outlive the actors.
 void register_kinds(runtime::entity_kinds& kinds, std::shared_ptr<payment_provider> provider);
 
 } // namespace lakoo::order

@@ -22,6 +22,14 @@ struct order_state : runtime::entity_state<order_data> {
   static inline const char* kind = order_kind;
   std::vector<caf::response_promise> checkouts; ///< start_checkout callers awaiting the outcome
   bool busy = false;                            ///< a stage's effects are in flight
+  std::vector<runtime::list_entry> new_entries; ///< order-book entries for the next write
+
+  /// Written with the next snapshot, in its transaction (see persistence's list_entries).
+  std::vector<runtime::list_entry> take_list_entries() {
+    auto out = std::move(new_entries);
+    new_entries.clear();
+    return out;
+  }
 
   /// The durable timer: the payment deadline while awaiting it, a retry while a stage's effects
   /// are unfinished (so a crash mid-saga resumes after the restart), none once settled.
@@ -223,24 +231,23 @@ void do_reserve(order_actor* self) {
 void do_open(order_actor* self) {
   auto& st = self->state;
   const auto& d = st.data;
-  std::vector<send_to> sends{
-    ask<protocol::payment_view>(
-      "payment:" + d.payment_id,
-      protocol::open_payment{st.id, d.user_id, d.total, d.currency, d.expires_at}),
-    ask<bool>(std::string{buyer_book_kind} + ":" + d.user_id,
-              protocol::book_order{st.id, d.created_ms})};
+  std::vector<send_to> sends{ask<protocol::payment_view>(
+    "payment:" + d.payment_id,
+    protocol::open_payment{st.id, d.user_id, d.total, d.currency, d.expires_at})};
   st.busy = true;
   fan_out(self, std::move(sends), [self](std::vector<caf::error> errors) {
     auto& s = self->state;
     s.busy = false;
     if (!all_ok(errors)) {
       // Stays `opening`: the durable timer retries; a retried request waits for it.
-      auto e = errors[0] ? errors[0] : errors[1];
+      auto e = errors[0];
       answer_checkouts(self, [&](caf::response_promise& rp) { rp.deliver(e); });
       return;
     }
     s.data.stage = "awaiting";
     set_status(s, "awaiting_payment");
+    s.new_entries.push_back(
+      {std::string{buyer_book_kind} + ":" + s.data.user_id, s.data.created_ms, s.id});
     runtime::persist(self, [self](const caf::error* err) {
       if (err) {
         answer_checkouts(self, [&](caf::response_promise& rp) { rp.deliver(*err); });
@@ -268,8 +275,6 @@ void do_confirm(order_actor* self) {
   for (const auto& [seller, e] : earnings_of(d)) {
     sends.push_back(ask<protocol::earnings_view>(std::string{earnings_kind} + ":" + seller,
                                                  protocol::post_earning{st.id, e.first, e.second}));
-    sends.push_back(ask<bool>(std::string{seller_book_kind} + ":" + seller,
-                              protocol::book_order{st.id, d.created_ms}));
   }
   st.busy = true;
   fan_out(self, std::move(sends), [self](std::vector<caf::error> errors) {
@@ -381,6 +386,10 @@ void follow_payment(order_actor* self, const std::string& payment_status) {
   if (payment_status == "succeeded") {
     set_status(st, "paid");
     st.data.stage = "confirming";
+    for (const auto& seller : sellers_of(st.data)) {
+      st.new_entries.push_back(
+        {std::string{seller_book_kind} + ":" + seller, st.data.created_ms, st.id});
+    }
   } else if (payment_status == "failed") {
     set_status(st, "cancelled", "payment failed");
     st.data.stage = "releasing";

@@ -110,17 +110,4 @@ struct earnings_data {
   MSGPACK_DEFINE_MAP(v, entries, gross, commission, count)
 };
 
-struct booked_order {
-  std::string order_id;
-  int64_t created_ms = 0;
-  MSGPACK_DEFINE_MAP(order_id, created_ms)
-};
-
-/// Snapshot body of `orders:<user id>` and `seller_orders:<seller id>`.
-struct book_data {
-  uint16_t v = 1;
-  std::vector<booked_order> orders; ///< newest first
-  MSGPACK_DEFINE_MAP(v, orders)
-};
-
 } // namespace lakoo::order

@@ -262,7 +262,8 @@ typename Inspector::result_type inspect(Inspector& f, earnings_view& x) {
   return f(caf::meta::type_name("earnings_view"), x.gross, x.commission, x.net, x.entries);
 }
 
-/// To `orders:<user id>` or `seller_orders:<seller id>`: remember an order (idempotent) -> bool.
+/// Retired (order books became durable lists written with the order's snapshot); kept because
+/// the type-id list is append only. Was: remember an order in a book -> bool.
 struct book_order {
   std::string order_id;
   int64_t created_ms = 0;
@@ -273,8 +274,7 @@ typename Inspector::result_type inspect(Inspector& f, book_order& x) {
   return f(caf::meta::type_name("book_order"), x.order_id, x.created_ms);
 }
 
-/// To an order book: a page of order ids, newest first -> order_page (bad cursor:
-/// invalid_request "cursor").
+/// Retired with `book_order`. Was: a page of an order book -> order_page.
 struct list_orders {
   int64_t limit = 20;
   std::string cursor;

@@ -59,6 +59,15 @@ template <class State>
 struct has_next_wake<State, std::void_t<decltype(std::declval<const State&>().next_wake_ms())>>
     : std::true_type {};
 
+/// Whether `State` has `std::vector<list_entry> take_list_entries()`: list items to write with
+/// the next snapshot.
+template <class State, class = void>
+struct has_list_entries : std::false_type {};
+
+template <class State>
+struct has_list_entries<State, std::void_t<decltype(std::declval<State&>().take_list_entries())>>
+    : std::true_type {};
+
 histogram& mailbox_depth(const char* kind);
 counter& activations(const char* kind);
 
@@ -73,14 +82,18 @@ void save(caf::stateful_actor<State>* self) {
   auto& st = self->state;
   msgpack::sbuffer buf;
   msgpack::pack(buf, st.data);
-  snapshot s{State::kind,
-             st.id,
-             st.shard,
-             st.version,
-             st.env->shards->epoch_of(st.shard),
-             std::string(buf.data(), buf.size())};
+  snapshot s;
+  s.kind = State::kind;
+  s.id = st.id;
+  s.shard = st.shard;
+  s.version = st.version;
+  s.epoch = st.env->shards->epoch_of(st.shard);
+  s.body.assign(buf.data(), buf.size());
   if constexpr (has_next_wake<State>::value) {
     s.wake_at_ms = st.next_wake_ms();
+  }
+  if constexpr (has_list_entries<State>::value) {
+    s.list_entries = st.take_list_entries();
   }
   auto handle = caf::actor_cast<caf::actor>(self);
   auto version = st.version;

@@ -4,8 +4,18 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace lakoo::runtime {
+
+/// An item of a durable list (a buyer's or a seller's orders): written with the snapshot that
+/// carries it, in the same transaction, and never rewritten. Lists are read newest first (highest
+/// `sort`, then highest `item`).
+struct list_entry {
+  std::string list; ///< e.g. `orders:<user id>`
+  int64_t sort = 0;
+  std::string item;
+};
 
 /// One entity's durable state: the latest msgpack body under (kind, id).
 struct snapshot {
@@ -18,6 +28,9 @@ struct snapshot {
   /// Durable timer: when (unix ms) the entity wants to be woken even if nothing else happens to
   /// it (a payment deadline, an unfinished saga step); 0 for never. Written with the body.
   int64_t wake_at_ms = 0;
+  /// List items this write adds (kept if the snapshot is committed, even when a later version
+  /// of the same entity in the same group commit supersedes it).
+  std::vector<list_entry> list_entries{};
 };
 
 /// What became of a load or a save.
@@ -43,6 +56,25 @@ public:
 
   /// Reads the latest snapshot of (kind, id); `done(ok, nullopt)` when there is none.
   virtual void load(std::string kind, std::string id, load_callback done) = 0;
+};
+
+/// One page of a durable list, newest first; `more` when older entries follow.
+struct list_page {
+  std::vector<list_entry> entries;
+  bool more = false;
+};
+
+/// Reads the durable lists. Implemented by `persistence::pg_store`; the callback runs on one of
+/// its threads.
+class list_reader {
+public:
+  virtual ~list_reader() = default;
+  using page_callback = std::function<void(store_status, list_page)>;
+  /// Up to `limit` entries of `list` that come after (`after_sort`, `after_item`) in newest-first
+  /// order; from the newest when `after_item` is empty.
+  virtual void read_list(std::string list, int64_t after_sort, std::string after_item, size_t limit,
+                         page_callback done)
+    = 0;
 };
 
 } // namespace lakoo::runtime

@@ -38,6 +38,9 @@ public:
         if (slot.version >= s.version || (fail_saves_ && s.kind == fail_kind_)) {
           status = fail_saves_ ? runtime::store_status::failed : runtime::store_status::stale;
         } else {
+          for (const auto& e : s.list_entries) {
+            lists_[e.list].push_back(e.item);
+          }
           slot = s;
           ++writes_;
         }
@@ -65,6 +68,13 @@ public:
       }
       cb(runtime::store_status::ok, std::move(out));
     });
+  }
+
+  /// The items written to durable list `list`, in write order.
+  std::vector<std::string> list_items(const std::string& list) {
+    std::lock_guard<std::mutex> guard{data_mutex_};
+    auto i = lists_.find(list);
+    return i == lists_.end() ? std::vector<std::string>{} : i->second;
   }
 
   /// The stored version of (kind, id), 0 if none.
@@ -130,6 +140,7 @@ private:
   std::deque<std::function<void()>> queue_;
   bool done_ = false;
   std::mutex data_mutex_;
+  std::map<std::string, std::vector<std::string>> lists_;
   std::map<std::pair<std::string, std::string>, runtime::snapshot> data_;
   bool fail_saves_ = false;
   bool hold_loads_ = false;
