@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <map>
+#include <mutex>
 #include <set>
 
 #include "actors/order/order.hpp"
@@ -75,7 +76,30 @@ protocol::order_view to_view(const order_state& st) {
   return v;
 }
 
+/// Checkout sagas entering each stage, and orders reaching each status (`/metrics`).
+runtime::counter& saga_counter(const std::string& family, const std::string& label,
+                               const std::string& value) {
+  static std::mutex mu;
+  static std::map<std::string, runtime::counter*> cache;
+  std::lock_guard<std::mutex> guard{mu};
+  auto& slot = cache[family + value];
+  if (slot == nullptr) {
+    auto& m = runtime::metrics::global();
+    m.describe("lakoo_checkout_stage_total", "counter",
+               "Checkout sagas that entered each stage (reserving, awaiting, confirming, ...).");
+    m.describe("lakoo_order_status_total", "counter", "Orders that reached each status.");
+    slot = &m.counter_of(family, label + "=\"" + value + "\"");
+  }
+  return *slot;
+}
+
+void enter_stage(order_state& st, const std::string& stage) {
+  st.data.stage = stage;
+  saga_counter("lakoo_checkout_stage_total", "stage", stage).add();
+}
+
 void set_status(order_state& st, const std::string& status, std::string note = {}) {
+  saga_counter("lakoo_order_status_total", "status", status).add();
   st.data.status = status;
   st.data.history.push_back({status, runtime::unix_now(), std::move(note)});
 }
@@ -202,7 +226,7 @@ void do_reserve(order_actor* self) {
     if (all_ok(errors)) {
       // Not persisted on its own: after a crash the order resumes at `reserving`, and reserving
       // again under the same key is a no-op. The next write is `awaiting`.
-      s.data.stage = "opening";
+      enter_stage(s, "opening");
       // Chaos tests: die between the reservations and the payment (LAKOO_TEST_FAILPOINT).
       auto fp = s.env->settings.find("failpoint");
       if (fp != s.env->settings.end() && fp->second == "order_after_reserve") {
@@ -220,7 +244,7 @@ void do_reserve(order_actor* self) {
     // Nothing may stay reserved: release all (releasing an unreserved key is a no-op), then
     // end as rejected (out of stock) or aborted (something was unreachable; a retry restarts).
     s.data.rejected_skus = out;
-    s.data.stage = "releasing";
+    enter_stage(s, "releasing");
     s.data.status = out.empty() ? "aborted" : "rejected";
     runtime::log().info("[order {}] checkout {}: {}", s.id, s.data.status,
                         out.empty() ? caf::to_string(errors.front()) : out.front());
@@ -244,7 +268,7 @@ void do_open(order_actor* self) {
       answer_checkouts(self, [&](caf::response_promise& rp) { rp.deliver(e); });
       return;
     }
-    s.data.stage = "awaiting";
+    enter_stage(s, "awaiting");
     set_status(s, "awaiting_payment");
     s.new_entries.push_back(
       {std::string{buyer_book_kind} + ":" + s.data.user_id, s.data.created_ms, s.id});
@@ -302,7 +326,7 @@ void do_confirm(order_actor* self) {
     if (retry) {
       return; // the durable timer runs the stage again; every step is keyed
     }
-    s.data.stage = "done";
+    enter_stage(s, "done");
     runtime::persist(self, [](const caf::error*) {});
   });
 }
@@ -327,7 +351,7 @@ void do_release(order_actor* self) {
       }
     }
     const auto status = s.data.status;
-    s.data.stage = status == "rejected" ? "rejected" : status == "aborted" ? "aborted" : "done";
+    enter_stage(s, status == "rejected" ? "rejected" : status == "aborted" ? "aborted" : "done");
     runtime::persist(self, [self, status](const caf::error* err) {
       auto& s2 = self->state;
       if (status == "rejected") {
@@ -372,7 +396,7 @@ void do_refund(order_actor* self) {
       }
       return; // retried by the durable timer
     }
-    s.data.stage = "done";
+    enter_stage(s, "done");
     runtime::persist(self, [](const caf::error*) {});
   });
 }
@@ -385,17 +409,17 @@ void follow_payment(order_actor* self, const std::string& payment_status) {
   }
   if (payment_status == "succeeded") {
     set_status(st, "paid");
-    st.data.stage = "confirming";
+    enter_stage(st, "confirming");
     for (const auto& seller : sellers_of(st.data)) {
       st.new_entries.push_back(
         {std::string{seller_book_kind} + ":" + seller, st.data.created_ms, st.id});
     }
   } else if (payment_status == "failed") {
     set_status(st, "cancelled", "payment failed");
-    st.data.stage = "releasing";
+    enter_stage(st, "releasing");
   } else if (payment_status == "expired") {
     set_status(st, "expired", "not paid in time");
-    st.data.stage = "releasing";
+    enter_stage(st, "releasing");
   } else {
     return;
   }
@@ -489,7 +513,7 @@ caf::result<protocol::checkout_view> start(order_actor* self, protocol::start_ch
   d.payment_ttl_s = req.payment_ttl_s;
   d.created_ms = runtime::unix_now() * 1000;
   d.expires_at = runtime::unix_now() + req.payment_ttl_s;
-  d.stage = "reserving";
+  enter_stage(st, "reserving");
   auto rp = self->make_response_promise();
   st.checkouts.push_back(rp);
   persist_and_drive(self);
@@ -560,7 +584,7 @@ caf::result<protocol::order_view> act(order_actor* self, protocol::order_action&
               return;
             }
             set_status(s, "cancelled", "cancelled by the buyer");
-            s.data.stage = "releasing";
+            enter_stage(s, "releasing");
             if (!key.empty()) {
               s.data.action_keys.push_back(key);
             }
@@ -603,7 +627,7 @@ caf::result<protocol::order_view> act(order_actor* self, protocol::order_action&
     return caf::make_error(errc::invalid_request, "action", "unknown action");
   }
   remember_key();
-  d.stage = "refunding";
+  enter_stage(st, "refunding");
   auto rp = self->make_response_promise();
   runtime::persist(self, [self, rp](const caf::error* err) mutable {
     if (err) {

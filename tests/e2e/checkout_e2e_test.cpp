@@ -153,6 +153,13 @@ TEST_CASE("the buyer journey: cart, checkout, payment, ship, deliver, review, re
   REQUIRE(sim.status == 202);
   poll(c.port(2), "/v1/orders/" + order_id, buyer.access_token,
        [](const json& o) { return o["status"] == "paid"; });
+  // Saga states are in /metrics of the node that runs the order.
+  std::string metrics;
+  for (size_t n = 0; n < c.size(); ++n) {
+    metrics += http(c.port(n), "GET", "/metrics").body;
+  }
+  CHECK(metrics.find("lakoo_order_status_total{status=\"paid\"}") != std::string::npos);
+  CHECK(metrics.find("lakoo_checkout_stage_total{stage=\"confirming\"}") != std::string::npos);
   // Confirmation: stock committed, cart emptied, seller credited 150000 - 0.5%.
   poll(c.port(0), "/v1/sellers/" + m.seller + "/earnings", m.owner.access_token,
        [](const json& e) { return e["gross"] == 150000; });
