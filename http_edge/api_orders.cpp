@@ -141,7 +141,7 @@ void run_checkout(api_context& ctx, std::string user_id, protocol::address addre
               continue;
             }
             sc.lines.push_back({lines[i].sku, p.id, p.seller_id, p.title, v->price,
-                                lines[i].quantity, v->price * lines[i].quantity});
+                                lines[i].quantity, v->price * lines[i].quantity, p.owner_user_id});
           }
           if (sc.lines.empty()) {
             return res(field_error("cart", "nothing in the cart is for sale any more"));

@@ -25,6 +25,7 @@ struct edge::impl {
     add_product_routes(routes, ctx);
     add_cart_routes(routes, ctx);
     add_order_routes(routes, ctx);
+    add_notification_routes(routes, ctx);
   }
 };
 

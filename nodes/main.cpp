@@ -16,6 +16,7 @@
 #include "actors/catalog/catalog.hpp"
 #include "actors/catalog/catalog_index.hpp"
 #include "actors/identity/identity.hpp"
+#include "actors/notify/notify.hpp"
 #include "actors/order/order.hpp"
 #include "actors/protocol/messages.hpp"
 #include "actors/runtime/gateway.hpp"
@@ -146,6 +147,7 @@ int run(const node::node_config& cfg, size_t index, sigset_t& signals) {
   seller::register_kinds(rs.kinds);
   catalog::register_kinds(rs.kinds);
   cart::register_kinds(rs.kinds);
+  notify::register_kinds(rs.kinds);
   order::register_kinds(rs.kinds, sandbox);
   auto router = runtime::spawn_router(sys, env, std::move(rs));
 

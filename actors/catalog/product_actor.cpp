@@ -178,7 +178,24 @@ caf::result<protocol::product_view> moderate(product_actor* self, protocol::mode
   } else {
     return caf::make_error(errc::invalid_request, "action", "unknown action");
   }
-  return runtime::commit(self, to_view(st));
+  auto rp = self->make_response_promise();
+  runtime::persist(self, [self, rp, action = req.action](const caf::error* err) mutable {
+    auto& s = self->state;
+    if (err) {
+      rp.deliver(*err);
+      return;
+    }
+    rp.deliver(to_view(s));
+    if (action == "approve" || action == "reject") {
+      auto kind = action == "approve" ? "product_approved" : "product_rejected";
+      auto text = action == "approve" ? s.data.title + " is live"
+                                      : s.data.title + " was rejected: " + s.data.rejection_reason;
+      runtime::notify_user(self, s.data.owner_user_id,
+                           protocol::notify{s.id + ":" + action + ":" + std::to_string(s.version),
+                                            kind, "", s.id, text});
+    }
+  });
+  return rp;
 }
 
 /// Whether the claim of `sku` is still wanted: a creation found in progress after a reload

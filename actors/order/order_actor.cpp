@@ -278,6 +278,11 @@ void do_open(order_actor* self) {
         return;
       }
       answer_checkouts_with_order(self);
+      auto& s2 = self->state;
+      runtime::notify_user(
+        self, s2.data.user_id,
+        protocol::notify{s2.id + ":placed", "order_placed", "", s2.id,
+                         "Order placed: pay before " + runtime::rfc3339(s2.data.expires_at)});
       drive(self);
     });
   });
@@ -296,9 +301,21 @@ void do_confirm(order_actor* self) {
     bought.lines.push_back({l.sku, l.product_id, l.quantity});
   }
   sends.push_back(ask<protocol::cart_view>("cart:" + d.user_id, std::move(bought)));
+  sends.push_back(ask<bool>("inbox:" + d.user_id,
+                            protocol::notify{st.id + ":paid", "order_paid", "", st.id,
+                                             "Payment received: the sellers are preparing it"}));
   for (const auto& [seller, e] : earnings_of(d)) {
     sends.push_back(ask<protocol::earnings_view>(std::string{earnings_kind} + ":" + seller,
                                                  protocol::post_earning{st.id, e.first, e.second}));
+  }
+  std::set<std::string> seller_users;
+  for (const auto& l : d.lines) {
+    if (!l.seller_user_id.empty() && seller_users.insert(l.seller_user_id).second) {
+      sends.push_back(
+        ask<bool>("inbox:" + l.seller_user_id,
+                  protocol::notify{st.id + ":new_order:" + l.seller_user_id, "new_order", d.user_id,
+                                   st.id, "New paid order to ship"}));
+    }
   }
   st.busy = true;
   fan_out(self, std::move(sends), [self](std::vector<caf::error> errors) {
@@ -336,6 +353,11 @@ void do_release(order_actor* self) {
   std::vector<send_to> sends;
   for (const auto& l : st.data.lines) {
     sends.push_back(ask<protocol::sku_view>("sku:" + l.sku, protocol::release_sku{st.id}));
+  }
+  if (st.data.status == "expired") {
+    sends.push_back(ask<bool>("inbox:" + st.data.user_id,
+                              protocol::notify{st.id + ":expired", "order_expired", "", st.id,
+                                               "The order expired unpaid"}));
   }
   st.busy = true;
   fan_out(self, std::move(sends), [self](std::vector<caf::error> errors) {
@@ -503,7 +525,8 @@ caf::result<protocol::checkout_view> start(order_actor* self, protocol::start_ch
   for (auto& l : req.lines) {
     d.subtotal += l.line_total;
     d.lines.push_back({std::move(l.sku), std::move(l.product_id), std::move(l.seller_id),
-                       std::move(l.title), l.unit_price, l.quantity, l.line_total});
+                       std::move(l.title), l.unit_price, l.quantity, l.line_total,
+                       std::move(l.seller_user_id)});
   }
   d.total = d.subtotal;
   const auto& a = req.shipping_address;
@@ -560,7 +583,21 @@ caf::result<protocol::order_view> act(order_actor* self, protocol::order_action&
       }
       set_status(st, "delivered");
     }
-    return runtime::commit(self, to_view(st));
+    auto rp = self->make_response_promise();
+    runtime::persist(self, [self, rp, action = req.action](const caf::error* err) mutable {
+      auto& s = self->state;
+      if (err) {
+        rp.deliver(*err);
+        return;
+      }
+      rp.deliver(to_view(s));
+      auto kind = action == "ship" ? "order_shipped" : "order_delivered";
+      auto text = action == "ship" ? "Shipped with " + s.data.carrier + " " + s.data.tracking_no
+                                   : std::string{"Delivered"};
+      runtime::notify_user(self, s.data.user_id,
+                           protocol::notify{s.id + ":" + action, kind, "", s.id, text});
+    });
+    return rp;
   }
   if (req.action == "cancel") {
     if (req.requester != d.user_id) {

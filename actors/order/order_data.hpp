@@ -18,7 +18,9 @@ struct line_data {
   int64_t unit_price = 0;
   int64_t quantity = 0;
   int64_t line_total = 0;
-  MSGPACK_DEFINE_MAP(sku, product_id, seller_id, title, unit_price, quantity, line_total)
+  std::string seller_user_id{};
+  MSGPACK_DEFINE_MAP(sku, product_id, seller_id, title, unit_price, quantity, line_total,
+                     seller_user_id)
 };
 
 struct address_data {

@@ -25,12 +25,13 @@ struct order_line {
   int64_t unit_price = 0;
   int64_t quantity = 0;
   int64_t line_total = 0;
+  std::string seller_user_id{}; ///< the seller account's owner (for notifications)
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, order_line& x) {
   return f(caf::meta::type_name("order_line"), x.sku, x.product_id, x.seller_id, x.title,
-           x.unit_price, x.quantity, x.line_total);
+           x.unit_price, x.quantity, x.line_total, x.seller_user_id);
 }
 
 struct order_event {
@@ -365,6 +366,75 @@ struct set_rating {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, set_rating& x) {
   return f(caf::meta::type_name("set_rating"), x.sum, x.count);
+}
+
+} // namespace lakoo::protocol
+
+namespace lakoo::protocol {
+
+// -- notifications
+// ----------------------------------------------------------------------------------
+
+struct notification_view {
+  std::string id;
+  std::string kind; ///< order_paid, new_order, ... (API.md "Notifications")
+  std::string actor_id;
+  std::string subject_id;
+  std::string text;
+  bool read = false;
+  std::string created_at;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, notification_view& x) {
+  return f(caf::meta::type_name("notification_view"), x.id, x.kind, x.actor_id, x.subject_id,
+           x.text, x.read, x.created_at);
+}
+
+/// To `inbox:<user id>`: deliver a notification, once per `key` -> bool.
+struct notify {
+  std::string key;
+  std::string kind;
+  std::string actor_id;
+  std::string subject_id;
+  std::string text;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, notify& x) {
+  return f(caf::meta::type_name("notify"), x.key, x.kind, x.actor_id, x.subject_id, x.text);
+}
+
+/// To `inbox:<user id>`: newest first -> notification_page (bad cursor: invalid_request).
+struct list_notifications {
+  int64_t limit = 20;
+  std::string cursor;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, list_notifications& x) {
+  return f(caf::meta::type_name("list_notifications"), x.limit, x.cursor);
+}
+
+struct notification_page {
+  std::vector<notification_view> items;
+  std::string next_cursor;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, notification_page& x) {
+  return f(caf::meta::type_name("notification_page"), x.items, x.next_cursor);
+}
+
+/// To `inbox:<user id>`: mark `ids` (or everything) read -> int64_t (how many changed).
+struct mark_read {
+  std::vector<std::string> ids;
+  bool all = false;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, mark_read& x) {
+  return f(caf::meta::type_name("mark_read"), x.ids, x.all);
 }
 
 } // namespace lakoo::protocol

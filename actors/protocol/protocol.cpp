@@ -105,7 +105,12 @@ namespace {
   X(add_review)                                                                                  \
   X(list_reviews)                                                                                \
   X(review_page)                                                                                 \
-  X(set_rating)
+  X(set_rating)                                                                                  \
+  X(notification_view)                                                                           \
+  X(notify)                                                                                      \
+  X(list_notifications)                                                                          \
+  X(notification_page)                                                                           \
+  X(mark_read)
 
 } // namespace
 

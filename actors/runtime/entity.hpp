@@ -202,6 +202,24 @@ void persist(caf::stateful_actor<State>* self, std::function<void(const caf::err
   st.waiting.push_back({st.version, std::move(fire)});
 }
 
+/// Sends `note` to the user's inbox (`inbox:<user id>`) without waiting: for events whose sender
+/// has no step to retry. Keyed steps that must notify send `protocol::notify` as one of their
+/// effects instead.
+template <class State>
+void notify_user(caf::stateful_actor<State>* self, const std::string& user_id,
+                 protocol::notify note) {
+  auto& st = self->state;
+  auto key = note.key;
+  self
+    ->request(st.env->router, st.env->request_timeout, protocol::route_atom::value,
+              "inbox:" + user_id, caf::make_message(std::move(note)))
+    .then([](bool) {},
+          [user_id, key](caf::error& e) {
+            log().warn("[inbox {}] notification {} not delivered: {}", user_id, key,
+                       caf::to_string(e));
+          });
+}
+
 /// Delivers `reply` through `rp` once durable, or the storage error.
 template <class Reply>
 std::function<void(const caf::error*)> deliver_on_durable(caf::response_promise rp, Reply reply) {

@@ -85,8 +85,18 @@ caf::result<protocol::seller_view> decide(seller_actor* self, protocol::review_s
       ->request(s.env->router, s.env->request_timeout, protocol::route_atom::value,
                 "user:" + s.data.owner_user_id,
                 caf::make_message(protocol::set_role{"seller", approve}))
-      .then([self, rp](protocol::user_view&) mutable { rp.deliver(to_view(self->state)); },
-            [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
+      .then(
+        [self, rp, approve](protocol::user_view&) mutable {
+          auto& s2 = self->state;
+          if (approve) {
+            runtime::notify_user(
+              self, s2.data.owner_user_id,
+              protocol::notify{s2.id + ":approved", "seller_approved", "", s2.id,
+                               s2.data.brand_name + " is approved: start selling"});
+          }
+          rp.deliver(to_view(s2));
+        },
+        [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
   };
   if (changed) {
     runtime::persist(self, [rp, set_owner_role](const caf::error* err) mutable {

@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include "http_edge/tokens.hpp"
@@ -94,7 +95,8 @@ market open_market(test_cluster& c, int64_t price, int64_t stock) {
 
 } // namespace
 
-TEST_CASE("the buyer journey: cart, checkout, payment, ship, deliver, review, refund", "[e2e][checkout]") {
+TEST_CASE("the buyer journey: cart, checkout, payment, ship, deliver, review, refund",
+          "[e2e][checkout]") {
   test_cluster c{"checkout-journey"};
   REQUIRE(c.wait_all_ready());
   auto m = open_market(c, 75000, 5);

@@ -25,10 +25,13 @@ caf::message round_trip(caf::actor_system& sys, const caf::message& msg) {
 }
 
 protocol::order_line sample_line() {
-  return {"KMJ-M", "prd_1", "sel_1", "Kemeja Batik", 350000, 2, 700000};
+  return {"KMJ-M", "prd_1", "sel_1", "Kemeja Batik", 350000, 2, 700000, "usr_9"};
 }
 
 protocol::order_view sample_order();
+protocol::notification_view sample_notification() {
+  return {"ntf_1", "order_paid", "", "ord_1", "Pesanan dibayar", false, "2026-11-22T10:00:00Z"};
+}
 protocol::review_view sample_review() {
   return {"rev_1",
           "prd_1",
@@ -177,6 +180,11 @@ TEST_CASE("every message type survives a binary round trip", "[protocol]") {
     caf::make_message(protocol::list_reviews{20, "c"}),
     caf::make_message(protocol::review_page{{sample_review()}, "c3"}),
     caf::make_message(protocol::set_rating{14, 3}),
+    caf::make_message(sample_notification()),
+    caf::make_message(protocol::notify{"ord_1:paid", "order_paid", "", "ord_1", "Paid"}),
+    caf::make_message(protocol::list_notifications{20, "c"}),
+    caf::make_message(protocol::notification_page{{sample_notification()}, "c4"}),
+    caf::make_message(protocol::mark_read{{"ntf_1"}, false}),
   };
   // One sample per registered type (the vector is registered along with its element).
   CHECK(samples.size() == protocol::registered_type_names().size() + 1);

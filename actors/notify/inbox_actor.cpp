@@ -1,0 +1,121 @@
+#include <algorithm>
+
+#include "actors/notify/notify.hpp"
+#include "actors/runtime/clock.hpp"
+#include "actors/runtime/entity.hpp"
+#include "actors/runtime/ids.hpp"
+
+namespace lakoo::notify {
+
+namespace {
+
+using protocol::errc;
+
+struct item_data {
+  std::string id;
+  std::string key; ///< the sender's de-duplication key
+  std::string kind;
+  std::string actor_id;
+  std::string subject_id;
+  std::string text;
+  bool read = false;
+  int64_t created = 0; ///< unix s
+  MSGPACK_DEFINE_MAP(id, key, kind, actor_id, subject_id, text, read, created)
+};
+
+/// Snapshot body of `inbox:<user id>`.
+struct inbox_data {
+  uint16_t v = 1;
+  std::vector<item_data> items; ///< newest first, at most `max_inbox`
+  MSGPACK_DEFINE_MAP(v, items)
+};
+
+/// One user's inbox. Senders retry (their steps are keyed), so a notification is added once per
+/// key while the key is still among the kept ones.
+struct inbox_state : runtime::entity_state<inbox_data> {
+  static inline const char* name = "lakoo.inbox";
+  static inline const char* kind = inbox_kind;
+};
+
+using inbox_actor = caf::stateful_actor<inbox_state>;
+
+protocol::notification_view to_view(const item_data& i) {
+  return {i.id, i.kind, i.actor_id, i.subject_id, i.text, i.read, runtime::rfc3339(i.created)};
+}
+
+caf::result<bool> add(inbox_actor* self, protocol::notify& req) {
+  auto& items = self->state.data.items;
+  if (!req.key.empty() && std::any_of(items.begin(), items.end(), [&](const item_data& i) {
+        return i.key == req.key;
+      })) {
+    return runtime::reply_durable(self, true);
+  }
+  items.insert(items.begin(),
+               item_data{runtime::new_id("ntf"), std::move(req.key), std::move(req.kind),
+                         std::move(req.actor_id), std::move(req.subject_id), std::move(req.text),
+                         false, runtime::unix_now()});
+  if (items.size() > max_inbox) {
+    items.resize(max_inbox);
+  }
+  return runtime::commit(self, true);
+}
+
+caf::result<protocol::notification_page> list(inbox_actor* self,
+                                              const protocol::list_notifications& req) {
+  const auto& items = self->state.data.items;
+  size_t start = 0;
+  if (!req.cursor.empty()) {
+    auto it = std::find_if(items.begin(), items.end(),
+                           [&](const item_data& i) { return i.id == req.cursor; });
+    if (it == items.end()) {
+      return caf::make_error(errc::invalid_request, "cursor", "not a cursor of this list");
+    }
+    start = static_cast<size_t>(it - items.begin()) + 1;
+  }
+  protocol::notification_page page;
+  size_t i = start;
+  for (; i < items.size() && static_cast<int64_t>(page.items.size()) < req.limit; ++i) {
+    page.items.push_back(to_view(items[i]));
+  }
+  if (i < items.size() && !page.items.empty()) {
+    page.next_cursor = page.items.back().id;
+  }
+  return runtime::reply_durable(self, std::move(page));
+}
+
+caf::result<int64_t> mark(inbox_actor* self, const protocol::mark_read& req) {
+  int64_t changed = 0;
+  for (auto& i : self->state.data.items) {
+    bool wanted = req.all || std::find(req.ids.begin(), req.ids.end(), i.id) != req.ids.end();
+    if (wanted && !i.read) {
+      i.read = true;
+      ++changed;
+    }
+  }
+  if (changed == 0) {
+    return runtime::reply_durable(self, int64_t{0});
+  }
+  return runtime::commit(self, changed);
+}
+
+caf::behavior inbox_impl(inbox_actor* self, std::string id,
+                         std::shared_ptr<const runtime::entity_env> env) {
+  return runtime::run_entity(self, std::move(id), std::move(env), [self] {
+    return caf::message_handler{
+      [self](protocol::notify& req) { return add(self, req); },
+      [self](protocol::list_notifications& req) { return list(self, req); },
+      [self](protocol::mark_read& req) { return mark(self, req); },
+    };
+  });
+}
+
+} // namespace
+
+void register_kinds(runtime::entity_kinds& kinds) {
+  kinds[inbox_kind] = [](caf::actor_system& sys, const std::string& id,
+                         std::shared_ptr<const runtime::entity_env> env) {
+    return sys.spawn(inbox_impl, id, std::move(env));
+  };
+}
+
+} // namespace lakoo::notify
