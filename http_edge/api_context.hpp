@@ -136,5 +136,6 @@ void add_product_routes(route_table& routes, api_context& ctx);
 void add_cart_routes(route_table& routes, api_context& ctx);
 void add_order_routes(route_table& routes, api_context& ctx);
 void add_notification_routes(route_table& routes, api_context& ctx);
+void add_review_routes(route_table& routes, api_context& ctx);
 
 } // namespace lakoo::edge

@@ -26,6 +26,7 @@ struct edge::impl {
     add_cart_routes(routes, ctx);
     add_order_routes(routes, ctx);
     add_notification_routes(routes, ctx);
+    add_review_routes(routes, ctx);
   }
 };
 

@@ -1,56 +1,20 @@
 #include "persistence/wake_poller.hpp"
 
-#include <condition_variable>
 #include <map>
-#include <mutex>
-#include <thread>
+#include <optional>
 
-#include "persistence/pg_link.hpp"
+#include "persistence/poll_thread.hpp"
 
 namespace lakoo::persistence {
 
 using clock_type = std::chrono::steady_clock;
 
 struct wake_poller::impl {
-  pg_settings cfg;
   std::string shard_list; ///< `{1,2,3}`
-  std::chrono::milliseconds interval;
   std::chrono::milliseconds quiet;
   due_handler on_due;
   std::map<std::pair<std::string, std::string>, clock_type::time_point> fired;
-
-  std::mutex mu;
-  std::condition_variable cv;
-  bool stopping = false;
-  std::thread worker;
-
-  void run() noexcept {
-    try {
-      db_link link{"wake", cfg, [](pqxx::connection& conn) {
-                     conn.prepare("due_wakes",
-                                  "SELECT kind, id FROM snapshots WHERE wake_at IS NOT NULL"
-                                  " AND wake_at <= $1 AND shard = ANY($2::int[]) LIMIT 5000");
-                   }};
-      for (;;) {
-        try {
-          poll(link);
-        } catch (const unreachable&) {
-          // logged by the link
-        } catch (const std::exception& e) {
-          log().error("[wake] poll failed: {}", one_line(e));
-          link.reset(e);
-        }
-        std::unique_lock<std::mutex> guard{mu};
-        if (cv.wait_for(guard, interval, [this] { return stopping; })) {
-          break;
-        }
-      }
-    } catch (const std::exception& e) {
-      log().critical("[wake] died: {}", one_line(e));
-    } catch (...) {
-      log().critical("[wake] died on a non-exception");
-    }
-  }
+  std::optional<poll_thread> thread;
 
   void poll(db_link& link) {
     auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -80,16 +44,20 @@ wake_poller::wake_poller(pg_settings settings, std::vector<int32_t> shards,
                          std::chrono::milliseconds interval, std::chrono::milliseconds quiet,
                          due_handler on_due)
     : impl_(std::make_unique<impl>()) {
-  impl_->cfg = std::move(settings);
   impl_->shard_list = "{";
   for (size_t i = 0; i < shards.size(); ++i) {
     impl_->shard_list += (i == 0 ? "" : ",") + std::to_string(shards[i]);
   }
   impl_->shard_list += "}";
-  impl_->interval = interval;
   impl_->quiet = quiet;
   impl_->on_due = std::move(on_due);
-  impl_->worker = std::thread{[this] { impl_->run(); }};
+  impl_->thread.emplace(
+    "wake", std::move(settings), interval,
+    [](pqxx::connection& conn) {
+      conn.prepare("due_wakes", "SELECT kind, id FROM snapshots WHERE wake_at IS NOT NULL"
+                                " AND wake_at <= $1 AND shard = ANY($2::int[]) LIMIT 5000");
+    },
+    [this](db_link& link) { impl_->poll(link); });
 }
 
 wake_poller::~wake_poller() {
@@ -97,17 +65,7 @@ wake_poller::~wake_poller() {
 }
 
 void wake_poller::stop() {
-  {
-    std::lock_guard<std::mutex> guard{impl_->mu};
-    if (impl_->stopping) {
-      return;
-    }
-    impl_->stopping = true;
-  }
-  impl_->cv.notify_all();
-  if (impl_->worker.joinable()) {
-    impl_->worker.join();
-  }
+  impl_->thread->stop();
 }
 
 } // namespace lakoo::persistence

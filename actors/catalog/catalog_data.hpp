@@ -9,6 +9,8 @@
 
 #include <msgpack.hpp>
 
+#include "actors/protocol/messages.hpp"
+
 namespace lakoo::catalog {
 
 struct variant_data {
@@ -69,5 +71,9 @@ inline int64_t reserved_at(const sku_data& d, int64_t now_ms) {
   }
   return n;
 }
+
+/// The product as the protocol shows it (`available` left 0: the skus know it). Used by the
+/// product actor and the catalog index alike.
+protocol::product_view view_of(const std::string& id, const product_data& d);
 
 } // namespace lakoo::catalog

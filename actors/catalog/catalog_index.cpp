@@ -83,25 +83,6 @@ bool has(const std::vector<word_id>& sorted, word_id w) {
   return std::binary_search(sorted.begin(), sorted.end(), w);
 }
 
-protocol::product_view view_of(const std::string& id, const product_data& d) {
-  protocol::product_view v;
-  v.id = id;
-  v.seller_id = d.seller_id;
-  v.owner_user_id = d.owner_user_id;
-  v.title = d.title;
-  v.description = d.description;
-  v.category = d.category;
-  v.images = d.images;
-  v.status = d.status;
-  for (const auto& x : d.variants) {
-    v.variants.push_back({x.sku, x.price, x.currency, 0, x.option_names, x.option_values});
-  }
-  v.rating_sum = d.rating_sum;
-  v.rating_count = d.rating_count;
-  v.created_at = runtime::rfc3339(d.created_at);
-  return v;
-}
-
 // -- cursors --------------------------------------------------------------------------------------
 
 /// A position in a result order: `score` (search only), then newest first, then id.

@@ -21,24 +21,7 @@ struct product_state : runtime::entity_state<product_data> {
 using product_actor = caf::stateful_actor<product_state>;
 
 protocol::product_view to_view(const product_state& st) {
-  const auto& d = st.data;
-  protocol::product_view v;
-  v.id = st.id;
-  v.seller_id = d.seller_id;
-  v.owner_user_id = d.owner_user_id;
-  v.title = d.title;
-  v.description = d.description;
-  v.category = d.category;
-  v.images = d.images;
-  v.status = d.status;
-  v.rejection_reason = d.rejection_reason;
-  for (const auto& x : d.variants) {
-    v.variants.push_back({x.sku, x.price, x.currency, 0, x.option_names, x.option_values});
-  }
-  v.rating_sum = d.rating_sum;
-  v.rating_count = d.rating_count;
-  v.created_at = runtime::rfc3339(d.created_at);
-  return v;
+  return view_of(st.id, st.data);
 }
 
 bool is_visible(const product_state& st) {
@@ -271,6 +254,26 @@ caf::behavior product_impl(product_actor* self, std::string id,
 }
 
 } // namespace
+
+protocol::product_view view_of(const std::string& id, const product_data& d) {
+  protocol::product_view v;
+  v.id = id;
+  v.seller_id = d.seller_id;
+  v.owner_user_id = d.owner_user_id;
+  v.title = d.title;
+  v.description = d.description;
+  v.category = d.category;
+  v.images = d.images;
+  v.status = d.status;
+  v.rejection_reason = d.rejection_reason;
+  for (const auto& x : d.variants) {
+    v.variants.push_back({x.sku, x.price, x.currency, 0, x.option_names, x.option_values});
+  }
+  v.rating_sum = d.rating_sum;
+  v.rating_count = d.rating_count;
+  v.created_at = runtime::rfc3339(d.created_at);
+  return v;
+}
 
 caf::actor spawn_product(caf::actor_system& sys, const std::string& id,
                          std::shared_ptr<const runtime::entity_env> env) {

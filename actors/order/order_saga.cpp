@@ -1,0 +1,454 @@
+#include "actors/order/order_saga.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <mutex>
+
+namespace lakoo::order::saga {
+
+using protocol::errc;
+
+protocol::order_view to_view(const order_state& st) {
+  const auto& d = st.data;
+  protocol::order_view v;
+  v.id = st.id;
+  v.user_id = d.user_id;
+  v.status = d.status;
+  for (const auto& l : d.lines) {
+    v.items.push_back(
+      {l.sku, l.product_id, l.seller_id, l.title, l.unit_price, l.quantity, l.line_total});
+  }
+  v.subtotal = d.subtotal;
+  v.total = d.total;
+  v.currency = d.currency;
+  const auto& a = d.address;
+  v.shipping_address = {"",     a.label,    a.recipient,   a.phone,   a.line1, a.line2,
+                        a.city, a.province, a.postal_code, a.country, false};
+  v.payment_id = d.payment_id;
+  v.carrier = d.carrier;
+  v.tracking_no = d.tracking_no;
+  for (const auto& e : d.history) {
+    v.history.push_back({e.status, runtime::rfc3339(e.at), e.note});
+  }
+  v.created_at = runtime::rfc3339(d.created_ms / 1000);
+  v.created_ms = d.created_ms;
+  return v;
+}
+
+/// Checkout sagas entering each stage, and orders reaching each status (`/metrics`).
+runtime::counter& saga_counter(const std::string& family, const std::string& label,
+                               const std::string& value) {
+  static std::mutex mu;
+  static std::map<std::string, runtime::counter*> cache;
+  std::lock_guard<std::mutex> guard{mu};
+  auto& slot = cache[family + value];
+  if (slot == nullptr) {
+    auto& m = runtime::metrics::global();
+    m.describe("lakoo_checkout_stage_total", "counter",
+               "Checkout sagas that entered each stage (reserving, awaiting, confirming, ...).");
+    m.describe("lakoo_order_status_total", "counter", "Orders that reached each status.");
+    slot = &m.counter_of(family, label + "=\"" + value + "\"");
+  }
+  return *slot;
+}
+
+void enter_stage(order_state& st, const std::string& stage) {
+  st.data.stage = stage;
+  saga_counter("lakoo_checkout_stage_total", "stage", stage).add();
+}
+
+void set_status(order_state& st, const std::string& status, std::string note) {
+  saga_counter("lakoo_order_status_total", "status", status).add();
+  st.data.status = status;
+  st.data.history.push_back({status, runtime::unix_now(), std::move(note)});
+}
+
+std::set<std::string> sellers_of(const order_data& d) {
+  std::set<std::string> out;
+  for (const auto& l : d.lines) {
+    out.insert(l.seller_id);
+  }
+  return out;
+}
+
+/// Per seller: (gross, commission) of its lines; the seller is credited gross - commission.
+std::map<std::string, std::pair<int64_t, int64_t>> earnings_of(const order_data& d) {
+  std::map<std::string, std::pair<int64_t, int64_t>> out;
+  for (const auto& l : d.lines) {
+    auto& e = out[l.seller_id];
+    e.first += l.line_total;
+    e.second += l.line_total - seller_net(l.line_total);
+  }
+  return out;
+}
+
+/// One request to an entity, for `fan_out`: sends it and calls `finish(error or none)`.
+struct send_to {
+  std::function<void(order_actor*, std::function<void(caf::error)>)> run;
+};
+
+/// A request to `key` answered with a `Reply`.
+template <class Reply, class Msg>
+send_to ask(std::string key, Msg msg) {
+  return {[key = std::move(key), m = caf::make_message(std::move(msg))](
+            order_actor* self, std::function<void(caf::error)> finish) {
+    auto& st = self->state;
+    self->request(st.env->router, st.env->request_timeout, protocol::route_atom::value, key, m)
+      .then([finish](Reply&) { finish(caf::error{}); },
+            [finish](caf::error& e) { finish(std::move(e)); });
+  }};
+}
+
+/// Sends every request at once through the router; `done(errors)` runs in this actor once all
+/// have answered (errors[i] is empty for a success).
+void fan_out(order_actor* self, std::vector<send_to> sends,
+             std::function<void(std::vector<caf::error>)> done) {
+  if (sends.empty()) {
+    return done({});
+  }
+  struct gather {
+    std::vector<caf::error> errors;
+    size_t pending = 0;
+    std::function<void(std::vector<caf::error>)> done;
+  };
+  auto g = std::make_shared<gather>();
+  g->errors.resize(sends.size());
+  g->pending = sends.size();
+  g->done = std::move(done);
+  for (size_t i = 0; i < sends.size(); ++i) {
+    sends[i].run(self, [g, i](caf::error e) {
+      g->errors[i] = std::move(e);
+      if (--g->pending == 0) {
+        g->done(std::move(g->errors));
+      }
+    });
+  }
+}
+
+bool all_ok(const std::vector<caf::error>& errors) {
+  return std::none_of(errors.begin(), errors.end(), [](const caf::error& e) { return bool(e); });
+}
+
+/// Persists the current data, then continues the saga.
+void persist_and_drive(order_actor* self) {
+  runtime::persist(self, [self](const caf::error* err) {
+    if (!err) {
+      drive(self);
+    }
+  });
+}
+
+/// Answers every waiting start_checkout with `result`.
+void answer_checkouts(order_actor* self, const std::function<void(caf::response_promise&)>& f) {
+  auto waiting = std::move(self->state.checkouts);
+  self->state.checkouts.clear();
+  for (auto& rp : waiting) {
+    f(rp);
+  }
+}
+
+/// Answers the waiting checkouts with the order and its payment (read from the payment actor).
+void answer_checkouts_with_order(order_actor* self) {
+  if (self->state.checkouts.empty()) {
+    return;
+  }
+  auto& st = self->state;
+  self
+    ->request(st.env->router, st.env->request_timeout, protocol::route_atom::value,
+              "payment:" + st.data.payment_id, caf::make_message(protocol::get_payment{}))
+    .then(
+      [self](protocol::payment_view& p) {
+        protocol::checkout_view out{to_view(self->state), std::move(p)};
+        answer_checkouts(self, [&](caf::response_promise& rp) { rp.deliver(out); });
+      },
+      [self](caf::error& e) {
+        answer_checkouts(self, [&](caf::response_promise& rp) { rp.deliver(e); });
+      });
+}
+
+// -- stages ---------------------------------------------------------------------------------------
+
+void do_reserve(order_actor* self) {
+  auto& st = self->state;
+  auto ttl_ms = (st.data.expires_at + reservation_grace_s - runtime::unix_now()) * 1000;
+  std::vector<send_to> sends;
+  for (const auto& l : st.data.lines) {
+    sends.push_back(
+      ask<protocol::sku_view>("sku:" + l.sku, protocol::reserve_sku{st.id, l.quantity, ttl_ms}));
+  }
+  st.busy = true;
+  fan_out(self, std::move(sends), [self](std::vector<caf::error> errors) {
+    auto& s = self->state;
+    s.busy = false;
+    if (all_ok(errors)) {
+      // Not persisted on its own: after a crash the order resumes at `reserving`, and reserving
+      // again under the same key is a no-op. The next write is `awaiting`.
+      enter_stage(s, "opening");
+      // Chaos tests: die between the reservations and the payment (LAKOO_TEST_FAILPOINT).
+      auto fp = s.env->settings.find("failpoint");
+      if (fp != s.env->settings.end() && fp->second == "order_after_reserve") {
+        runtime::log().critical("[order {}] failpoint order_after_reserve: exiting", s.id);
+        std::_Exit(137);
+      }
+      return drive(self);
+    }
+    std::vector<std::string> out;
+    for (size_t i = 0; i < errors.size(); ++i) {
+      if (errors[i] == errc::out_of_stock || errors[i] == errc::not_found) {
+        out.push_back(s.data.lines[i].sku);
+      }
+    }
+    // Nothing may stay reserved: release all (releasing an unreserved key is a no-op), then
+    // end as rejected (out of stock) or aborted (something was unreachable; a retry restarts).
+    s.data.rejected_skus = out;
+    enter_stage(s, "releasing");
+    s.data.status = out.empty() ? "aborted" : "rejected";
+    runtime::log().info("[order {}] checkout {}: {}", s.id, s.data.status,
+                        out.empty() ? caf::to_string(errors.front()) : out.front());
+    persist_and_drive(self);
+  });
+}
+
+void do_open(order_actor* self) {
+  auto& st = self->state;
+  const auto& d = st.data;
+  std::vector<send_to> sends{ask<protocol::payment_view>(
+    "payment:" + d.payment_id,
+    protocol::open_payment{st.id, d.user_id, d.total, d.currency, d.expires_at})};
+  st.busy = true;
+  fan_out(self, std::move(sends), [self](std::vector<caf::error> errors) {
+    auto& s = self->state;
+    s.busy = false;
+    if (!all_ok(errors)) {
+      // Stays `opening`: the durable timer retries; a retried request waits for it.
+      auto e = errors[0];
+      answer_checkouts(self, [&](caf::response_promise& rp) { rp.deliver(e); });
+      return;
+    }
+    enter_stage(s, "awaiting");
+    set_status(s, "awaiting_payment");
+    s.new_entries.push_back(
+      {std::string{buyer_book_kind} + ":" + s.data.user_id, s.data.created_ms, s.id});
+    runtime::persist(self, [self](const caf::error* err) {
+      if (err) {
+        answer_checkouts(self, [&](caf::response_promise& rp) { rp.deliver(*err); });
+        return;
+      }
+      answer_checkouts_with_order(self);
+      auto& s2 = self->state;
+      runtime::notify_user(
+        self, s2.data.user_id,
+        protocol::notify{s2.id + ":placed", "order_placed", "", s2.id,
+                         "Order placed: pay before " + runtime::rfc3339(s2.data.expires_at)});
+      drive(self);
+    });
+  });
+}
+
+/// Commits each line's reservation; one that expired meanwhile is reserved again and committed.
+void do_confirm(order_actor* self) {
+  auto& st = self->state;
+  const auto& d = st.data;
+  std::vector<send_to> sends;
+  for (const auto& l : d.lines) {
+    sends.push_back(ask<protocol::sku_view>("sku:" + l.sku, protocol::commit_sku{st.id}));
+  }
+  protocol::remove_bought bought{st.id, {}};
+  for (const auto& l : d.lines) {
+    bought.lines.push_back({l.sku, l.product_id, l.quantity});
+  }
+  sends.push_back(ask<protocol::cart_view>("cart:" + d.user_id, std::move(bought)));
+  sends.push_back(ask<bool>("inbox:" + d.user_id,
+                            protocol::notify{st.id + ":paid", "order_paid", "", st.id,
+                                             "Payment received: the sellers are preparing it"}));
+  for (const auto& [seller, e] : earnings_of(d)) {
+    sends.push_back(ask<protocol::earnings_view>(std::string{earnings_kind} + ":" + seller,
+                                                 protocol::post_earning{st.id, e.first, e.second}));
+  }
+  std::set<std::string> seller_users;
+  for (const auto& l : d.lines) {
+    if (!l.seller_user_id.empty() && seller_users.insert(l.seller_user_id).second) {
+      sends.push_back(
+        ask<bool>("inbox:" + l.seller_user_id,
+                  protocol::notify{st.id + ":new_order:" + l.seller_user_id, "new_order", d.user_id,
+                                   st.id, "New paid order to ship"}));
+    }
+  }
+  st.busy = true;
+  fan_out(self, std::move(sends), [self](std::vector<caf::error> errors) {
+    auto& s = self->state;
+    s.busy = false;
+    bool retry = false;
+    for (size_t i = 0; i < errors.size(); ++i) {
+      if (!errors[i]) {
+        continue;
+      }
+      if (i < s.data.lines.size() && errors[i] == errc::conflict) {
+        // The reservation lapsed before the confirmation (a long outage): take the units again.
+        const auto& l = s.data.lines[i];
+        runtime::log().warn("[order {}] reservation of {} lapsed: reserving again", s.id, l.sku);
+        self
+          ->request(s.env->router, s.env->request_timeout, protocol::route_atom::value,
+                    "sku:" + l.sku,
+                    caf::make_message(protocol::reserve_sku{s.id, l.quantity, 600000}))
+          .then([](protocol::sku_view&) {}, [](caf::error&) {});
+      }
+      runtime::log().warn("[order {}] confirm step {} failed: {}", s.id, i,
+                          caf::to_string(errors[i]));
+      retry = true;
+    }
+    if (retry) {
+      return; // the durable timer runs the stage again; every step is keyed
+    }
+    enter_stage(s, "done");
+    runtime::persist(self, [](const caf::error*) {});
+  });
+}
+
+void do_release(order_actor* self) {
+  auto& st = self->state;
+  std::vector<send_to> sends;
+  for (const auto& l : st.data.lines) {
+    sends.push_back(ask<protocol::sku_view>("sku:" + l.sku, protocol::release_sku{st.id}));
+  }
+  if (st.data.status == "expired") {
+    sends.push_back(ask<bool>("inbox:" + st.data.user_id,
+                              protocol::notify{st.id + ":expired", "order_expired", "", st.id,
+                                               "The order expired unpaid"}));
+  }
+  st.busy = true;
+  fan_out(self, std::move(sends), [self](std::vector<caf::error> errors) {
+    auto& s = self->state;
+    s.busy = false;
+    for (const auto& e : errors) {
+      if (e && e != errc::not_found) {
+        runtime::log().warn("[order {}] release failed: {}", s.id, caf::to_string(e));
+        if (s.data.status == "rejected" || s.data.status == "aborted") {
+          answer_checkouts(self, [&](caf::response_promise& rp) { rp.deliver(e); });
+        }
+        return; // retried by the durable timer
+      }
+    }
+    const auto status = s.data.status;
+    enter_stage(s, status == "rejected" ? "rejected" : status == "aborted" ? "aborted" : "done");
+    runtime::persist(self, [self, status](const caf::error* err) {
+      auto& s2 = self->state;
+      if (status == "rejected") {
+        auto skus = s2.data.rejected_skus;
+        answer_checkouts(self, [&](caf::response_promise& rp) {
+          rp.deliver(err ? *err : caf::make_error(errc::out_of_stock, "not enough stock", skus));
+        });
+      } else if (status == "aborted") {
+        answer_checkouts(self, [&](caf::response_promise& rp) {
+          rp.deliver(caf::make_error(errc::unavailable, "checkout could not reserve; retry"));
+        });
+      }
+    });
+  });
+}
+
+void do_refund(order_actor* self) {
+  auto& st = self->state;
+  const auto& d = st.data;
+  std::vector<send_to> sends{ask<protocol::payment_view>(
+    "payment:" + d.payment_id, protocol::end_payment{"refund", d.status})};
+  for (const auto& [seller, e] : earnings_of(d)) {
+    sends.push_back(
+      ask<protocol::earnings_view>(std::string{earnings_kind} + ":" + seller,
+                                   protocol::post_earning{st.id + ":refund", -e.first, -e.second}));
+  }
+  if (d.restock) {
+    for (const auto& l : d.lines) {
+      sends.push_back(ask<protocol::sku_view>(
+        "sku:" + l.sku, protocol::restock_sku{st.id + ":restock", l.quantity}));
+    }
+  }
+  st.busy = true;
+  fan_out(self, std::move(sends), [self](std::vector<caf::error> errors) {
+    auto& s = self->state;
+    s.busy = false;
+    if (!all_ok(errors)) {
+      for (const auto& e : errors) {
+        if (e) {
+          runtime::log().warn("[order {}] refund step failed: {}", s.id, caf::to_string(e));
+        }
+      }
+      return; // retried by the durable timer
+    }
+    enter_stage(s, "done");
+    runtime::persist(self, [](const caf::error*) {});
+  });
+}
+
+/// Follows the payment's final state while awaiting it.
+void follow_payment(order_actor* self, const std::string& payment_status) {
+  auto& st = self->state;
+  if (st.data.stage != "awaiting") {
+    return;
+  }
+  if (payment_status == "succeeded") {
+    set_status(st, "paid");
+    enter_stage(st, "confirming");
+    for (const auto& seller : sellers_of(st.data)) {
+      st.new_entries.push_back(
+        {std::string{seller_book_kind} + ":" + seller, st.data.created_ms, st.id});
+    }
+  } else if (payment_status == "failed") {
+    set_status(st, "cancelled", "payment failed");
+    enter_stage(st, "releasing");
+  } else if (payment_status == "expired") {
+    set_status(st, "expired", "not paid in time");
+    enter_stage(st, "releasing");
+  } else {
+    return;
+  }
+  persist_and_drive(self);
+}
+
+/// Ends the wait at the deadline: the payment decides (it may have just succeeded).
+void expire(order_actor* self) {
+  auto& st = self->state;
+  st.busy = true;
+  self
+    ->request(st.env->router, st.env->request_timeout, protocol::route_atom::value,
+              "payment:" + st.data.payment_id,
+              caf::make_message(protocol::end_payment{"expire", "deadline passed"}))
+    .then(
+      [self](protocol::payment_view& p) {
+        self->state.busy = false;
+        follow_payment(self, p.status);
+      },
+      [self](caf::error& e) {
+        self->state.busy = false;
+        runtime::log().warn("[order {}] expiry postponed: {}", self->state.id, caf::to_string(e));
+      });
+}
+
+void drive(order_actor* self) {
+  auto& st = self->state;
+  if (st.busy || !st.exists) {
+    return;
+  }
+  const auto& stage = st.data.stage;
+  if (stage == "reserving") {
+    do_reserve(self);
+  } else if (stage == "opening") {
+    do_open(self);
+  } else if (stage == "awaiting") {
+    auto now_ms = runtime::unix_now() * 1000;
+    if (now_ms >= st.data.expires_at * 1000) {
+      expire(self);
+    } else {
+      auto delay = std::chrono::milliseconds(st.data.expires_at * 1000 - now_ms + 50);
+      self->delayed_send(self, delay, protocol::wake_atom::value);
+    }
+  } else if (stage == "confirming") {
+    do_confirm(self);
+  } else if (stage == "releasing") {
+    do_release(self);
+  } else if (stage == "refunding") {
+    do_refund(self);
+  }
+}
+
+} // namespace lakoo::order::saga

@@ -1,0 +1,78 @@
+#pragma once
+
+/// The order entity's state and its checkout-saga driver, shared by order_saga.cpp (the stages)
+/// and order_actor.cpp (the requests). Internal to actors/order.
+
+#include <functional>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "actors/order/order.hpp"
+#include "actors/order/order_data.hpp"
+#include "actors/runtime/clock.hpp"
+#include "actors/runtime/entity.hpp"
+
+namespace lakoo::order::saga {
+
+constexpr int64_t step_retry_ms = 5000;
+
+/// An order and the checkout saga that makes it (see `order_data` for the stages).
+struct order_state : runtime::entity_state<order_data> {
+  static inline const char* name = "lakoo.order";
+  static inline const char* kind = order_kind;
+  std::vector<caf::response_promise> checkouts; ///< start_checkout callers awaiting the outcome
+  bool busy = false;                            ///< a stage's effects are in flight
+  std::vector<runtime::list_entry> new_entries; ///< order-book entries for the next write
+
+  /// Written with the next snapshot, in its transaction (see persistence's list_entries).
+  std::vector<runtime::list_entry> take_list_entries() {
+    auto out = std::move(new_entries);
+    new_entries.clear();
+    return out;
+  }
+
+  /// The durable timer: the payment deadline while awaiting it, a retry while a stage's effects
+  /// are unfinished (so a crash mid-saga resumes after the restart), none once settled.
+  int64_t next_wake_ms() const {
+    const auto& s = data.stage;
+    if (s == "awaiting") {
+      return data.expires_at * 1000;
+    }
+    if (s == "reserving" || s == "opening" || s == "confirming" || s == "releasing"
+        || s == "refunding") {
+      return runtime::unix_now() * 1000 + step_retry_ms;
+    }
+    return 0;
+  }
+};
+
+using order_actor = caf::stateful_actor<order_state>;
+
+protocol::order_view to_view(const order_state& st);
+
+/// Sets the saga stage (counted in `/metrics`).
+void enter_stage(order_state& st, const std::string& stage);
+
+/// Sets the API status and appends it to the history (counted in `/metrics`).
+void set_status(order_state& st, const std::string& status, std::string note = {});
+
+std::set<std::string> sellers_of(const order_data& d);
+
+/// Answers every waiting start_checkout through `f`.
+void answer_checkouts(order_actor* self, const std::function<void(caf::response_promise&)>& f);
+
+/// Answers the waiting checkouts with the order and its payment (read from the payment actor).
+void answer_checkouts_with_order(order_actor* self);
+
+/// Runs the current stage's effects unless some are in flight.
+void drive(order_actor* self);
+
+/// Persists the current data, then continues the saga.
+void persist_and_drive(order_actor* self);
+
+/// Follows the payment's final state while awaiting it.
+void follow_payment(order_actor* self, const std::string& payment_status);
+
+} // namespace lakoo::order::saga
