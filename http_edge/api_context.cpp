@@ -8,16 +8,21 @@
 
 namespace lakoo::edge {
 
+std::optional<access_claims> verify_token(const api_context& ctx, const std::string& token) {
+  auto now = runtime::unix_now();
+  auto claims = ctx.tokens.verify(token, now);
+  if (claims && ctx.identity.revocations->contains(claims->fam, now)) {
+    claims.reset(); // logged out, or its refresh token was stolen and reused
+  }
+  return claims;
+}
+
 std::optional<access_claims> authenticate(const api_context& ctx, const request& req,
                                           responder& res) {
   auto token = bearer_token(req.authorization);
   std::optional<access_claims> claims;
   if (token) {
-    auto now = runtime::unix_now();
-    claims = ctx.tokens.verify(*token, now);
-    if (claims && ctx.identity.revocations->contains(claims->fam, now)) {
-      claims.reset(); // logged out, or its refresh token was stolen and reused
-    }
+    claims = verify_token(ctx, *token);
   }
   if (!claims) {
     res(error_response(401, "unauthorized",

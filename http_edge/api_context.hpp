@@ -51,6 +51,9 @@ struct api_context {
         node_id(std::move(node)) {}
 };
 
+/// The claims of a valid, unrevoked access token, or nullopt.
+std::optional<access_claims> verify_token(const api_context& ctx, const std::string& token);
+
 /// The caller's verified access-token claims, or nullopt after answering 401.
 std::optional<access_claims> authenticate(const api_context& ctx, const request& req,
                                           responder& res);
@@ -118,6 +121,9 @@ void ask_all(runtime::gateway& gw, const std::vector<std::string>& keys, const M
     });
   }
 }
+
+/// The API's Notification object.
+nlohmann::json notification_json(const protocol::notification_view& n);
 
 /// The API's Address object.
 nlohmann::json address_json(const protocol::address& a);

@@ -2,8 +2,6 @@
 
 namespace lakoo::edge {
 
-namespace {
-
 using nlohmann::json;
 
 json notification_json(const protocol::notification_view& n) {
@@ -15,6 +13,8 @@ json notification_json(const protocol::notification_view& n) {
               {"read", n.read},
               {"created_at", n.created_at}};
 }
+
+namespace {
 
 void list(api_context& ctx, const access_claims& claims, request& req, responder res) {
   response bad;
@@ -60,6 +60,11 @@ void mark(api_context& ctx, const access_claims& claims, request& req, responder
 } // namespace
 
 void add_notification_routes(route_table& routes, api_context& ctx) {
+  // Upgrade requests never get here (the server hands them to the WebSocket session).
+  routes.add("GET", "/v1/ws", authed(ctx, [](access_claims&&, request&&, params&&, responder res) {
+               res(error_response(400, "invalid_request",
+                                  "this route upgrades to a WebSocket (send Upgrade: websocket)"));
+             }));
   routes.add("GET", "/v1/notifications",
              authed(ctx, [&ctx](access_claims&& c, request&& req, params&&, responder res) {
                list(ctx, c, req, std::move(res));

@@ -2,12 +2,44 @@
 
 #include "http_edge/api_context.hpp"
 #include "http_edge/log.hpp"
+#include "http_edge/push_hub.hpp"
 
 namespace lakoo::edge {
+
+namespace {
+
+/// `GET /v1/ws`: the access token from `Authorization` or `?token=`; 401 before any upgrade.
+upgrade_decision decide_upgrade(const api_context& ctx, push_hub& hub, request& req) {
+  if (req.path != "/v1/ws") {
+    return {error_response(404, "not_found", "no such route"), {}, {}};
+  }
+  if (req.method != "GET") {
+    return {error_response(405, "method_not_allowed", "use GET"), {}, {}};
+  }
+  std::optional<std::string> token = bearer_token(req.authorization);
+  if (!token && req.query.count("token")) {
+    token = req.query.at("token");
+  }
+  auto claims = token ? verify_token(ctx, *token) : std::nullopt;
+  if (!claims) {
+    return {error_response(401, "unauthorized",
+                           token ? "access token is invalid, expired or revoked"
+                                 : "missing access token"),
+            {},
+            {}};
+  }
+  auto user = claims->sub;
+  return {{},
+          [&hub, user](std::shared_ptr<ws_link> link) { hub.opened(user, std::move(link)); },
+          [&hub, user](uint64_t id) { hub.closed(user, id); }};
+}
+
+} // namespace
 
 struct edge::impl {
   api_context ctx;
   route_table routes;
+  push_hub hub; // before `http`: sockets report their closing to it while the server stops
   server http;
 
   impl(edge_settings settings, identity_settings identity, commerce_settings commerce,
@@ -15,9 +47,11 @@ struct edge::impl {
        runtime::list_reader& lists)
       : ctx(gw, catalog, lists, std::move(identity), std::move(commerce), std::move(cluster),
             settings.node_id),
-        http(settings, [this](request&& req, responder res) {
-          routes.dispatch(std::move(req), std::move(res));
-        }) {
+        hub(gw),
+        http(
+          settings,
+          [this](request&& req, responder res) { routes.dispatch(std::move(req), std::move(res)); },
+          [this](request& req) { return decide_upgrade(ctx, hub, req); }) {
     add_ops_routes(routes, ctx);
     add_identity_routes(routes, ctx);
     add_address_routes(routes, ctx);

@@ -24,6 +24,7 @@
 #include "http_edge/json_util.hpp"
 #include "http_edge/log.hpp"
 #include "http_edge/routes.hpp"
+#include "http_edge/ws_session.hpp"
 
 namespace lakoo::edge {
 
@@ -39,13 +40,15 @@ class session;
 /// State shared by the server and its sessions. It owns the io_context, so the context outlives
 /// every session, including one kept alive by a responder that an actor still holds.
 struct core {
-  core(edge_settings s, handler h)
+  core(edge_settings s, handler h, upgrade_handler u)
       : settings(std::move(s)),
         app(std::move(h)),
+        upgrade(std::move(u)),
         ioc(std::max(1, settings.io_threads)) {}
 
   const edge_settings settings;
   const handler app;
+  const upgrade_handler upgrade;
   net::io_context ioc;
   // Responders post under the shared lock while `open`; stop() clears it under the exclusive
   // lock, so nothing is queued on a context whose threads are gone.
@@ -54,6 +57,7 @@ struct core {
   std::mutex sessions_mutex;
   bool stopping = false;
   std::unordered_map<uint64_t, std::weak_ptr<session>> sessions;
+  std::unordered_map<uint64_t, std::function<void()>> websockets; ///< id -> closer
   std::atomic<uint64_t> next_conn{0};
   std::atomic<uint64_t> next_request{0};
   std::string request_prefix;
@@ -86,6 +90,14 @@ bool is_header_safe(std::string_view s) {
 bool is_client_gone(const beast::error_code& ec) {
   return ec == net::error::connection_reset || ec == net::error::broken_pipe
          || ec == net::error::eof || ec == http::error::partial_message;
+}
+
+/// Whether an upgrade request has what RFC 6455 requires (Beast's handshake checks it too, but
+/// answering 400 in our error shape is kinder than a bare failure).
+bool websocket_upgrade_ok(const http::request<http::string_body>& msg) {
+  return msg.method() == http::verb::get && msg.version() >= 11
+         && !msg[http::field::sec_websocket_key].empty()
+         && msg[http::field::sec_websocket_version] == "13";
 }
 
 /// One HTTP connection. Everything runs on the connection's strand except `post_answer`, which
@@ -230,6 +242,7 @@ private:
   }
 
   void on_request();
+  void on_upgrade(http::request<http::string_body>&& msg, request&& req);
   void on_answer(response r);
   void write(response r, bool keep_alive);
 
@@ -351,10 +364,11 @@ void session::on_request() {
   req.remote = remote_;
   req.is_upgrade = msg[http::field::upgrade].size() != 0
                    && beast::iequals(msg[http::field::upgrade], "websocket");
-  // TODO(edge): WebSocket seam. When `req.is_upgrade` and the path is /v1/ws, hand `stream_`,
-  // `buffer_` and `msg` to a websocket session here instead of calling the handler.
-  req.body = std::move(msg.body());
   request_id_ = req.request_id;
+  if (req.is_upgrade && core_->upgrade) {
+    return on_upgrade(std::move(msg), std::move(req));
+  }
+  req.body = std::move(msg.body());
   auto slot = std::make_shared<reply_slot>(shared_from_this());
   responder res = [slot](response r) { slot->complete(std::move(r)); };
   try {
@@ -366,6 +380,35 @@ void session::on_request() {
     log().error("[conn {}] [req {}] handler threw", id_, request_id_);
     slot->complete(error_response(500, "internal", "internal error"));
   }
+}
+
+void session::on_upgrade(http::request<http::string_body>&& msg, request&& req) {
+  upgrade_decision d;
+  try {
+    d = core_->upgrade(req);
+  } catch (const std::exception& e) {
+    log().error("[conn {}] [req {}] upgrade handler threw: {}", id_, request_id_, e.what());
+    d = upgrade_decision{error_response(500, "internal", "internal error"), {}, {}};
+  }
+  if (!d.opened || !websocket_upgrade_ok(msg)) {
+    if (d.opened) {
+      d.reject = error_response(400, "invalid_request", "not a valid WebSocket upgrade");
+    }
+    return write(std::move(d.reject), false);
+  }
+  std::lock_guard<std::mutex> guard{core_->sessions_mutex};
+  if (core_->stopping) {
+    return close();
+  }
+  closed_ = true; // the stream now belongs to the WebSocket session
+  auto c = core_;
+  auto id = id_;
+  auto closer = detail::run_ws(std::move(stream_), std::move(msg), std::move(d), core_->settings,
+                               id_, [c, id] {
+                                 std::lock_guard<std::mutex> g{c->sessions_mutex};
+                                 c->websockets.erase(id);
+                               });
+  core_->websockets.emplace(id, std::move(closer));
 }
 
 void session::on_answer(response r) {
@@ -467,8 +510,9 @@ struct server::impl {
   uint16_t bound_port = 0;
 };
 
-server::server(edge_settings settings, handler h)
-    : impl_(std::make_unique<impl>(std::make_shared<core>(std::move(settings), std::move(h)))) {
+server::server(edge_settings settings, handler h, upgrade_handler upgrade)
+    : impl_(std::make_unique<impl>(
+      std::make_shared<core>(std::move(settings), std::move(h), std::move(upgrade)))) {
   std::random_device rd;
   auto prefix = impl_->core_->settings.node_id.substr(0, 24);
   if (!is_sane_request_id(prefix)) {
@@ -535,6 +579,7 @@ void server::stop() {
     c.open = false;
   }
   std::vector<std::shared_ptr<session>> live;
+  std::vector<std::function<void()>> websockets;
   {
     std::lock_guard<std::mutex> guard{c.sessions_mutex};
     c.stopping = true;
@@ -542,6 +587,9 @@ void server::stop() {
       if (auto s = weak.lock()) {
         live.push_back(std::move(s));
       }
+    }
+    for (auto& [id, closer] : c.websockets) {
+      websockets.push_back(closer);
     }
   }
   if (!impl_->started) {
@@ -555,6 +603,9 @@ void server::stop() {
   });
   for (auto& s : live) {
     s->close_async();
+  }
+  for (auto& closer : websockets) {
+    closer();
   }
   live.clear();
   st->work.reset();

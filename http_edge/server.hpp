@@ -20,6 +20,10 @@ struct edge_settings {
   int io_threads = 2;                    ///< threads running the io_context
   std::chrono::seconds idle_timeout{60}; ///< a read or write pending longer closes the connection
   std::string node_id = "n1";            ///< prefixes generated request ids
+  /// WebSocket: frames a slow client may have queued before its socket is dropped.
+  std::size_t ws_queue_limit = 256;
+  /// WebSocket: a ping goes out after half of this without traffic; no answer by the end closes.
+  std::chrono::seconds ws_idle_timeout{30};
 };
 
 /// One parsed HTTP request, handed to the `handler` by value (moved).
@@ -35,8 +39,7 @@ struct request {
   std::string signature;  ///< `X-Signature` (payment webhooks)
   std::string request_id; ///< from `X-Request-Id` if sane (<= 64 `[A-Za-z0-9_-]`), else generated
   std::string remote;     ///< peer "ip:port"
-  /// `Connection: upgrade` + `Upgrade: websocket`. Seam for `GET /v1/ws`: today such a request
-  /// goes to the handler like any other; the WebSocket session will take over the stream here.
+  /// `Upgrade: websocket`: decided by the `upgrade_handler` (if the server has one).
   bool is_upgrade = false;
 };
 
@@ -57,6 +60,31 @@ using responder = std::function<void(response)>;
 /// through the responder, possibly later and from another thread (e.g. a CAF worker).
 using handler = std::function<void(request&&, responder)>;
 
+/// A live WebSocket connection, handed to the application once the upgrade is done.
+class ws_link {
+public:
+  virtual ~ws_link() = default;
+  /// Queues one text frame; any thread. A client that lets `ws_queue_limit` frames pile up is
+  /// dropped (false): it cannot hold the node's memory or threads.
+  virtual bool send(std::string text) = 0;
+  /// Closes the connection; any thread.
+  virtual void close() = 0;
+  /// Unique per server.
+  virtual uint64_t id() const = 0;
+};
+
+/// The application's answer to an upgrade request. With `opened` set the upgrade goes ahead:
+/// `opened(link)` runs once the handshake is done and `closed(id)` once the connection is gone
+/// (only after `opened`). Without it, `reject` is written as a plain HTTP answer (e.g. 401).
+struct upgrade_decision {
+  response reject;
+  std::function<void(std::shared_ptr<ws_link>)> opened;
+  std::function<void(uint64_t)> closed;
+};
+
+/// Decides an upgrade request, on the connection's strand; must not block.
+using upgrade_handler = std::function<upgrade_decision(request&)>;
+
 /// The HTTP/1.1 listener: a Beast acceptor plus one session per connection, each on its own
 /// strand, served by `io_threads` threads. Keep-alive; pipelined requests are answered in
 /// order (the next one is read after the previous answer is written).
@@ -67,7 +95,8 @@ using handler = std::function<void(request&&, responder)>;
 /// Responders may outlive the server: they then do nothing.
 class server {
 public:
-  server(edge_settings settings, handler h);
+  /// Without `upgrade`, upgrade requests go to `h` like any other request.
+  server(edge_settings settings, handler h, upgrade_handler upgrade = {});
   ~server();
   server(const server&) = delete;
   server& operator=(const server&) = delete;

@@ -132,6 +132,9 @@ int run(const node::node_config& cfg, size_t index, sigset_t& signals) {
   env->idle_ttl = std::chrono::seconds(cfg.idle_passivate_s);
   env->settings["refresh_token_ttl_s"] = std::to_string(cfg.refresh_token_ttl_s);
   env->settings["access_token_ttl_s"] = std::to_string(cfg.access_token_ttl_s);
+  env->settings["feed_push_max_followers"] = std::to_string(cfg.feed_push_max_followers);
+  env->settings["feed_max_entries"] = std::to_string(cfg.feed_max_entries);
+  env->settings["trending_half_life_s"] = std::to_string(cfg.trending_half_life_s);
   if (const char* fp = std::getenv("LAKOO_TEST_FAILPOINT")) { // crash points for chaos tests
     env->settings["failpoint"] = fp;
     spdlog::warn("[node] failpoint {} armed", fp);
@@ -188,6 +191,8 @@ int run(const node::node_config& cfg, size_t index, sigset_t& signals) {
     es.http_port = me.http_port;
     es.io_threads = static_cast<int>(cfg.io_threads);
     es.node_id = me.id;
+    es.ws_queue_limit = static_cast<size_t>(cfg.ws_queue_limit);
+    es.ws_idle_timeout = std::chrono::seconds(cfg.ws_idle_timeout_s);
     edge::identity_settings is;
     is.token_secret = cfg.token_secret;
     is.access_ttl_s = cfg.access_token_ttl_s;

@@ -33,6 +33,12 @@ struct node_config {
   int64_t request_timeout_ms = 5000;
   int64_t idle_passivate_s = 120;
   int64_t catalog_feed_ms = 200; ///< how often the catalog index polls for committed changes
+  int64_t ws_queue_limit = 256;  ///< frames a slow WebSocket client may owe before it is dropped
+  int64_t ws_idle_timeout_s = 30;
+  /// Authors with more followers than this are pulled into feeds at read time, not pushed.
+  int64_t feed_push_max_followers = 5000;
+  int64_t feed_max_entries = 600;       ///< posts a following feed keeps
+  int64_t trending_half_life_s = 21600; ///< engagement loses half its weight in this time
   int64_t heartbeat_interval_ms = 500;
   int64_t connection_timeout_ms = 2000;
   int64_t caf_threads = 2;

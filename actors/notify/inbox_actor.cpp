@@ -32,15 +32,63 @@ struct inbox_data {
 
 /// One user's inbox. Senders retry (their steps are keyed), so a notification is added once per
 /// key while the key is still among the kept ones.
+/// A node's push relay that has live sockets of this user, until `expires_ms`.
+struct watcher {
+  caf::actor relay;
+  int64_t expires_ms = 0;
+};
+
+/// One user's inbox, and the hub that pushes each new notification to the relays of every node
+/// where the user has a live socket. Relays renew their watch; one that stops (its node died or
+/// the sockets closed) expires. Watchers live in memory only and pin the inbox against
+/// passivation while they last.
 struct inbox_state : runtime::entity_state<inbox_data> {
   static inline const char* name = "lakoo.inbox";
   static inline const char* kind = inbox_kind;
+  std::vector<watcher> watchers;
+
+  bool pinned() const {
+    auto now = runtime::unix_ms();
+    return std::any_of(watchers.begin(), watchers.end(),
+                       [now](const watcher& w) { return w.expires_ms > now; });
+  }
 };
 
 using inbox_actor = caf::stateful_actor<inbox_state>;
 
 protocol::notification_view to_view(const item_data& i) {
   return {i.id, i.kind, i.actor_id, i.subject_id, i.text, i.read, runtime::rfc3339(i.created)};
+}
+
+void push(inbox_actor* self, const protocol::notification_view& view) {
+  auto& st = self->state;
+  auto now = runtime::unix_ms();
+  auto& ws = st.watchers;
+  ws.erase(
+    std::remove_if(ws.begin(), ws.end(), [now](const watcher& w) { return w.expires_ms <= now; }),
+    ws.end());
+  for (const auto& w : ws) {
+    self->send(w.relay, protocol::push_atom::value, st.id, view);
+  }
+}
+
+bool watch(inbox_actor* self, protocol::watch_inbox& req) {
+  auto& ws = self->state.watchers;
+  auto it
+    = std::find_if(ws.begin(), ws.end(), [&](const watcher& w) { return w.relay == req.relay; });
+  if (!req.on || !req.relay) {
+    if (it != ws.end()) {
+      ws.erase(it);
+    }
+    return true;
+  }
+  auto expires = runtime::unix_ms() + std::clamp<int64_t>(req.ttl_ms, 1000, 60000);
+  if (it != ws.end()) {
+    it->expires_ms = expires;
+  } else {
+    ws.push_back({std::move(req.relay), expires});
+  }
+  return true;
 }
 
 caf::result<bool> add(inbox_actor* self, protocol::notify& req) {
@@ -57,7 +105,18 @@ caf::result<bool> add(inbox_actor* self, protocol::notify& req) {
   if (items.size() > max_inbox) {
     items.resize(max_inbox);
   }
-  return runtime::commit(self, true);
+  // Pushed only once durable: a socket never shows a notification that could still be lost.
+  auto rp = self->make_response_promise();
+  auto view = to_view(items.front());
+  runtime::persist(self, [self, rp, view](const caf::error* err) mutable {
+    if (err) {
+      rp.deliver(*err);
+      return;
+    }
+    rp.deliver(true);
+    push(self, view);
+  });
+  return rp;
 }
 
 caf::result<protocol::notification_page> list(inbox_actor* self,
@@ -105,6 +164,10 @@ caf::behavior inbox_impl(inbox_actor* self, std::string id,
       [self](protocol::notify& req) { return add(self, req); },
       [self](protocol::list_notifications& req) { return list(self, req); },
       [self](protocol::mark_read& req) { return mark(self, req); },
+      [self](protocol::watch_inbox& req) {
+        runtime::detail::touch(self);
+        return watch(self, req);
+      },
     };
   });
 }

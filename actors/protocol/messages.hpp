@@ -272,6 +272,7 @@ typename Inspector::result_type inspect(Inspector& f, family_view& x) {
 
 #include "actors/protocol/commerce_messages.hpp"
 #include "actors/protocol/order_messages.hpp"
+#include "actors/protocol/social_messages.hpp"
 
 namespace lakoo::protocol {
 

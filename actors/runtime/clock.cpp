@@ -11,6 +11,12 @@ int64_t unix_now() {
     .count();
 }
 
+int64_t unix_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+           std::chrono::system_clock::now().time_since_epoch())
+    .count();
+}
+
 std::string rfc3339(int64_t t) {
   std::time_t tt = static_cast<std::time_t>(t);
   std::tm tm{};

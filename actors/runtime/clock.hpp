@@ -8,6 +8,9 @@ namespace lakoo::runtime {
 /// Seconds since the Unix epoch, now.
 int64_t unix_now();
 
+/// Milliseconds since the Unix epoch, now.
+int64_t unix_ms();
+
 /// `t` (seconds since the epoch) as RFC 3339 UTC, e.g. `2026-11-21T10:00:00Z`.
 std::string rfc3339(int64_t t);
 

@@ -68,6 +68,15 @@ template <class State>
 struct has_list_entries<State, std::void_t<decltype(std::declval<State&>().take_list_entries())>>
     : std::true_type {};
 
+/// Whether `State` has `bool pinned() const`: while true the entity is not passivated (it holds
+/// something that is not in its snapshot, e.g. an inbox's live socket relays).
+template <class State, class = void>
+struct has_pinned : std::false_type {};
+
+template <class State>
+struct has_pinned<State, std::void_t<decltype(std::declval<const State&>().pinned())>>
+    : std::true_type {};
+
 histogram& mailbox_depth(const char* kind);
 counter& activations(const char* kind);
 
@@ -122,7 +131,11 @@ void on_tick(caf::stateful_actor<State>* self) {
     return;
   }
   auto idle = caf::make_timestamp() - st.last_active;
-  if (idle < st.env->idle_ttl || !st.waiting.empty()) {
+  bool pinned = false;
+  if constexpr (has_pinned<State>::value) {
+    pinned = st.pinned();
+  }
+  if (idle < st.env->idle_ttl || !st.waiting.empty() || pinned) {
     arm_idle_timer(self);
     return;
   }

@@ -37,7 +37,8 @@ caf::behavior bridge_impl(caf::stateful_actor<bridge_state>* self) {
 
 gateway::gateway(caf::actor_system& sys, caf::actor router, std::chrono::milliseconds timeout,
                  size_t bridges)
-    : router_(std::move(router)),
+    : sys_(&sys),
+      router_(std::move(router)),
       timeout_(timeout) {
   for (size_t i = 0; i < std::max<size_t>(bridges, 1); ++i) {
     bridges_.push_back(sys.spawn(bridge_impl));

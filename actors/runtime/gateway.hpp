@@ -83,9 +83,11 @@ public:
   void post(job j);
 
   const caf::actor& router() const { return router_; }
+  caf::actor_system& system() const { return *sys_; }
   std::chrono::milliseconds timeout() const { return timeout_; }
 
 private:
+  caf::actor_system* sys_;
   caf::actor router_;
   std::chrono::milliseconds timeout_;
   std::vector<caf::actor> bridges_;

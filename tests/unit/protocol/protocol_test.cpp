@@ -42,6 +42,26 @@ protocol::review_view sample_review() {
           {"https://i/1.jpg"},
           "2026-11-22T10:00:00Z"};
 }
+protocol::post_tag sample_tag() {
+  return {"prd_1", 0.25, 0.75, "Kemeja Batik", 350000, "IDR", "fashion"};
+}
+protocol::post_view sample_post() {
+  protocol::post_view p;
+  p.id = "pst_1";
+  p.author_id = "usr_1";
+  p.caption = "Batik baru";
+  p.media_urls = {"https://i/1.jpg"};
+  p.product_tags = {sample_tag()};
+  p.hashtags = {"batik"};
+  p.like_count = 4;
+  p.liked_by_me = true;
+  p.created_at = "2026-11-22T10:00:00Z";
+  p.created_ms = 1700000000000;
+  return p;
+}
+protocol::comment_view sample_comment() {
+  return {"cmt_1", "pst_1", "usr_2", "", "Bagus!", "2026-11-22T10:00:00Z"};
+}
 protocol::payment_view sample_payment() {
   return {"pay_1",   "ord_1", "usr_1", "pending", 700000, "IDR", "2026-11-22T10:15:00Z",
           "sandbox", false};
@@ -185,6 +205,43 @@ TEST_CASE("every message type survives a binary round trip", "[protocol]") {
     caf::make_message(protocol::list_notifications{20, "c"}),
     caf::make_message(protocol::notification_page{{sample_notification()}, "c4"}),
     caf::make_message(protocol::mark_read{{"ntf_1"}, false}),
+    caf::make_message(protocol::watch_inbox{caf::actor{}, 15000, true}),
+    caf::make_message(sample_tag()),
+    caf::make_message(sample_post()),
+    caf::make_message(protocol::create_post{
+      "usr_1", "sel_1", "Batik baru", {"https://i/1.jpg"}, {sample_tag()}, {"batik"}}),
+    caf::make_message(protocol::get_post{"usr_2"}),
+    caf::make_message(protocol::delete_post{"usr_1", false}),
+    caf::make_message(protocol::react_post{"usr_2", "like", true}),
+    caf::make_message(protocol::set_comment_count{3, "usr_2"}),
+    caf::make_message(sample_comment()),
+    caf::make_message(protocol::add_comment{"usr_2", "", "Bagus!"}),
+    caf::make_message(protocol::list_comments{20, "c"}),
+    caf::make_message(protocol::comment_page{{sample_comment()}, "c5"}),
+    caf::make_message(protocol::graph_view{"usr_1", 10, 2, 5}),
+    caf::make_message(protocol::get_graph{}),
+    caf::make_message(protocol::follow_user{"usr_2", true}),
+    caf::make_message(protocol::add_follower{"usr_1", false}),
+    caf::make_message(protocol::id_page{{"usr_1", "usr_2"}, "c6"}),
+    caf::make_message(protocol::list_graph{"followers", 20, "c"}),
+    caf::make_message(protocol::feed_item{"pst_1", "usr_1", 1700000000000}),
+    caf::make_message(protocol::authored{{"pst_1", "usr_1", 1700000000000}, true}),
+    caf::make_message(protocol::get_recent_posts{}),
+    caf::make_message(protocol::author_posts{{{"pst_1", "usr_1", 1700000000000}}, true}),
+    caf::make_message(protocol::engaged{"pst_1", {"fashion"}, true}),
+    caf::make_message(protocol::get_taste{}),
+    caf::make_message(protocol::taste{{"usr_2"}, {"pst_1"}, {"fashion"}, {2.5}}),
+    caf::make_message(protocol::add_collection_ref{"col_1"}),
+    caf::make_message(protocol::feed_push{{"pst_1", "usr_1", 1700000000000}, false}),
+    caf::make_message(protocol::feed_follow{"usr_2", true}),
+    caf::make_message(protocol::read_feed{20, "c"}),
+    caf::make_message(protocol::feed_page{{{"pst_1", "usr_1", 1700000000000}}, "c7"}),
+    caf::make_message(
+      protocol::collection_view{"col_1", "usr_1", "Outfit", true, 3, "2026-11-22T10:00:00Z"}),
+    caf::make_message(protocol::create_collection{"usr_1", "Outfit", false}),
+    caf::make_message(protocol::get_collection{"usr_2"}),
+    caf::make_message(protocol::collect_post{"usr_1", "pst_1", true}),
+    caf::make_message(protocol::list_collection{"usr_1", 20, "c"}),
   };
   // One sample per registered type (the vector is registered along with its element).
   CHECK(samples.size() == protocol::registered_type_names().size() + 1);

@@ -1,0 +1,141 @@
+#include "http_edge/push_hub.hpp"
+
+#include <mutex>
+#include <unordered_map>
+#include <vector>
+
+#include <caf/all.hpp>
+
+#include "actors/runtime/gateway.hpp"
+#include "actors/runtime/metrics.hpp"
+#include "http_edge/api_context.hpp"
+#include "http_edge/log.hpp"
+
+namespace lakoo::edge {
+
+struct push_hub::impl {
+  std::mutex mutex;
+  /// user -> link id -> link
+  std::unordered_map<std::string, std::unordered_map<uint64_t, std::shared_ptr<ws_link>>> users;
+  caf::actor relay;
+  runtime::counter& pushed
+    = runtime::metrics::global().counter_of("lakoo_ws_frames_total", "kind=\"notification\"");
+
+  std::vector<std::shared_ptr<ws_link>> links_of(const std::string& user) {
+    std::vector<std::shared_ptr<ws_link>> out;
+    std::lock_guard<std::mutex> guard{mutex};
+    auto it = users.find(user);
+    if (it != users.end()) {
+      for (auto& [id, link] : it->second) {
+        out.push_back(link);
+      }
+    }
+    return out;
+  }
+
+  std::vector<std::string> watched() {
+    std::vector<std::string> out;
+    std::lock_guard<std::mutex> guard{mutex};
+    for (auto& [user, links] : users) {
+      out.push_back(user);
+    }
+    return out;
+  }
+};
+
+namespace {
+
+struct relay_state {
+  static inline const char* name = "lakoo.push_relay";
+};
+
+/// How long an inbox keeps pushing to this relay without a renewal: three renewals' worth.
+int64_t watch_ttl_ms(std::chrono::milliseconds renew) {
+  return static_cast<int64_t>(renew.count()) * 3;
+}
+
+caf::behavior relay_impl(caf::stateful_actor<relay_state>* self,
+                         std::shared_ptr<push_hub::impl> hub, caf::actor router,
+                         std::chrono::milliseconds timeout, std::chrono::milliseconds renew) {
+  self->set_error_handler([](caf::error&) {});
+  auto watch = [self, router, timeout, renew](const std::string& user, bool on) {
+    protocol::watch_inbox w{caf::actor_cast<caf::actor>(self), watch_ttl_ms(renew), on};
+    self
+      ->request(router, timeout, protocol::route_atom::value, "inbox:" + user,
+                caf::make_message(std::move(w)))
+      .then([](bool) {},
+            [user](caf::error& e) {
+              log().debug("[push] watch of inbox {} failed: {}", user, caf::to_string(e));
+            });
+  };
+  self->delayed_send(self, renew, protocol::tick_atom::value);
+  return {
+    [hub](protocol::push_atom, const std::string& user, const protocol::notification_view& n) {
+      auto links = hub->links_of(user);
+      if (links.empty()) {
+        return;
+      }
+      auto frame
+        = nlohmann::json{{"type", "notification"}, {"notification", notification_json(n)}}.dump();
+      for (auto& link : links) {
+        if (link->send(frame)) {
+          hub->pushed.add();
+        }
+      }
+    },
+    [watch](protocol::watch_atom, const std::string& user, bool on) { watch(user, on); },
+    [self, hub, watch, renew](protocol::tick_atom) {
+      for (const auto& user : hub->watched()) {
+        watch(user, true);
+      }
+      self->delayed_send(self, renew, protocol::tick_atom::value);
+    },
+  };
+}
+
+} // namespace
+
+push_hub::push_hub(runtime::gateway& gw, std::chrono::milliseconds renew)
+    : impl_(std::make_shared<impl>()) {
+  impl_->relay = gw.system().spawn(relay_impl, impl_, gw.router(), gw.timeout(), renew);
+}
+
+push_hub::~push_hub() {
+  caf::anon_send_exit(impl_->relay, caf::exit_reason::user_shutdown);
+}
+
+void push_hub::opened(const std::string& user, std::shared_ptr<ws_link> link) {
+  bool first = false;
+  {
+    std::lock_guard<std::mutex> guard{impl_->mutex};
+    auto& links = impl_->users[user];
+    first = links.empty();
+    links.emplace(link->id(), std::move(link));
+  }
+  log().info("[ws] [user {}] socket open{}", user, first ? " (watching the inbox)" : "");
+  if (first) {
+    caf::anon_send(impl_->relay, protocol::watch_atom::value, user, true);
+  }
+}
+
+void push_hub::closed(const std::string& user, uint64_t link_id) {
+  bool last = false;
+  {
+    std::lock_guard<std::mutex> guard{impl_->mutex};
+    auto it = impl_->users.find(user);
+    if (it == impl_->users.end()) {
+      return;
+    }
+    it->second.erase(link_id);
+    if (it->second.empty()) {
+      impl_->users.erase(it);
+      last = true;
+    }
+  }
+  log().info("[ws] [user {}] socket {} closed", user, link_id);
+  if (last) {
+    caf::anon_send(impl_->relay, protocol::watch_atom::value, user, false);
+  }
+}
+
+} // namespace lakoo::edge
