@@ -29,24 +29,29 @@ namespace lakoo::edge {
 struct api_context {
   runtime::gateway& gw;
   const catalog::catalog_index& catalog;
+  const social::post_index& posts;
   runtime::list_reader& lists;
   token_signer tokens;
   password_pool passwords;
   identity_settings identity;
   commerce_settings commerce;
+  social_read_settings social;
   cluster_info cluster;
   std::string node_id;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 
-  api_context(runtime::gateway& g, const catalog::catalog_index& index, runtime::list_reader& l,
-              identity_settings id, commerce_settings com, cluster_info c, std::string node)
+  api_context(runtime::gateway& g, const catalog::catalog_index& index, const social::post_index& p,
+              runtime::list_reader& l, identity_settings id, commerce_settings com,
+              social_read_settings soc, cluster_info c, std::string node)
       : gw(g),
         catalog(index),
+        posts(p),
         lists(l),
         tokens(id.token_secret),
         passwords(id.password_threads),
         identity(std::move(id)),
         commerce(std::move(com)),
+        social(std::move(soc)),
         cluster(std::move(c)),
         node_id(std::move(node)) {}
 };
@@ -122,6 +127,21 @@ void ask_all(runtime::gateway& gw, const std::vector<std::string>& keys, const M
   }
 }
 
+/// The API's Post object; product tags show the product's current title and lowest price while
+/// it is listed (else as tagged).
+nlohmann::json post_json(const api_context& ctx, const protocol::post_view& p);
+
+/// The Post objects of `ids` as `viewer` sees them, in order; a post deleted meanwhile is
+/// nullopt. `done` runs on a CAF thread; any other failure is passed on.
+void render_posts(
+  api_context& ctx, const std::string& viewer, std::vector<std::string> ids,
+  std::function<void(caf::expected<std::vector<std::optional<nlohmann::json>>>)> done);
+
+/// The caller's user id when a token is sent (401 after answering if it is bad, `failed`), or ""
+/// for an anonymous caller.
+std::optional<std::string> optional_viewer(const api_context& ctx, const request& req,
+                                           responder& res, bool& failed);
+
 /// The API's Notification object.
 nlohmann::json notification_json(const protocol::notification_view& n);
 
@@ -143,5 +163,7 @@ void add_cart_routes(route_table& routes, api_context& ctx);
 void add_order_routes(route_table& routes, api_context& ctx);
 void add_notification_routes(route_table& routes, api_context& ctx);
 void add_review_routes(route_table& routes, api_context& ctx);
+void add_social_routes(route_table& routes, api_context& ctx);
+void add_feed_routes(route_table& routes, api_context& ctx);
 
 } // namespace lakoo::edge

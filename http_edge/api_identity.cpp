@@ -258,8 +258,25 @@ void add_identity_routes(route_table& routes, api_context& ctx) {
     if (!is_minted_id(id, "usr")) {
       return res(error_response(404, "not_found", "user not found"));
     }
-    ctx.gw.ask<protocol::user_view>("user:" + id, protocol::get_user{},
-                                    answer<protocol::user_view>(res, 200, public_user_json));
+    // The profile from the user, the counts from the social graph.
+    ctx.gw.ask<protocol::user_view>(
+      "user:" + id, protocol::get_user{},
+      [&ctx, id, res](caf::expected<protocol::user_view> u) mutable {
+        if (!u) {
+          return res(error_from(u.error()));
+        }
+        ctx.gw.ask<protocol::graph_view>(
+          "graph:" + id, protocol::get_graph{},
+          [user = std::move(*u), res](caf::expected<protocol::graph_view> g) mutable {
+            if (!g) {
+              return res(error_from(g.error()));
+            }
+            user.follower_count = g->follower_count;
+            user.following_count = g->following_count;
+            user.post_count = g->post_count;
+            res(json_response(200, public_user_json(user)));
+          });
+      });
   });
 }
 

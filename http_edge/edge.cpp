@@ -43,10 +43,11 @@ struct edge::impl {
   server http;
 
   impl(edge_settings settings, identity_settings identity, commerce_settings commerce,
-       cluster_info cluster, runtime::gateway& gw, const catalog::catalog_index& catalog,
+       social_read_settings social, cluster_info cluster, runtime::gateway& gw,
+       const catalog::catalog_index& catalog, const social::post_index& posts,
        runtime::list_reader& lists)
-      : ctx(gw, catalog, lists, std::move(identity), std::move(commerce), std::move(cluster),
-            settings.node_id),
+      : ctx(gw, catalog, posts, lists, std::move(identity), std::move(commerce), std::move(social),
+            std::move(cluster), settings.node_id),
         hub(gw),
         http(
           settings,
@@ -61,14 +62,18 @@ struct edge::impl {
     add_order_routes(routes, ctx);
     add_notification_routes(routes, ctx);
     add_review_routes(routes, ctx);
+    add_social_routes(routes, ctx);
+    add_feed_routes(routes, ctx);
   }
 };
 
 edge::edge(edge_settings settings, identity_settings identity, commerce_settings commerce,
-           cluster_info cluster, runtime::gateway& gw, const catalog::catalog_index& catalog,
+           social_read_settings social, cluster_info cluster, runtime::gateway& gw,
+           const catalog::catalog_index& catalog, const social::post_index& posts,
            runtime::list_reader& lists)
     : impl_(std::make_unique<impl>(std::move(settings), std::move(identity), std::move(commerce),
-                                   std::move(cluster), gw, catalog, lists)) {}
+                                   std::move(social), std::move(cluster), gw, catalog, posts,
+                                   lists)) {}
 
 edge::~edge() {
   stop();

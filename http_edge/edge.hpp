@@ -14,6 +14,7 @@ class gateway;
 }
 
 #include "actors/catalog/catalog_index.hpp"
+#include "actors/social/post_index.hpp"
 
 namespace lakoo::edge {
 
@@ -40,6 +41,13 @@ struct commerce_settings {
   std::shared_ptr<sandbox_provider> sandbox;
 };
 
+/// How the edge ranks feeds (trending, for-you, explore), from cluster.conf.
+struct social_read_settings {
+  int64_t trending_half_life_s = 21600;
+  /// Sponsored posts for the for-you feed; none until a campaign system exists.
+  social::sponsor_source sponsors;
+};
+
 /// The cluster as configured, for the operator views.
 struct cluster_info {
   struct member {
@@ -56,14 +64,16 @@ catalog::rendered_product render_listed_product(const protocol::product_view& p)
 
 /// The node's HTTP edge: the Beast server, every API route, token checks and password hashing.
 /// Requests become entity messages through `gw`; nothing here blocks an io thread.
-/// Listings and search are answered from `catalog` (the node's read model) on the io thread;
-/// order books are read through `lists`.
+/// Listings and search are answered from `catalog` (the node's read model) on the io thread,
+/// trending and the ranking of for-you and explore from `posts`; order books are read through
+/// `lists`.
 /// Lifecycle: constructed -> `start()` -> `stop()` (also in the destructor); `gw` and `catalog`
 /// must outlive it.
 class edge {
 public:
   edge(edge_settings settings, identity_settings identity, commerce_settings commerce,
-       cluster_info cluster, runtime::gateway& gw, const catalog::catalog_index& catalog,
+       social_read_settings social, cluster_info cluster, runtime::gateway& gw,
+       const catalog::catalog_index& catalog, const social::post_index& posts,
        runtime::list_reader& lists);
   ~edge();
 

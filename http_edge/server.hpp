@@ -22,6 +22,9 @@ struct edge_settings {
   std::string node_id = "n1";            ///< prefixes generated request ids
   /// WebSocket: frames a slow client may have queued before its socket is dropped.
   std::size_t ws_queue_limit = 256;
+  /// WebSocket: the kernel send buffer per socket (SO_SNDBUF), bounding what a stalled client
+  /// can hold in the kernel; loopback autotuning would otherwise grant it megabytes.
+  int ws_send_buffer = 65536;
   /// WebSocket: a ping goes out after half of this without traffic; no answer by the end closes.
   std::chrono::seconds ws_idle_timeout{30};
 };

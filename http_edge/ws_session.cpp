@@ -44,12 +44,16 @@ public:
         req_(std::move(req)),
         d_(std::move(d)),
         limit_(settings.ws_queue_limit),
+        send_buffer_(settings.ws_send_buffer),
         idle_(settings.ws_idle_timeout),
         id_(id),
         gone_(std::move(gone)) {}
 
   void start() {
     beast::get_lowest_layer(ws_).expires_never(); // the websocket timeouts take over
+    beast::error_code ec;
+    beast::get_lowest_layer(ws_).socket().set_option(
+      net::socket_base::send_buffer_size(send_buffer_), ec);
     websocket::stream_base::timeout t;
     t.handshake_timeout = std::chrono::seconds(10);
     t.idle_timeout = idle_;
@@ -158,6 +162,7 @@ private:
   http::request<http::string_body> req_;
   upgrade_decision d_;
   std::size_t limit_;
+  int send_buffer_;
   std::chrono::seconds idle_;
   uint64_t id_;
   std::function<void()> gone_;

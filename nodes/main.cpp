@@ -22,6 +22,8 @@
 #include "actors/runtime/gateway.hpp"
 #include "actors/runtime/router.hpp"
 #include "actors/seller/seller.hpp"
+#include "actors/social/post_index.hpp"
+#include "actors/social/social.hpp"
 #include "http_edge/edge.hpp"
 #include "http_edge/sandbox_provider.hpp"
 #include "nodes/cluster.hpp"
@@ -115,6 +117,13 @@ int run(const node::node_config& cfg, size_t index, sigset_t& signals) {
     std::chrono::milliseconds(cfg.catalog_feed_ms),
     [&catalog_index](const std::vector<runtime::snapshot>& batch) { catalog_index.apply(batch); },
     [&catalog_index] { catalog_index.mark_ready(); }};
+  social::post_index post_index;
+  persistence::snapshot_feed post_feed{
+    persistence::pg_settings{cfg.database},
+    {social::post_kind},
+    std::chrono::milliseconds(cfg.catalog_feed_ms),
+    [&post_index](const std::vector<runtime::snapshot>& batch) { post_index.apply(batch); },
+    [&post_index] { post_index.mark_ready(); }};
 
   caf::actor_system_config caf_cfg;
   configure_caf(caf_cfg, cfg);
@@ -151,6 +160,7 @@ int run(const node::node_config& cfg, size_t index, sigset_t& signals) {
   catalog::register_kinds(rs.kinds);
   cart::register_kinds(rs.kinds);
   notify::register_kinds(rs.kinds);
+  social::register_kinds(rs.kinds);
   order::register_kinds(rs.kinds, sandbox);
   auto router = runtime::spawn_router(sys, env, std::move(rs));
 
@@ -193,6 +203,7 @@ int run(const node::node_config& cfg, size_t index, sigset_t& signals) {
     es.node_id = me.id;
     es.ws_queue_limit = static_cast<size_t>(cfg.ws_queue_limit);
     es.ws_idle_timeout = std::chrono::seconds(cfg.ws_idle_timeout_s);
+    es.ws_send_buffer = static_cast<int>(cfg.ws_send_buffer);
     edge::identity_settings is;
     is.token_secret = cfg.token_secret;
     is.access_ttl_s = cfg.access_token_ttl_s;
@@ -210,7 +221,9 @@ int run(const node::node_config& cfg, size_t index, sigset_t& signals) {
     cs.webhook_secret = cfg.webhook_secret;
     cs.payment_ttl_s = cfg.payment_ttl_s;
     cs.sandbox = cfg.payment_provider == "sandbox" ? sandbox : nullptr;
-    edge::edge http{es, is, cs, ci, gw, catalog_index, store};
+    edge::social_read_settings ss;
+    ss.trending_half_life_s = cfg.trending_half_life_s;
+    edge::edge http{es, is, cs, ss, ci, gw, catalog_index, post_index, store};
     try {
       http.start();
       spdlog::info("[node] {} ready: http://{}:{} cluster port {}, {} of {} shards", me.id, me.host,
@@ -232,6 +245,7 @@ int run(const node::node_config& cfg, size_t index, sigset_t& signals) {
   sys.await_all_actors_done();
   store.stop(); // commits what entities handed over before they stopped
   catalog_feed.stop();
+  post_feed.stop();
   sandbox->stop();
   return rc;
 }

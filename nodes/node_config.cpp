@@ -129,6 +129,7 @@ const std::map<std::string, setter>& setters() {
     {"idle_passivate_s", int_field(&node_config::idle_passivate_s, 1, 86400, "idle_passivate_s")},
     {"catalog_feed_ms", int_field(&node_config::catalog_feed_ms, 10, 60000, "catalog_feed_ms")},
     {"ws_queue_limit", int_field(&node_config::ws_queue_limit, 1, 1000000, "ws_queue_limit")},
+    {"ws_send_buffer", int_field(&node_config::ws_send_buffer, 4096, 16777216, "ws_send_buffer")},
     {"ws_idle_timeout_s",
      int_field(&node_config::ws_idle_timeout_s, 2, 86400, "ws_idle_timeout_s")},
     {"feed_push_max_followers",

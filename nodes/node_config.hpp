@@ -35,6 +35,7 @@ struct node_config {
   int64_t catalog_feed_ms = 200; ///< how often the catalog index polls for committed changes
   int64_t ws_queue_limit = 256;  ///< frames a slow WebSocket client may owe before it is dropped
   int64_t ws_idle_timeout_s = 30;
+  int64_t ws_send_buffer = 65536; ///< bytes of kernel send buffer per WebSocket
   /// Authors with more followers than this are pulled into feeds at read time, not pushed.
   int64_t feed_push_max_followers = 5000;
   int64_t feed_max_entries = 600;       ///< posts a following feed keeps

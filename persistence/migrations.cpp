@@ -50,6 +50,9 @@ const std::vector<migration>& all_migrations() {
      "  sort bigint NOT NULL,"
      "  item text NOT NULL,"
      "  PRIMARY KEY (list, sort, item));"},
+    // The post index (trending, explore, for-you) follows committed posts like the catalog.
+    {5, "post_feed",
+     "CREATE INDEX snapshots_post_feed_idx ON snapshots (txid) WHERE kind = 'post';"},
   };
   return list;
 }

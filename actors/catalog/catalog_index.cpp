@@ -390,6 +390,16 @@ size_t catalog_index::size() const {
   return impl_->all.size();
 }
 
+std::shared_ptr<const protocol::product_view> catalog_index::find(const std::string& id) const {
+  std::shared_lock<std::shared_mutex> guard{impl_->mu};
+  auto it = impl_->doc_of.find(id);
+  if (it == impl_->doc_of.end()) {
+    return nullptr;
+  }
+  const auto& d = impl_->docs[it->second];
+  return d.listed ? d.view : nullptr;
+}
+
 int64_t catalog_index::active_count(const std::string& seller_id) const {
   std::shared_lock<std::shared_mutex> guard{impl_->mu};
   const auto* p = impl_->find(impl_->by_seller, seller_id);

@@ -73,6 +73,9 @@ public:
   /// A page, or nullopt when `cursor` is not one of ours (a client error).
   std::optional<listing_page> query(const listing_query& q) const;
 
+  /// The active product `id` as last committed, or null.
+  std::shared_ptr<const protocol::product_view> find(const std::string& id) const;
+
   /// Active products of `seller_id`.
   int64_t active_count(const std::string& seller_id) const;
 

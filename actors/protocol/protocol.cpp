@@ -145,7 +145,9 @@ namespace {
   X(create_collection)                                                                             \
   X(get_collection)                                                                                \
   X(collect_post)                                                                                  \
-  X(list_collection)
+  X(list_collection)                                                                               \
+  X(get_candidates)                                                                                \
+  X(candidates)
 
 } // namespace
 

@@ -128,12 +128,13 @@ typename Inspector::result_type inspect(Inspector& f, react_post& x) {
 /// To `post:<id>` from its thread: the thread holds `count` comments (only grows) -> bool.
 struct set_comment_count {
   int64_t count = 0;
-  std::string commenter; ///< who wrote the newest one (for the engagement signal)
+  std::string commenter; ///< who wrote the newest one (notified author, engagement signal)
+  std::string excerpt{}; ///< its first words, for the author's notification
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, set_comment_count& x) {
-  return f(caf::meta::type_name("set_comment_count"), x.count, x.commenter);
+  return f(caf::meta::type_name("set_comment_count"), x.count, x.commenter, x.excerpt);
 }
 
 // -- comments (`thread:<post id>`) ----------------------------------------------------------------
@@ -451,6 +452,28 @@ struct list_collection {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, list_collection& x) {
   return f(caf::meta::type_name("list_collection"), x.viewer, x.limit, x.cursor);
+}
+
+// -- ranking inputs ------------------------------------------------------------------------------
+
+/// To `feed:<user>` -> candidates: what for-you and explore rank (on the edge, with the node's
+/// post index).
+struct get_candidates {};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, get_candidates&) {
+  return f(caf::meta::type_name("get_candidates"));
+}
+
+struct candidates {
+  std::vector<feed_item> following;        ///< the following feed, newest first (bounded)
+  std::vector<std::string> followee_liked; ///< posts liked or saved by people the user follows
+  taste mine;                              ///< the user's own follows, engagement, categories
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, candidates& x) {
+  return f(caf::meta::type_name("candidates"), x.following, x.followee_liked, x.mine);
 }
 
 } // namespace lakoo::protocol

@@ -68,6 +68,15 @@ template <class State>
 struct has_list_entries<State, std::void_t<decltype(std::declval<State&>().take_list_entries())>>
     : std::true_type {};
 
+/// Whether `State` says `static constexpr bool transient = true`: derived data that is never
+/// persisted (a cache rebuilt on activation), so there is no snapshot to load.
+template <class State, class = void>
+struct is_transient : std::false_type {};
+
+template <class State>
+struct is_transient<State, std::void_t<decltype(State::transient)>>
+    : std::bool_constant<State::transient> {};
+
 /// Whether `State` has `bool pinned() const`: while true the entity is not passivated (it holds
 /// something that is not in its snapshot, e.g. an inbox's live socket relays).
 template <class State, class = void>
@@ -280,11 +289,16 @@ caf::behavior run_entity(caf::stateful_actor<State>* self, std::string id,
   detail::activations(State::kind).add();
   self->set_default_handler(caf::skip); // hold requests until the snapshot is in
   auto handle = caf::actor_cast<caf::actor>(self);
-  st.env->store->load(
-    State::kind, st.id, [handle](store_status status, std::optional<snapshot> snap) {
-      caf::anon_send(handle, protocol::loaded_atom::value, static_cast<int32_t>(status),
-                     snap ? snap->version : 0, snap ? std::move(snap->body) : std::string{});
-    });
+  if constexpr (detail::is_transient<State>::value) {
+    caf::anon_send(handle, protocol::loaded_atom::value, static_cast<int32_t>(store_status::ok),
+                   int64_t{0}, std::string{});
+  } else {
+    st.env->store->load(
+      State::kind, st.id, [handle](store_status status, std::optional<snapshot> snap) {
+        caf::anon_send(handle, protocol::loaded_atom::value, static_cast<int32_t>(status),
+                       snap ? snap->version : 0, snap ? std::move(snap->body) : std::string{});
+      });
+  }
   return {
     [self, make_handlers](protocol::loaded_atom, int32_t load_status, int64_t version,
                           std::string& body) {

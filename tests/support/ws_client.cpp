@@ -53,10 +53,17 @@ struct ws_client::impl {
   }
 };
 
-ws_client::ws_client(uint16_t port, const std::string& target, const std::string& bearer)
+ws_client::ws_client(uint16_t port, const std::string& target, const std::string& bearer,
+                     bool tiny_window)
     : impl_(std::make_unique<impl>()) {
   tcp::endpoint ep{net::ip::make_address("127.0.0.1"), port};
-  impl_->ws.next_layer().connect(ep);
+  auto& sock = impl_->ws.next_layer();
+  sock.open(tcp::v4());
+  if (tiny_window) {
+    // Before connect, so the window advertised in the handshake is small too.
+    sock.set_option(net::socket_base::receive_buffer_size(4096));
+  }
+  sock.connect(ep);
   impl_->ws.set_option(websocket::stream_base::decorator([bearer](websocket::request_type& req) {
     if (!bearer.empty()) {
       req.set(beast::http::field::authorization, "Bearer " + bearer);
@@ -103,14 +110,12 @@ bool ws_client::closed() const {
 }
 
 bool ws_client::wait_closed(std::chrono::milliseconds timeout) {
+  impl_->stalled = false; // read what is buffered, up to the end of the stream
   std::unique_lock<std::mutex> lock{impl_->mutex};
   return impl_->cv.wait_for(lock, timeout, [&] { return impl_->closed; });
 }
 
 void ws_client::stall() {
-  // A tiny receive buffer makes the server's queue fill quickly.
-  beast::error_code ec;
-  impl_->ws.next_layer().set_option(net::socket_base::receive_buffer_size(4096), ec);
   impl_->stalled = true;
 }
 

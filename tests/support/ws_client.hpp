@@ -17,8 +17,10 @@ namespace lakoo::test {
 class ws_client {
 public:
   /// Connects to ws://127.0.0.1:`port``target`, with `bearer` in `Authorization` if not empty.
-  /// Throws std::runtime_error when the upgrade fails.
-  ws_client(uint16_t port, const std::string& target, const std::string& bearer = "");
+  /// Throws std::runtime_error when the upgrade fails. `tiny_window` connects with a 4 KiB
+  /// receive buffer, so a `stall()`ed client soon stops the server's writes.
+  ws_client(uint16_t port, const std::string& target, const std::string& bearer = "",
+            bool tiny_window = false);
   ~ws_client();
   ws_client(const ws_client&) = delete;
   ws_client& operator=(const ws_client&) = delete;
@@ -34,7 +36,7 @@ public:
   /// Whether the server closed (or dropped) the connection.
   bool closed() const;
 
-  /// Waits up to `timeout` for the connection to end.
+  /// Resumes reading (after `stall()`) and waits up to `timeout` for the connection to end.
   bool wait_closed(std::chrono::milliseconds timeout);
 
   /// Stops reading from the socket (the kernel buffers fill: a slow client).

@@ -226,7 +226,7 @@ TEST_CASE("cursors of another listing or garbage are refused", "[catalog]") {
   CHECK(index.query({"", "", "kaos", 20, "r.1.2.prd_1"}));
 }
 
-TEST_CASE("versions only move forward; a change of status, title or price shows at once",
+TEST_CASE("versions only move forward, a change of status, title or price shows at once",
           "[catalog]") {
   catalog_index index;
   index.apply(

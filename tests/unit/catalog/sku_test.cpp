@@ -35,7 +35,7 @@ TEST_CASE("a sku belongs to one product across the platform", "[catalog]") {
   CHECK(none.error() == protocol::errc::not_found);
 }
 
-TEST_CASE("reservations hold stock; release and commit are idempotent by key", "[catalog]") {
+TEST_CASE("reservations hold stock, release and commit are idempotent by key", "[catalog]") {
   test::actor_fixture f{test::kinds_of(catalog::register_kinds)};
   REQUIRE(f.ask<protocol::sku_view>("sku:KOPI", protocol::define_sku{"prd_k", "sel_k", 10}));
   auto r1 = f.ask<protocol::sku_view>("sku:KOPI", protocol::reserve_sku{"chk_1", 4, minute_ms});

@@ -213,7 +213,7 @@ TEST_CASE("every message type survives a binary round trip", "[protocol]") {
     caf::make_message(protocol::get_post{"usr_2"}),
     caf::make_message(protocol::delete_post{"usr_1", false}),
     caf::make_message(protocol::react_post{"usr_2", "like", true}),
-    caf::make_message(protocol::set_comment_count{3, "usr_2"}),
+    caf::make_message(protocol::set_comment_count{3, "usr_2", "Bagus!"}),
     caf::make_message(sample_comment()),
     caf::make_message(protocol::add_comment{"usr_2", "", "Bagus!"}),
     caf::make_message(protocol::list_comments{20, "c"}),
@@ -242,6 +242,10 @@ TEST_CASE("every message type survives a binary round trip", "[protocol]") {
     caf::make_message(protocol::get_collection{"usr_2"}),
     caf::make_message(protocol::collect_post{"usr_1", "pst_1", true}),
     caf::make_message(protocol::list_collection{"usr_1", 20, "c"}),
+    caf::make_message(protocol::get_candidates{}),
+    caf::make_message(protocol::candidates{{{"pst_1", "usr_1", 1700000000000}},
+                                           {"pst_2"},
+                                           {{"usr_2"}, {"pst_1"}, {"fashion"}, {2.5}}}),
   };
   // One sample per registered type (the vector is registered along with its element).
   CHECK(samples.size() == protocol::registered_type_names().size() + 1);

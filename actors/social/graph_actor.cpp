@@ -1,0 +1,314 @@
+#include <algorithm>
+
+#include "actors/runtime/clock.hpp"
+#include "actors/runtime/entity.hpp"
+#include "actors/social/social.hpp"
+
+namespace lakoo::social {
+
+namespace {
+
+using protocol::errc;
+
+constexpr size_t max_recent_posts = 100; ///< kept for feeds (a feed pulls at most 50 of them)
+constexpr size_t max_engaged = 100;
+constexpr size_t max_categories = 50;
+constexpr size_t max_forgotten = 200;
+
+struct link_data {
+  std::string id;
+  int64_t at_ms = 0;
+  MSGPACK_DEFINE_MAP(id, at_ms)
+};
+
+struct recent_post {
+  std::string post_id;
+  int64_t created_ms = 0;
+  MSGPACK_DEFINE_MAP(post_id, created_ms)
+};
+
+/// Snapshot body of `graph:<user id>`.
+struct graph_data {
+  uint16_t v = 1;
+  std::vector<link_data> following; ///< oldest first
+  std::vector<link_data> followers; ///< oldest first
+  std::vector<recent_post> posts;   ///< newest first, at most max_recent_posts
+  int64_t post_count = 0;
+  std::vector<std::string> forgotten;   ///< deleted posts already uncounted (recent ones)
+  std::vector<std::string> collections; ///< newest first
+  std::vector<std::string> engaged;     ///< posts liked/saved/commented, newest first
+  std::vector<std::string> categories;  ///< with `weights`: engagement per category
+  std::vector<double> weights;
+  MSGPACK_DEFINE_MAP(v, following, followers, posts, post_count, forgotten, collections, engaged,
+                     categories, weights)
+};
+
+/// One user's place in the social graph. Following is decided here (the follower's side) and
+/// mirrored on the followed user's graph before the request is answered; a repeat repairs a
+/// mirror that failed halfway. A new post is fanned out from here to every follower's feed
+/// unless the author has more than `push_max_followers` (then feeds pull it at read time).
+struct graph_state : runtime::entity_state<graph_data> {
+  static inline const char* name = "lakoo.graph";
+  static inline const char* kind = graph_kind;
+  social_settings settings;
+};
+
+using graph_actor = caf::stateful_actor<graph_state>;
+
+using links = std::vector<link_data>;
+
+links::iterator find_link(links& xs, const std::string& id) {
+  return std::find_if(xs.begin(), xs.end(), [&](const link_data& l) { return l.id == id; });
+}
+
+/// Adds or removes `id`; whether anything changed.
+bool set_link(links& xs, const std::string& id, bool on) {
+  auto it = find_link(xs, id);
+  if (on && it == xs.end()) {
+    xs.push_back({id, runtime::unix_ms()});
+    return true;
+  }
+  if (!on && it != xs.end()) {
+    xs.erase(it);
+    return true;
+  }
+  return false;
+}
+
+protocol::graph_view to_view(const graph_state& st) {
+  return {st.id, static_cast<int64_t>(st.data.followers.size()),
+          static_cast<int64_t>(st.data.following.size()), st.data.post_count};
+}
+
+template <class Msg>
+void tell(graph_actor* self, const std::string& key, Msg msg) {
+  auto& st = self->state;
+  self
+    ->request(st.env->router, st.env->request_timeout, protocol::route_atom::value, key,
+              caf::make_message(std::move(msg)))
+    .then(
+      [](bool) {},
+      [key](caf::error& e) { runtime::log().debug("[{}] not told: {}", key, caf::to_string(e)); });
+}
+
+caf::result<protocol::graph_view> follow(graph_actor* self, protocol::follow_user& req) {
+  auto& st = self->state;
+  if (req.target == st.id) {
+    return caf::make_error(errc::invalid_request, "id", "you cannot follow yourself");
+  }
+  bool changed = set_link(st.data.following, req.target, req.on);
+  auto rp = self->make_response_promise();
+  auto mirror = [self, rp, target = req.target, on = req.on, changed]() mutable {
+    auto& s = self->state;
+    self
+      ->request(s.env->router, s.env->request_timeout, protocol::route_atom::value,
+                "graph:" + target, caf::make_message(protocol::add_follower{s.id, on}))
+      .then(
+        [self, rp, target, on, changed](protocol::graph_view& v) mutable {
+          rp.deliver(std::move(v));
+          auto& s2 = self->state;
+          tell(self, "feed:" + s2.id, protocol::feed_follow{target, on});
+          if (changed && on) {
+            runtime::notify_user(self, target,
+                                 protocol::notify{"follow:" + s2.id + ":" + target, "new_follower",
+                                                  s2.id, s2.id, "You have a new follower"});
+          }
+        },
+        [rp](caf::error& e) mutable { rp.deliver(std::move(e)); });
+  };
+  if (!changed) {
+    mirror(); // already so: make sure the other side agrees
+    return rp;
+  }
+  runtime::persist(self, [rp, mirror](const caf::error* err) mutable {
+    if (err) {
+      rp.deliver(*err);
+      return;
+    }
+    mirror();
+  });
+  return rp;
+}
+
+caf::result<protocol::graph_view> followed(graph_actor* self, const protocol::add_follower& req) {
+  auto& st = self->state;
+  if (!set_link(st.data.followers, req.follower, req.on)) {
+    return runtime::reply_durable(self, to_view(st));
+  }
+  return runtime::commit(self, to_view(st));
+}
+
+caf::result<protocol::id_page> list(graph_actor* self, const protocol::list_graph& req) {
+  auto& st = self->state;
+  std::vector<std::string> ids; // newest first
+  if (req.which == "followers" || req.which == "following") {
+    const auto& xs = req.which == "followers" ? st.data.followers : st.data.following;
+    for (auto it = xs.rbegin(); it != xs.rend(); ++it) {
+      ids.push_back(it->id);
+    }
+  } else if (req.which == "collections") {
+    ids = st.data.collections;
+  } else {
+    return caf::make_error(errc::invalid_request, "which", "followers, following or collections");
+  }
+  size_t start = 0;
+  if (!req.cursor.empty()) {
+    auto it = std::find(ids.begin(), ids.end(), req.cursor);
+    if (it == ids.end()) {
+      return caf::make_error(errc::invalid_request, "cursor", "not a cursor of this list");
+    }
+    start = static_cast<size_t>(it - ids.begin()) + 1;
+  }
+  protocol::id_page page;
+  size_t i = start;
+  for (; i < ids.size() && static_cast<int64_t>(page.items.size()) < req.limit; ++i) {
+    page.items.push_back(ids[i]);
+  }
+  if (i < ids.size() && !page.items.empty()) {
+    page.next_cursor = page.items.back();
+  }
+  return runtime::reply_durable(self, std::move(page));
+}
+
+/// Pushes `item` (or its removal) to every follower's feed, unless feeds pull this author.
+void fan_out(graph_actor* self, const protocol::feed_item& item, bool on) {
+  auto& st = self->state;
+  if (static_cast<int64_t>(st.data.followers.size()) > st.settings.push_max_followers) {
+    return;
+  }
+  static auto& pushes = runtime::metrics::global().counter_of("lakoo_feed_pushes_total");
+  for (const auto& f : st.data.followers) {
+    tell(self, "feed:" + f.id, protocol::feed_push{item, on});
+  }
+  pushes.add(static_cast<int64_t>(st.data.followers.size()));
+}
+
+caf::result<bool> authored(graph_actor* self, const protocol::authored& req) {
+  auto& st = self->state;
+  auto& d = st.data;
+  auto it = std::find_if(d.posts.begin(), d.posts.end(),
+                         [&](const recent_post& p) { return p.post_id == req.item.post_id; });
+  bool changed = false;
+  if (req.on && it == d.posts.end()) {
+    auto pos = std::find_if(d.posts.begin(), d.posts.end(), [&](const recent_post& p) {
+      return p.created_ms < req.item.created_ms;
+    });
+    d.posts.insert(pos, {req.item.post_id, req.item.created_ms});
+    if (d.posts.size() > max_recent_posts) {
+      d.posts.resize(max_recent_posts);
+    }
+    d.post_count += 1;
+    changed = true;
+  } else if (!req.on
+             && std::find(d.forgotten.begin(), d.forgotten.end(), req.item.post_id)
+                  == d.forgotten.end()) {
+    if (it != d.posts.end()) {
+      d.posts.erase(it);
+    }
+    d.post_count = std::max<int64_t>(0, d.post_count - 1);
+    d.forgotten.insert(d.forgotten.begin(), req.item.post_id);
+    if (d.forgotten.size() > max_forgotten) {
+      d.forgotten.resize(max_forgotten);
+    }
+    changed = true;
+  }
+  if (!changed) {
+    return runtime::reply_durable(self, true);
+  }
+  auto rp = self->make_response_promise();
+  auto item = req.item;
+  bool on = req.on;
+  runtime::persist(self, [self, rp, item, on](const caf::error* err) mutable {
+    if (err) {
+      rp.deliver(*err);
+      return;
+    }
+    rp.deliver(true);
+    fan_out(self, item, on);
+  });
+  return rp;
+}
+
+protocol::author_posts recent(const graph_state& st) {
+  protocol::author_posts out;
+  for (size_t i = 0; i < st.data.posts.size() && i < 50; ++i) {
+    out.posts.push_back({st.data.posts[i].post_id, st.id, st.data.posts[i].created_ms});
+  }
+  out.pulled = static_cast<int64_t>(st.data.followers.size()) > st.settings.push_max_followers;
+  return out;
+}
+
+caf::result<bool> engaged(graph_actor* self, const protocol::engaged& req) {
+  auto& d = self->state.data;
+  auto it = std::find(d.engaged.begin(), d.engaged.end(), req.post_id);
+  if (it != d.engaged.end()) {
+    d.engaged.erase(it);
+  }
+  if (req.on) {
+    d.engaged.insert(d.engaged.begin(), req.post_id);
+    if (d.engaged.size() > max_engaged) {
+      d.engaged.resize(max_engaged);
+    }
+    for (const auto& c : req.categories) {
+      auto ci = std::find(d.categories.begin(), d.categories.end(), c);
+      if (ci != d.categories.end()) {
+        d.weights[static_cast<size_t>(ci - d.categories.begin())] += 1;
+      } else if (d.categories.size() < max_categories) {
+        d.categories.push_back(c);
+        d.weights.push_back(1);
+      }
+    }
+  }
+  return runtime::commit(self, true);
+}
+
+protocol::taste taste_of(const graph_state& st) {
+  protocol::taste t;
+  for (const auto& l : st.data.following) {
+    t.following.push_back(l.id);
+  }
+  t.engaged = st.data.engaged;
+  t.categories = st.data.categories;
+  t.weights = st.data.weights;
+  return t;
+}
+
+caf::behavior graph_impl(graph_actor* self, std::string id,
+                         std::shared_ptr<const runtime::entity_env> env) {
+  self->state.settings = settings_of(*env);
+  return runtime::run_entity(self, std::move(id), std::move(env), [self] {
+    return caf::message_handler{
+      [self](const protocol::get_graph&) {
+        return runtime::reply_durable(self, to_view(self->state));
+      },
+      [self](protocol::follow_user& req) { return follow(self, req); },
+      [self](const protocol::add_follower& req) { return followed(self, req); },
+      [self](const protocol::list_graph& req) { return list(self, req); },
+      [self](const protocol::authored& req) { return authored(self, req); },
+      [self](const protocol::get_recent_posts&) {
+        return runtime::reply_durable(self, recent(self->state));
+      },
+      [self](const protocol::engaged& req) { return engaged(self, req); },
+      [self](const protocol::get_taste&) {
+        return runtime::reply_durable(self, taste_of(self->state));
+      },
+      [self](const protocol::add_collection_ref& req) -> caf::result<bool> {
+        auto& cs = self->state.data.collections;
+        if (std::find(cs.begin(), cs.end(), req.collection_id) != cs.end()) {
+          return runtime::reply_durable(self, true);
+        }
+        cs.insert(cs.begin(), req.collection_id);
+        return runtime::commit(self, true);
+      },
+    };
+  });
+}
+
+} // namespace
+
+caf::actor spawn_graph(caf::actor_system& sys, const std::string& id,
+                       std::shared_ptr<const runtime::entity_env> env) {
+  return sys.spawn(graph_impl, id, std::move(env));
+}
+
+} // namespace lakoo::social

@@ -1,0 +1,272 @@
+#include <algorithm>
+
+#include "actors/runtime/clock.hpp"
+#include "actors/runtime/entity.hpp"
+#include "actors/social/social.hpp"
+#include "actors/social/social_data.hpp"
+
+namespace lakoo::social {
+
+namespace {
+
+using protocol::errc;
+
+constexpr int64_t announce_retry_ms = 2000;
+
+/// A post. Likes and saves are sets of user ids, so reactions are idempotent and the counters
+/// exact whatever the concurrency (one actor serialises them). Each new reaction or comment adds
+/// to the trending heat. Creation and deletion are announced to the author's graph (which keeps
+/// the author's recent posts and fans them out to followers' feeds), retried by the durable
+/// timer until acknowledged.
+struct post_state : runtime::entity_state<post_data> {
+  static inline const char* name = "lakoo.post";
+  static inline const char* kind = post_kind;
+  bool announcing = false;
+  social_settings settings;
+
+  int32_t wanted() const { return data.deleted ? 2 : 1; }
+
+  int64_t next_wake_ms() const {
+    return exists && data.announced < wanted() ? runtime::unix_ms() + announce_retry_ms : 0;
+  }
+};
+
+using post_actor = caf::stateful_actor<post_state>;
+
+bool contains(const std::vector<std::string>& sorted, const std::string& x) {
+  return std::binary_search(sorted.begin(), sorted.end(), x);
+}
+
+protocol::post_view to_view(const post_state& st, const std::string& viewer) {
+  const auto& d = st.data;
+  protocol::post_view v;
+  v.id = st.id;
+  v.author_id = d.author_id;
+  v.seller_id = d.seller_id;
+  v.caption = d.caption;
+  v.media_urls = d.media_urls;
+  for (const auto& t : d.tags) {
+    v.product_tags.push_back({t.product_id, t.x, t.y, t.title, t.price, t.currency, t.category});
+  }
+  v.hashtags = d.hashtags;
+  v.like_count = static_cast<int64_t>(d.likers.size());
+  v.save_count = static_cast<int64_t>(d.savers.size());
+  v.comment_count = d.comment_count;
+  v.liked_by_me = !viewer.empty() && contains(d.likers, viewer);
+  v.saved_by_me = !viewer.empty() && contains(d.savers, viewer);
+  v.created_at = runtime::rfc3339(d.created_ms / 1000);
+  v.created_ms = d.created_ms;
+  return v;
+}
+
+std::vector<std::string> categories_of(const post_data& d) {
+  std::vector<std::string> out;
+  for (const auto& t : d.tags) {
+    if (!t.category.empty() && std::find(out.begin(), out.end(), t.category) == out.end()) {
+      out.push_back(t.category);
+    }
+  }
+  return out;
+}
+
+/// Tells the author's graph about the post (or its deletion) until it acknowledges.
+void announce(post_actor* self) {
+  auto& st = self->state;
+  auto want = st.wanted();
+  if (st.announcing || !st.exists || st.data.announced >= want) {
+    return;
+  }
+  st.announcing = true;
+  protocol::authored msg{{st.id, st.data.author_id, st.data.created_ms}, want == 1};
+  self
+    ->request(st.env->router, st.env->request_timeout, protocol::route_atom::value,
+              "graph:" + st.data.author_id, caf::make_message(std::move(msg)))
+    .then(
+      [self, want](bool) {
+        auto& s = self->state;
+        s.announcing = false;
+        if (s.data.announced < want) {
+          s.data.announced = want;
+          runtime::persist(self, [](const caf::error*) {});
+        }
+        announce(self); // deleted meanwhile
+      },
+      [self](caf::error& e) {
+        self->state.announcing = false;
+        runtime::log().warn("[post {}] author's graph not told yet: {}", self->state.id,
+                            caf::to_string(e));
+      });
+}
+
+/// Tells `user`'s graph about an engagement (for-you signals). Best effort: a lost one only
+/// makes recommendations a little less personal.
+void tell_engaged(post_actor* self, const std::string& user, bool on) {
+  auto& st = self->state;
+  self
+    ->request(st.env->router, st.env->request_timeout, protocol::route_atom::value, "graph:" + user,
+              caf::make_message(protocol::engaged{st.id, categories_of(st.data), on}))
+    .then([](bool) {},
+          [user](caf::error& e) {
+            runtime::log().debug("[graph {}] engagement not recorded: {}", user, caf::to_string(e));
+          });
+}
+
+void add_heat(post_state& st, double weight, bool on) {
+  auto term = heat_term(weight, runtime::unix_ms(), st.settings.half_life_s);
+  st.data.heat = on ? log2_add(st.data.heat, term) : log2_sub(st.data.heat, term);
+}
+
+caf::result<protocol::post_view> create(post_actor* self, protocol::create_post& req) {
+  auto& st = self->state;
+  if (st.exists) {
+    return caf::make_error(errc::conflict, "the post exists");
+  }
+  auto& d = st.data;
+  d.author_id = std::move(req.author_id);
+  d.seller_id = std::move(req.seller_id);
+  d.caption = std::move(req.caption);
+  d.media_urls = std::move(req.media_urls);
+  for (auto& t : req.product_tags) {
+    d.tags.push_back({std::move(t.product_id), t.x, t.y, std::move(t.title), t.price,
+                      std::move(t.currency), std::move(t.category)});
+  }
+  d.hashtags = std::move(req.hashtags);
+  d.created_ms = runtime::unix_ms();
+  auto rp = self->make_response_promise();
+  runtime::persist(self, [self, rp](const caf::error* err) mutable {
+    if (err) {
+      rp.deliver(*err);
+      return;
+    }
+    runtime::log().info("[post {}] created by {}", self->state.id, self->state.data.author_id);
+    rp.deliver(to_view(self->state, ""));
+    announce(self);
+  });
+  return rp;
+}
+
+caf::result<protocol::post_view> react(post_actor* self, protocol::react_post& req) {
+  auto& st = self->state;
+  if (!st.exists || st.data.deleted) {
+    return caf::make_error(errc::not_found, "no such post");
+  }
+  bool like = req.what == "like";
+  if (!like && req.what != "save") {
+    return caf::make_error(errc::invalid_request, "what", "like or save");
+  }
+  auto& set = like ? st.data.likers : st.data.savers;
+  auto it = std::lower_bound(set.begin(), set.end(), req.user);
+  bool present = it != set.end() && *it == req.user;
+  if (present == req.on) {
+    return runtime::reply_durable(self, to_view(st, req.user)); // idempotent: nothing to do
+  }
+  if (req.on) {
+    set.insert(it, req.user);
+  } else {
+    set.erase(it);
+  }
+  add_heat(st, like ? like_weight : save_weight, req.on);
+  auto rp = self->make_response_promise();
+  auto user = req.user;
+  bool on = req.on;
+  runtime::persist(self, [self, rp, user, like, on](const caf::error* err) mutable {
+    if (err) {
+      rp.deliver(*err);
+      return;
+    }
+    auto& s = self->state;
+    rp.deliver(to_view(s, user));
+    tell_engaged(self, user, on);
+    if (on && like && user != s.data.author_id) {
+      runtime::notify_user(self, s.data.author_id,
+                           protocol::notify{"like:" + s.id + ":" + user, "post_liked", user, s.id,
+                                            "Someone liked your post"});
+    }
+  });
+  return rp;
+}
+
+caf::result<bool> comments_counted(post_actor* self, protocol::set_comment_count& req) {
+  auto& st = self->state;
+  if (!st.exists || req.count <= st.data.comment_count) {
+    return runtime::reply_durable(self, true);
+  }
+  auto added = req.count - st.data.comment_count;
+  st.data.comment_count = req.count;
+  if (!st.data.deleted) {
+    add_heat(st, comment_weight * static_cast<double>(added), true);
+  }
+  auto rp = self->make_response_promise();
+  auto count = req.count;
+  auto commenter = req.commenter;
+  auto excerpt = req.excerpt;
+  runtime::persist(self, [self, rp, count, commenter, excerpt](const caf::error* err) mutable {
+    if (err) {
+      rp.deliver(*err);
+      return;
+    }
+    rp.deliver(true);
+    auto& s = self->state;
+    if (!commenter.empty() && commenter != s.data.author_id && !s.data.deleted) {
+      tell_engaged(self, commenter, true);
+      runtime::notify_user(self, s.data.author_id,
+                           protocol::notify{"comment:" + s.id + ":" + std::to_string(count),
+                                            "post_commented", commenter, s.id,
+                                            "New comment on your post: " + excerpt});
+    }
+  });
+  return rp;
+}
+
+caf::result<bool> remove(post_actor* self, const protocol::delete_post& req) {
+  auto& st = self->state;
+  if (!st.exists || st.data.deleted) {
+    return caf::make_error(errc::not_found, "no such post");
+  }
+  if (req.requester != st.data.author_id && !req.admin) {
+    return caf::make_error(errc::forbidden, "only the author or an admin may delete a post");
+  }
+  st.data.deleted = true;
+  auto rp = self->make_response_promise();
+  runtime::persist(self, [self, rp](const caf::error* err) mutable {
+    if (err) {
+      rp.deliver(*err);
+      return;
+    }
+    runtime::log().info("[post {}] deleted", self->state.id);
+    rp.deliver(true);
+    announce(self);
+  });
+  return rp;
+}
+
+caf::behavior post_impl(post_actor* self, std::string id,
+                        std::shared_ptr<const runtime::entity_env> env) {
+  self->state.settings = settings_of(*env);
+  return runtime::run_entity(self, std::move(id), std::move(env), [self] {
+    announce(self);
+    return caf::message_handler{
+      [self](protocol::create_post& req) { return create(self, req); },
+      [self](const protocol::get_post& req) -> caf::result<protocol::post_view> {
+        auto& st = self->state;
+        if (!st.exists || st.data.deleted) {
+          return caf::make_error(errc::not_found, "no such post");
+        }
+        return runtime::reply_durable(self, to_view(st, req.viewer));
+      },
+      [self](protocol::react_post& req) { return react(self, req); },
+      [self](protocol::set_comment_count& req) { return comments_counted(self, req); },
+      [self](const protocol::delete_post& req) { return remove(self, req); },
+      [self](protocol::wake_atom) { announce(self); },
+    };
+  });
+}
+
+} // namespace
+
+caf::actor spawn_post(caf::actor_system& sys, const std::string& id,
+                      std::shared_ptr<const runtime::entity_env> env) {
+  return sys.spawn(post_impl, id, std::move(env));
+}
+
+} // namespace lakoo::social

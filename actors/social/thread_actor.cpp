@@ -1,0 +1,158 @@
+#include <algorithm>
+
+#include "actors/runtime/clock.hpp"
+#include "actors/runtime/entity.hpp"
+#include "actors/runtime/ids.hpp"
+#include "actors/social/social.hpp"
+
+namespace lakoo::social {
+
+namespace {
+
+using protocol::errc;
+
+constexpr int64_t sync_retry_ms = 2000;
+
+struct comment_data {
+  std::string id;
+  std::string author_id;
+  std::string parent_id;
+  std::string body;
+  int64_t created_ms = 0;
+  MSGPACK_DEFINE_MAP(id, author_id, parent_id, body, created_ms)
+};
+
+/// Snapshot body of `thread:<post id>`.
+struct thread_data {
+  uint16_t v = 1;
+  std::vector<comment_data> comments; ///< oldest first
+  int64_t synced = 0;                 ///< comment count the post has acknowledged
+  MSGPACK_DEFINE_MAP(v, comments, synced)
+};
+
+/// A post's comments and replies. The post learns the count (and who commented last, to notify
+/// its author) from here, retried by the durable timer until it acknowledges.
+struct thread_state : runtime::entity_state<thread_data> {
+  static inline const char* name = "lakoo.thread";
+  static inline const char* kind = thread_kind;
+  bool syncing = false;
+
+  int64_t next_wake_ms() const {
+    auto count = static_cast<int64_t>(data.comments.size());
+    return data.synced >= count ? 0 : runtime::unix_ms() + sync_retry_ms;
+  }
+};
+
+using thread_actor = caf::stateful_actor<thread_state>;
+
+protocol::comment_view to_view(const thread_state& st, const comment_data& c) {
+  return {c.id, st.id, c.author_id, c.parent_id, c.body, runtime::rfc3339(c.created_ms / 1000)};
+}
+
+/// The first ~80 characters of `body`, cut at a UTF-8 boundary.
+std::string excerpt_of(const std::string& body) {
+  if (body.size() <= 80) {
+    return body;
+  }
+  size_t n = 80;
+  while (n > 0 && (static_cast<unsigned char>(body[n]) & 0xC0) == 0x80) {
+    --n;
+  }
+  return body.substr(0, n) + "…";
+}
+
+void sync_count(thread_actor* self) {
+  auto& st = self->state;
+  auto count = static_cast<int64_t>(st.data.comments.size());
+  if (st.syncing || st.data.synced >= count) {
+    return;
+  }
+  st.syncing = true;
+  const auto& last = st.data.comments.back();
+  protocol::set_comment_count msg{count, last.author_id, excerpt_of(last.body)};
+  self
+    ->request(st.env->router, st.env->request_timeout, protocol::route_atom::value, "post:" + st.id,
+              caf::make_message(std::move(msg)))
+    .then(
+      [self, count](bool) {
+        auto& s = self->state;
+        s.syncing = false;
+        if (s.data.synced < count) {
+          s.data.synced = count;
+          runtime::persist(self, [](const caf::error*) {});
+        }
+        sync_count(self);
+      },
+      [self](caf::error& e) {
+        self->state.syncing = false;
+        runtime::log().warn("[thread {}] comment count not handed to the post yet: {}",
+                            self->state.id, caf::to_string(e));
+      });
+}
+
+caf::result<protocol::comment_view> add(thread_actor* self, protocol::add_comment& req) {
+  auto& st = self->state;
+  auto& cs = st.data.comments;
+  if (!req.parent_id.empty() && std::none_of(cs.begin(), cs.end(), [&](const comment_data& c) {
+        return c.id == req.parent_id;
+      })) {
+    return caf::make_error(errc::invalid_request, "parent_id", "no such comment on this post");
+  }
+  cs.push_back({runtime::new_id("cmt"), std::move(req.author_id), std::move(req.parent_id),
+                std::move(req.body), runtime::unix_ms()});
+  auto view = to_view(st, cs.back());
+  auto rp = self->make_response_promise();
+  runtime::persist(self, [self, rp, view](const caf::error* err) mutable {
+    if (err) {
+      rp.deliver(*err);
+      return;
+    }
+    rp.deliver(view);
+    sync_count(self);
+  });
+  return rp;
+}
+
+caf::result<protocol::comment_page> list(thread_actor* self, const protocol::list_comments& req) {
+  auto& st = self->state;
+  const auto& cs = st.data.comments;
+  size_t start = 0;
+  if (!req.cursor.empty()) {
+    auto it = std::find_if(cs.begin(), cs.end(),
+                           [&](const comment_data& c) { return c.id == req.cursor; });
+    if (it == cs.end()) {
+      return caf::make_error(errc::invalid_request, "cursor", "not a cursor of this list");
+    }
+    start = static_cast<size_t>(it - cs.begin()) + 1;
+  }
+  protocol::comment_page page;
+  size_t i = start;
+  for (; i < cs.size() && static_cast<int64_t>(page.items.size()) < req.limit; ++i) {
+    page.items.push_back(to_view(st, cs[i]));
+  }
+  if (i < cs.size() && !page.items.empty()) {
+    page.next_cursor = page.items.back().id;
+  }
+  return runtime::reply_durable(self, std::move(page));
+}
+
+caf::behavior thread_impl(thread_actor* self, std::string id,
+                          std::shared_ptr<const runtime::entity_env> env) {
+  return runtime::run_entity(self, std::move(id), std::move(env), [self] {
+    sync_count(self);
+    return caf::message_handler{
+      [self](protocol::add_comment& req) { return add(self, req); },
+      [self](const protocol::list_comments& req) { return list(self, req); },
+      [self](protocol::wake_atom) { sync_count(self); },
+    };
+  });
+}
+
+} // namespace
+
+caf::actor spawn_thread(caf::actor_system& sys, const std::string& id,
+                        std::shared_ptr<const runtime::entity_env> env) {
+  return sys.spawn(thread_impl, id, std::move(env));
+}
+
+} // namespace lakoo::social

@@ -1,0 +1,612 @@
+#include <algorithm>
+
+#include "actors/runtime/ids.hpp"
+#include "http_edge/api_context.hpp"
+
+namespace lakoo::edge {
+
+using nlohmann::json;
+
+namespace {
+
+constexpr std::size_t max_media = 10;
+constexpr std::size_t max_tags = 20;
+constexpr std::size_t max_hashtags = 30;
+constexpr std::size_t max_url_chars = 2048;
+
+bool is_url(const std::string& s) {
+  return s.rfind("https://", 0) == 0 || s.rfind("http://", 0) == 0;
+}
+
+json page_json(json items, const std::string& next) {
+  return json{{"items", std::move(items)},
+              {"next_cursor", next.empty() ? json(nullptr) : json(next)}};
+}
+
+std::string cursor_of(const request& req) {
+  return req.query.count("cursor") ? req.query.at("cursor") : std::string{};
+}
+
+} // namespace
+
+json post_json(const api_context& ctx, const protocol::post_view& p) {
+  json tags = json::array();
+  for (const auto& t : p.product_tags) {
+    auto title = t.title;
+    auto price = t.price;
+    auto currency = t.currency;
+    if (auto live = ctx.catalog.find(t.product_id); live && !live->variants.empty()) {
+      title = live->title; // the product as it is now, while it is listed
+      price = live->variants.front().price;
+      currency = live->variants.front().currency;
+      for (const auto& v : live->variants) {
+        price = std::min(price, v.price);
+      }
+    }
+    tags.push_back({{"product_id", t.product_id},
+                    {"x", t.x},
+                    {"y", t.y},
+                    {"title", title},
+                    {"price", price},
+                    {"currency", currency}});
+  }
+  return json{{"id", p.id},
+              {"author_id", p.author_id},
+              {"seller_id", p.seller_id.empty() ? json(nullptr) : json(p.seller_id)},
+              {"caption", p.caption},
+              {"media_urls", p.media_urls},
+              {"product_tags", std::move(tags)},
+              {"hashtags", p.hashtags},
+              {"like_count", p.like_count},
+              {"save_count", p.save_count},
+              {"comment_count", p.comment_count},
+              {"liked_by_me", p.liked_by_me},
+              {"saved_by_me", p.saved_by_me},
+              {"created_at", p.created_at}};
+}
+
+void render_posts(api_context& ctx, const std::string& viewer, std::vector<std::string> ids,
+                  std::function<void(caf::expected<std::vector<std::optional<json>>>)> done) {
+  std::vector<std::string> keys;
+  for (const auto& id : ids) {
+    keys.push_back("post:" + id);
+  }
+  ask_all<protocol::post_view>(
+    ctx.gw, keys, protocol::get_post{viewer},
+    [&ctx, done = std::move(done)](std::vector<caf::expected<protocol::post_view>> replies) {
+      std::vector<std::optional<json>> out;
+      for (auto& r : replies) {
+        if (r) {
+          out.emplace_back(post_json(ctx, *r));
+        } else if (to_http_status(r.error()) == 404) {
+          out.emplace_back(std::nullopt); // deleted since it was listed: left out
+        } else {
+          return done(r.error());
+        }
+      }
+      done(std::move(out));
+    });
+}
+
+std::optional<std::string> optional_viewer(const api_context& ctx, const request& req,
+                                           responder& res, bool& failed) {
+  failed = false;
+  if (req.authorization.empty()) {
+    return std::string{};
+  }
+  auto claims = authenticate(ctx, req, res);
+  if (!claims) {
+    failed = true;
+    return std::nullopt;
+  }
+  return claims->sub;
+}
+
+namespace {
+
+json comment_json(const protocol::comment_view& c) {
+  return json{{"id", c.id},
+              {"post_id", c.post_id},
+              {"author_id", c.author_id},
+              {"parent_id", c.parent_id.empty() ? json(nullptr) : json(c.parent_id)},
+              {"body", c.body},
+              {"created_at", c.created_at}};
+}
+
+json collection_json(const protocol::collection_view& c) {
+  return json{{"id", c.id},
+              {"owner_id", c.owner_id},
+              {"name", c.name},
+              {"is_public", c.is_public},
+              {"post_count", c.post_count},
+              {"created_at", c.created_at}};
+}
+
+/// The request's post id, or nullopt after answering 404.
+std::optional<std::string> post_id_of(params& p, responder& res) {
+  if (!is_minted_id(p["id"], "pst")) {
+    res(error_response(404, "not_found", "post not found"));
+    return std::nullopt;
+  }
+  return p["id"];
+}
+
+void create_post(api_context& ctx, access_claims&& claims, request&& req, responder res) {
+  auto body = body_of(req, res);
+  if (!body) {
+    return;
+  }
+  validator v{*body};
+  protocol::create_post post;
+  post.author_id = claims.sub;
+  post.caption = v.optional_string("caption", max_text_chars).value_or("");
+  post.media_urls = v.required_string_array("media_urls", max_media, max_url_chars);
+  if (v.ok() && post.media_urls.empty()) {
+    v.fail("media_urls", "at least one media url");
+  }
+  for (size_t i = 0; v.ok() && i < post.media_urls.size(); ++i) {
+    if (!is_url(post.media_urls[i])) {
+      v.fail("media_urls[" + std::to_string(i) + "]", "must be an http(s) url");
+    }
+  }
+  auto hashtags = v.optional_string_array("hashtags", max_hashtags, 100);
+  for (auto& h : hashtags.value_or(std::vector<std::string>{})) {
+    if (!h.empty() && h[0] == '#') {
+      h.erase(0, 1);
+    }
+    if (!h.empty()
+        && std::find(post.hashtags.begin(), post.hashtags.end(), h) == post.hashtags.end()) {
+      post.hashtags.push_back(h);
+    }
+  }
+  const auto* tags = v.ok() ? v.array("product_tags", false) : nullptr;
+  if (v.ok() && tags && tags->size() > max_tags) {
+    v.fail("product_tags", "at most 20 tags");
+  }
+  for (size_t i = 0; v.ok() && tags && i < tags->size(); ++i) {
+    auto name = "product_tags[" + std::to_string(i) + "]";
+    if (!(*tags)[i].is_object()) {
+      v.fail(name, "must be an object");
+      break;
+    }
+    validator tv{(*tags)[i], name + "."};
+    protocol::post_tag t;
+    t.product_id = tv.required_string("product_id", 64);
+    t.x = tv.required_number("x", 0, 1);
+    t.y = tv.required_number("y", 0, 1);
+    if (!tv.ok()) {
+      return res(tv.error());
+    }
+    post.product_tags.push_back(std::move(t));
+  }
+  if (!v.ok()) {
+    return res(v.error());
+  }
+  std::vector<std::string> keys;
+  for (size_t i = 0; i < post.product_tags.size(); ++i) {
+    if (!is_minted_id(post.product_tags[i].product_id, "prd")) {
+      return res(
+        field_error("product_tags[" + std::to_string(i) + "].product_id", "not an active product"));
+    }
+    keys.push_back("product:" + post.product_tags[i].product_id);
+  }
+  ask_all<protocol::product_view>(
+    ctx.gw, keys, protocol::get_product{},
+    [&ctx, post = std::move(post),
+     res](std::vector<caf::expected<protocol::product_view>> products) mutable {
+      for (size_t i = 0; i < products.size(); ++i) {
+        auto& p = products[i];
+        if (!p && to_http_status(p.error()) >= 500) {
+          return res(error_from(p.error()));
+        }
+        auto field = "product_tags[" + std::to_string(i) + "].product_id";
+        if (!p || p->status != "active" || p->variants.empty()) {
+          return res(field_error(field, "not an active product"));
+        }
+        auto& t = post.product_tags[i];
+        t.title = p->title;
+        t.price = p->variants.front().price;
+        t.currency = p->variants.front().currency;
+        t.category = p->category;
+      }
+      auto author_key = "user:" + post.author_id; // before `post` is moved into the callback
+      ctx.gw.ask<protocol::user_view>(
+        author_key, protocol::get_user{},
+        [&ctx, post = std::move(post), res](caf::expected<protocol::user_view> u) mutable {
+          if (!u) {
+            return res(error_from(u.error()));
+          }
+          post.seller_id = u->seller_id;
+          ctx.gw.ask<protocol::post_view>(
+            "post:" + runtime::new_id("pst"), std::move(post),
+            answer<protocol::post_view>(
+              res, 201, [&ctx](const protocol::post_view& view) { return post_json(ctx, view); }));
+        });
+    });
+}
+
+void react(api_context& ctx, const access_claims& claims, params& p, const std::string& what,
+           bool on, responder res) {
+  auto id = post_id_of(p, res);
+  if (!id) {
+    return;
+  }
+  ctx.gw.ask<protocol::post_view>(
+    "post:" + *id, protocol::react_post{claims.sub, what, on},
+    answer<protocol::post_view>(
+      res, 200, [&ctx](const protocol::post_view& view) { return post_json(ctx, view); }));
+}
+
+/// `POST /v1/posts/{id}/save {"collection_id"?}`: the collection is checked (exists, mine)
+/// before anything changes.
+void save(api_context& ctx, access_claims&& claims, request&& req, params&& p, responder res) {
+  auto id = post_id_of(p, res);
+  if (!id) {
+    return;
+  }
+  std::string collection;
+  if (!req.body.empty()) {
+    auto body = body_of(req, res);
+    if (!body) {
+      return;
+    }
+    validator v{*body};
+    collection = v.optional_string("collection_id", 64).value_or("");
+    if (!v.ok()) {
+      return res(v.error());
+    }
+    if (!collection.empty() && !is_minted_id(collection, "col")) {
+      return res(error_response(404, "not_found", "collection not found"));
+    }
+  }
+  auto user = claims.sub;
+  auto do_save = [&ctx, id = *id, user, collection, res]() mutable {
+    ctx.gw.ask<protocol::post_view>(
+      "post:" + id, protocol::react_post{user, "save", true},
+      [&ctx, id, user, collection, res](caf::expected<protocol::post_view> view) mutable {
+        if (!view || collection.empty()) {
+          return answer<protocol::post_view>(res, 200, [&ctx](const protocol::post_view& x) {
+            return post_json(ctx, x);
+          })(std::move(view));
+        }
+        auto post = *view;
+        ctx.gw.ask<protocol::collection_view>(
+          "collection:" + collection, protocol::collect_post{user, id, true},
+          [&ctx, post, res](caf::expected<protocol::collection_view> c) mutable {
+            if (!c) {
+              return res(error_from(c.error()));
+            }
+            res(json_response(200, post_json(ctx, post)));
+          });
+      });
+  };
+  if (collection.empty()) {
+    return do_save();
+  }
+  ctx.gw.ask<protocol::collection_view>(
+    "collection:" + collection, protocol::get_collection{user},
+    [user, do_save, res](caf::expected<protocol::collection_view> c) mutable {
+      if (!c) {
+        return res(error_from(c.error()));
+      }
+      if (c->owner_id != user) {
+        return res(error_response(403, "forbidden", "not your collection"));
+      }
+      do_save();
+    });
+}
+
+void comment(api_context& ctx, access_claims&& claims, request&& req, params&& p, responder res) {
+  auto id = post_id_of(p, res);
+  if (!id) {
+    return;
+  }
+  auto body = body_of(req, res);
+  if (!body) {
+    return;
+  }
+  validator v{*body};
+  protocol::add_comment c;
+  c.author_id = claims.sub;
+  c.body = v.required_string("body", max_text_chars);
+  c.parent_id = v.optional_string("parent_id", 64).value_or("");
+  if (!v.ok()) {
+    return res(v.error());
+  }
+  ctx.gw.ask<protocol::post_view>(
+    "post:" + *id, protocol::get_post{claims.sub},
+    [&ctx, id = *id, c = std::move(c), res](caf::expected<protocol::post_view> post) mutable {
+      if (!post) {
+        return res(error_from(post.error()));
+      }
+      ctx.gw.ask<protocol::comment_view>("thread:" + id, std::move(c),
+                                         answer<protocol::comment_view>(res, 201, comment_json));
+    });
+}
+
+void list_comments(api_context& ctx, request&& req, params&& p, responder res) {
+  response bad;
+  auto limit = parse_limit(req, bad);
+  if (!limit) {
+    return res(std::move(bad));
+  }
+  auto id = post_id_of(p, res);
+  if (!id) {
+    return;
+  }
+  ctx.gw.ask<protocol::post_view>(
+    "post:" + *id, protocol::get_post{},
+    [&ctx, id = *id, limit = *limit, cursor = cursor_of(req),
+     res](caf::expected<protocol::post_view> post) mutable {
+      if (!post) {
+        return res(error_from(post.error()));
+      }
+      ctx.gw.ask<protocol::comment_page>(
+        "thread:" + id, protocol::list_comments{limit, cursor},
+        answer<protocol::comment_page>(res, 200, [](const protocol::comment_page& page) {
+          json items = json::array();
+          for (const auto& c : page.items) {
+            items.push_back(comment_json(c));
+          }
+          return page_json(std::move(items), page.next_cursor);
+        }));
+    });
+}
+
+void follow(api_context& ctx, const access_claims& claims, params& p, bool on, responder res) {
+  const auto& target = p["id"];
+  if (target == claims.sub) {
+    return res(field_error("id", "you cannot follow yourself"));
+  }
+  if (!is_minted_id(target, "usr")) {
+    return res(error_response(404, "not_found", "user not found"));
+  }
+  auto me = claims.sub;
+  ctx.gw.ask<protocol::user_view>(
+    "user:" + target, protocol::get_user{},
+    [&ctx, me, target, on, res](caf::expected<protocol::user_view> u) mutable {
+      if (!u) {
+        return res(error_from(u.error()));
+      }
+      ctx.gw.ask<protocol::graph_view>(
+        "graph:" + me, protocol::follow_user{target, on},
+        answer<protocol::graph_view>(res, 200, [on](const protocol::graph_view& g) {
+          return json{{"user_id", g.user_id},
+                      {"following", on},
+                      {"follower_count", g.follower_count},
+                      {"following_count", g.following_count}};
+        }));
+    });
+}
+
+json user_summary(const protocol::user_view& u) {
+  return json{{"id", u.id},
+              {"name", u.name},
+              {"bio", u.bio},
+              {"avatar_url", u.avatar_url},
+              {"seller_id", u.seller_id.empty() ? json(nullptr) : json(u.seller_id)}};
+}
+
+void list_follows(api_context& ctx, request&& req, params&& p, const std::string& which,
+                  responder res) {
+  response bad;
+  auto limit = parse_limit(req, bad);
+  if (!limit) {
+    return res(std::move(bad));
+  }
+  if (!is_minted_id(p["id"], "usr")) {
+    return res(error_response(404, "not_found", "user not found"));
+  }
+  ctx.gw.ask<protocol::id_page>(
+    "graph:" + p["id"], protocol::list_graph{which, *limit, cursor_of(req)},
+    [&ctx, res](caf::expected<protocol::id_page> page) mutable {
+      if (!page) {
+        return res(error_from(page.error()));
+      }
+      std::vector<std::string> keys;
+      for (const auto& id : page->items) {
+        keys.push_back("user:" + id);
+      }
+      auto next = page->next_cursor;
+      ask_all<protocol::user_view>(
+        ctx.gw, keys, protocol::get_user{},
+        [next, res](std::vector<caf::expected<protocol::user_view>> users) mutable {
+          json items = json::array();
+          for (auto& u : users) {
+            if (u) {
+              items.push_back(user_summary(*u));
+            } else if (to_http_status(u.error()) != 404) {
+              return res(error_from(u.error()));
+            }
+          }
+          res(json_response(200, page_json(std::move(items), next)));
+        });
+    });
+}
+
+void create_collection(api_context& ctx, access_claims&& claims, request&& req, responder res) {
+  auto body = body_of(req, res);
+  if (!body) {
+    return;
+  }
+  validator v{*body};
+  protocol::create_collection c;
+  c.owner_id = claims.sub;
+  c.name = v.required_string("name", max_name_chars);
+  c.is_public = v.optional_bool("is_public").value_or(true);
+  if (!v.ok()) {
+    return res(v.error());
+  }
+  ctx.gw.ask<protocol::collection_view>(
+    "collection:" + runtime::new_id("col"), std::move(c),
+    answer<protocol::collection_view>(res, 201, collection_json));
+}
+
+void list_collections(api_context& ctx, request&& req, params&& p, responder res) {
+  bool failed = false;
+  auto viewer = optional_viewer(ctx, req, res, failed);
+  if (failed) {
+    return;
+  }
+  response bad;
+  auto limit = parse_limit(req, bad);
+  if (!limit) {
+    return res(std::move(bad));
+  }
+  if (!is_minted_id(p["id"], "usr")) {
+    return res(error_response(404, "not_found", "user not found"));
+  }
+  ctx.gw.ask<protocol::id_page>(
+    "graph:" + p["id"], protocol::list_graph{"collections", *limit, cursor_of(req)},
+    [&ctx, viewer = *viewer, res](caf::expected<protocol::id_page> page) mutable {
+      if (!page) {
+        return res(error_from(page.error()));
+      }
+      std::vector<std::string> keys;
+      for (const auto& id : page->items) {
+        keys.push_back("collection:" + id);
+      }
+      auto next = page->next_cursor;
+      ask_all<protocol::collection_view>(
+        ctx.gw, keys, protocol::get_collection{viewer},
+        [next, res](std::vector<caf::expected<protocol::collection_view>> cs) mutable {
+          json items = json::array();
+          for (auto& c : cs) {
+            if (c) {
+              items.push_back(collection_json(*c));
+            } else if (to_http_status(c.error()) != 404) {
+              return res(error_from(c.error())); // 404: private, not shown
+            }
+          }
+          res(json_response(200, page_json(std::move(items), next)));
+        });
+    });
+}
+
+void collection_posts(api_context& ctx, request&& req, params&& p, responder res) {
+  bool failed = false;
+  auto viewer = optional_viewer(ctx, req, res, failed);
+  if (failed) {
+    return;
+  }
+  response bad;
+  auto limit = parse_limit(req, bad);
+  if (!limit) {
+    return res(std::move(bad));
+  }
+  if (!is_minted_id(p["id"], "col")) {
+    return res(error_response(404, "not_found", "collection not found"));
+  }
+  ctx.gw.ask<protocol::id_page>(
+    "collection:" + p["id"], protocol::list_collection{*viewer, *limit, cursor_of(req)},
+    [&ctx, viewer = *viewer, res](caf::expected<protocol::id_page> page) mutable {
+      if (!page) {
+        return res(error_from(page.error()));
+      }
+      auto next = page->next_cursor;
+      render_posts(ctx, viewer, page->items,
+                   [next, res](caf::expected<std::vector<std::optional<json>>> posts) mutable {
+                     if (!posts) {
+                       return res(error_from(posts.error()));
+                     }
+                     json items = json::array();
+                     for (auto& x : *posts) {
+                       if (x) {
+                         items.push_back(std::move(*x));
+                       }
+                     }
+                     res(json_response(200, page_json(std::move(items), next)));
+                   });
+    });
+}
+
+} // namespace
+
+void add_social_routes(route_table& routes, api_context& ctx) {
+  routes.add("POST", "/v1/posts",
+             authed(ctx, [&ctx](access_claims&& c, request&& req, params&&, responder res) {
+               create_post(ctx, std::move(c), std::move(req), std::move(res));
+             }));
+  routes.add("GET", "/v1/posts/{id}", [&ctx](request&& req, params&& p, responder res) {
+    bool failed = false;
+    auto viewer = optional_viewer(ctx, req, res, failed);
+    if (failed) {
+      return;
+    }
+    auto id = post_id_of(p, res);
+    if (!id) {
+      return;
+    }
+    ctx.gw.ask<protocol::post_view>(
+      "post:" + *id, protocol::get_post{*viewer},
+      answer<protocol::post_view>(
+        res, 200, [&ctx](const protocol::post_view& view) { return post_json(ctx, view); }));
+  });
+  routes.add("DELETE", "/v1/posts/{id}",
+             authed(ctx, [&ctx](access_claims&& c, request&&, params&& p, responder res) {
+               auto id = post_id_of(p, res);
+               if (!id) {
+                 return;
+               }
+               ctx.gw.ask<bool>("post:" + *id, protocol::delete_post{c.sub, has_role(c, "admin")},
+                                [res](caf::expected<bool> ok) {
+                                  res(ok ? no_content() : error_from(ok.error()));
+                                });
+             }));
+  for (bool on : {true, false}) {
+    routes.add(on ? "POST" : "DELETE", "/v1/posts/{id}/like",
+               authed(ctx, [&ctx, on](access_claims&& c, request&&, params&& p, responder res) {
+                 react(ctx, c, p, "like", on, std::move(res));
+               }));
+    routes.add(on ? "POST" : "DELETE", "/v1/users/{id}/follow",
+               authed(ctx, [&ctx, on](access_claims&& c, request&&, params&& p, responder res) {
+                 follow(ctx, c, p, on, std::move(res));
+               }));
+  }
+  routes.add("POST", "/v1/posts/{id}/save",
+             authed(ctx, [&ctx](access_claims&& c, request&& req, params&& p, responder res) {
+               save(ctx, std::move(c), std::move(req), std::move(p), std::move(res));
+             }));
+  routes.add("DELETE", "/v1/posts/{id}/save",
+             authed(ctx, [&ctx](access_claims&& c, request&&, params&& p, responder res) {
+               react(ctx, c, p, "save", false, std::move(res));
+             }));
+  routes.add("POST", "/v1/posts/{id}/comments",
+             authed(ctx, [&ctx](access_claims&& c, request&& req, params&& p, responder res) {
+               comment(ctx, std::move(c), std::move(req), std::move(p), std::move(res));
+             }));
+  routes.add("GET", "/v1/posts/{id}/comments", [&ctx](request&& req, params&& p, responder res) {
+    list_comments(ctx, std::move(req), std::move(p), std::move(res));
+  });
+  for (const char* which : {"followers", "following"}) {
+    routes.add("GET", std::string{"/v1/users/{id}/"} + which,
+               [&ctx, which](request&& req, params&& p, responder res) {
+                 list_follows(ctx, std::move(req), std::move(p), which, std::move(res));
+               });
+  }
+  routes.add("POST", "/v1/collections",
+             authed(ctx, [&ctx](access_claims&& c, request&& req, params&&, responder res) {
+               create_collection(ctx, std::move(c), std::move(req), std::move(res));
+             }));
+  routes.add("GET", "/v1/collections/{id}", [&ctx](request&& req, params&& p, responder res) {
+    bool failed = false;
+    auto viewer = optional_viewer(ctx, req, res, failed);
+    if (failed) {
+      return;
+    }
+    if (!is_minted_id(p["id"], "col")) {
+      return res(error_response(404, "not_found", "collection not found"));
+    }
+    ctx.gw.ask<protocol::collection_view>(
+      "collection:" + p["id"], protocol::get_collection{*viewer},
+      answer<protocol::collection_view>(res, 200, collection_json));
+  });
+  routes.add("GET", "/v1/users/{id}/collections", [&ctx](request&& req, params&& p, responder res) {
+    list_collections(ctx, std::move(req), std::move(p), std::move(res));
+  });
+  routes.add("GET", "/v1/collections/{id}/posts", [&ctx](request&& req, params&& p, responder res) {
+    collection_posts(ctx, std::move(req), std::move(p), std::move(res));
+  });
+}
+
+} // namespace lakoo::edge

@@ -1,0 +1,577 @@
+// The social graph on a real 3-node cluster through HTTP and WebSocket clients: posts with
+// product tags, likes, saves, comments, follows, collections, the feeds and their pushes.
+
+#include <algorithm>
+#include <chrono>
+#include <functional>
+#include <future>
+#include <thread>
+
+#include "tests/e2e/e2e_helpers.hpp"
+#include "tests/support/ws_client.hpp"
+
+namespace {
+
+using namespace lakoo::test;
+using nlohmann::json;
+using clock_type = std::chrono::steady_clock;
+
+/// Polls `get` until `ok` holds or `within` passes; returns the last answer.
+json poll(const std::function<json()>& get, const std::function<bool(const json&)>& ok,
+          std::chrono::milliseconds within) {
+  auto deadline = clock_type::now() + within;
+  json last;
+  for (;;) {
+    last = get();
+    if (ok(last) || clock_type::now() >= deadline) {
+      return last;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
+bool has_post(const json& page, const std::string& post_id) {
+  if (!page.contains("items")) {
+    return false;
+  }
+  for (const auto& item : page["items"]) {
+    if (item["post"]["id"] == post_id) {
+      return true;
+    }
+  }
+  return false;
+}
+
+std::string make_post(uint16_t port, const session& author, const std::string& caption,
+                      const std::string& product = "") {
+  json body{{"caption", caption}, {"media_urls", {"https://cdn.lakoo.id/p/1.jpg"}}};
+  if (!product.empty()) {
+    body["product_tags"] = {{{"product_id", product}, {"x", 0.5}, {"y", 0.25}}};
+  }
+  auto r = http(port, "POST", "/v1/posts", body.dump(), author.access_token);
+  INFO(r.body);
+  REQUIRE(r.status == 201);
+  return r.json()["id"].get<std::string>();
+}
+
+void follow(uint16_t port, const session& who, const session& whom, bool on = true) {
+  auto r = http(port, on ? "POST" : "DELETE", "/v1/users/" + whom.user_id + "/follow", "",
+                who.access_token);
+  INFO(r.body);
+  REQUIRE(r.status == 200);
+}
+
+json feed(uint16_t port, const session& who, const std::string& path = "/v1/feed/following") {
+  return http(port, "GET", path, "", who.access_token).json();
+}
+
+auto kind_is(const std::string& kind) {
+  return [kind](const json& f) {
+    return f.value("type", "") == "notification" && f["notification"].value("kind", "") == kind;
+  };
+}
+
+/// A shop with one listed product; returns the product id.
+std::string shop_product(uint16_t port, const std::string& admin, session& owner,
+                         const std::string& sku_prefix) {
+  auto seller = open_shop(port, owner, admin, "Toko " + sku_prefix);
+  owner.access_token
+    = http(port, "POST", "/v1/auth/login", login_body(owner)).json()["access_token"];
+  return listed_product(port, seller, owner, admin, sku_prefix + "-" + unique_suffix(), 125000, 10);
+}
+
+} // namespace
+
+TEST_CASE("posts tag products, reach followers' feeds within a second, and leave on unfollow",
+          "[e2e][social]") {
+  test_cluster cluster{"social-feed"};
+  REQUIRE(cluster.wait_all_ready());
+  auto admin = admin_token(cluster.port(0));
+  auto seller = register_user(cluster.port(0), "Batik");
+  auto fan = register_user(cluster.port(1), "Fan");
+  auto other = register_user(cluster.port(2), "Lain");
+  auto product = shop_product(cluster.port(0), admin, seller, "BTK");
+
+  follow(cluster.port(1), fan, seller);
+  CHECK(feed(cluster.port(1), fan)["items"].empty()); // built, empty
+
+  auto started = clock_type::now();
+  auto post = make_post(cluster.port(2), seller, "Batik tulis baru #batik", product);
+  auto page = poll([&] { return feed(cluster.port(1), fan); },
+                   [&](const json& p) { return has_post(p, post); }, std::chrono::seconds(1));
+  INFO(page.dump());
+  REQUIRE(has_post(page, post));
+  WARN("post -> follower's feed: "
+       << std::chrono::duration_cast<std::chrono::milliseconds>(clock_type::now() - started).count()
+       << " ms");
+  auto item = page["items"][0];
+  CHECK(item["reason"] == "following");
+  CHECK(item["post"]["author_id"] == seller.user_id);
+  CHECK(item["post"]["seller_id"].is_string());
+  REQUIRE(item["post"]["product_tags"].size() == 1);
+  auto tag = item["post"]["product_tags"][0];
+  CHECK(tag["product_id"] == product);
+  CHECK(tag["price"] == 125000);
+  CHECK(tag["currency"] == "IDR");
+  CHECK(tag["x"] == 0.5);
+  CHECK(item["post"]["hashtags"].empty());
+  // Someone who does not follow sees nothing in their following feed.
+  CHECK(feed(cluster.port(0), other)["items"].empty());
+
+  // A price change shows on the tag (the tag shows the product as it is now).
+  auto sku = http(cluster.port(0), "GET", "/v1/products/" + product).json()["variants"][0]["sku"];
+  REQUIRE(http(cluster.port(0), "PATCH",
+               "/v1/products/" + product + "/variants/" + sku.get<std::string>(),
+               json{{"price", 99000}}.dump(), seller.access_token)
+            .status
+          == 200);
+  auto repriced = poll([&] { return http(cluster.port(1), "GET", "/v1/posts/" + post).json(); },
+                       [](const json& p) { return p["product_tags"][0]["price"] == 99000; },
+                       std::chrono::seconds(5));
+  CHECK(repriced["product_tags"][0]["price"] == 99000);
+
+  // Counts on the profile.
+  auto profile = http(cluster.port(2), "GET", "/v1/users/" + seller.user_id).json();
+  CHECK(profile["follower_count"] == 1);
+  CHECK(profile["post_count"] == 1);
+  CHECK(http(cluster.port(2), "GET", "/v1/users/" + fan.user_id).json()["following_count"] == 1);
+  auto followers
+    = http(cluster.port(0), "GET", "/v1/users/" + seller.user_id + "/followers").json();
+  REQUIRE(followers["items"].size() == 1);
+  CHECK(followers["items"][0]["id"] == fan.user_id);
+  CHECK(
+    http(cluster.port(0), "GET", "/v1/users/" + fan.user_id + "/following").json()["items"][0]["id"]
+    == seller.user_id);
+
+  // Following twice is a no-op; unfollow takes the author's posts out of the feed.
+  follow(cluster.port(2), fan, seller);
+  CHECK(http(cluster.port(2), "GET", "/v1/users/" + seller.user_id).json()["follower_count"] == 1);
+  follow(cluster.port(0), fan, seller, false);
+  CHECK_FALSE(has_post(feed(cluster.port(1), fan), post));
+  CHECK(http(cluster.port(2), "GET", "/v1/users/" + seller.user_id).json()["follower_count"] == 0);
+  follow(cluster.port(0), fan, seller, false); // idempotent
+
+  // Following again brings the author's recent posts back; deleting removes them everywhere.
+  follow(cluster.port(0), fan, seller);
+  CHECK(has_post(feed(cluster.port(2), fan), post));
+  CHECK(http(cluster.port(0), "DELETE", "/v1/posts/" + post, "", fan.access_token).status == 403);
+  CHECK(http(cluster.port(0), "DELETE", "/v1/posts/" + post, "", seller.access_token).status
+        == 204);
+  CHECK(http(cluster.port(1), "GET", "/v1/posts/" + post).status == 404);
+  CHECK_FALSE(has_post(feed(cluster.port(1), fan), post));
+  CHECK(http(cluster.port(1), "DELETE", "/v1/posts/" + post, "", seller.access_token).status
+        == 404);
+  auto after
+    = poll([&] { return http(cluster.port(2), "GET", "/v1/users/" + seller.user_id).json(); },
+           [](const json& p) { return p["post_count"] == 0; }, std::chrono::seconds(5));
+  CHECK(after["post_count"] == 0);
+}
+
+TEST_CASE("likes, follows and comments notify the author's sockets on every node",
+          "[e2e][social][push]") {
+  test_cluster cluster{"social-push"};
+  REQUIRE(cluster.wait_all_ready());
+  auto author = register_user(cluster.port(0), "Penulis");
+  auto reader = register_user(cluster.port(1), "Pembaca");
+  // One socket on every node: at least two of them are on nodes other than the inbox's.
+  std::vector<std::unique_ptr<ws_client>> sockets;
+  for (size_t i = 0; i < cluster.size(); ++i) {
+    sockets.push_back(std::make_unique<ws_client>(cluster.port(i), "/v1/ws", author.access_token));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  auto post = make_post(cluster.port(0), author, "Ootd hari ini");
+
+  follow(cluster.port(2), reader, author);
+  REQUIRE(
+    http(cluster.port(1), "POST", "/v1/posts/" + post + "/like", "", reader.access_token).status
+    == 200);
+  auto c = http(cluster.port(2), "POST", "/v1/posts/" + post + "/comments",
+                json{{"body", "Cakep banget!"}}.dump(), reader.access_token);
+  REQUIRE(c.status == 201);
+  for (auto& s : sockets) {
+    for (const char* kind : {"new_follower", "post_liked", "post_commented"}) {
+      auto frame = s->wait_for(kind_is(kind));
+      INFO(kind);
+      REQUIRE(frame.is_object());
+      CHECK(frame["notification"]["actor_id"] == reader.user_id);
+    }
+  }
+  CHECK(sockets[0]->wait_for(kind_is("post_liked"))["notification"]["subject_id"] == post);
+  // A second like is a no-op: no second notification.
+  REQUIRE(
+    http(cluster.port(0), "POST", "/v1/posts/" + post + "/like", "", reader.access_token).status
+    == 200);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  int likes = 0;
+  for (const auto& f : sockets[1]->frames()) {
+    likes += kind_is("post_liked")(f) ? 1 : 0;
+  }
+  CHECK(likes == 1);
+  auto inbox = http(cluster.port(2), "GET", "/v1/notifications", "", author.access_token).json();
+  CHECK(inbox["items"].size() == 3);
+
+  // Comments: oldest first, replies name their parent, an unknown parent is refused.
+  auto first = c.json()["id"].get<std::string>();
+  auto reply = http(cluster.port(0), "POST", "/v1/posts/" + post + "/comments",
+                    json{{"body", "Makasih!"}, {"parent_id", first}}.dump(), author.access_token);
+  REQUIRE(reply.status == 201);
+  CHECK(reply.json()["parent_id"] == first);
+  auto bad_parent = http(cluster.port(0), "POST", "/v1/posts/" + post + "/comments",
+                         json{{"body", "?"}, {"parent_id", "cmt_x"}}.dump(), author.access_token);
+  CHECK(bad_parent.status == 400);
+  CHECK(bad_parent.error_field() == "parent_id");
+  auto comments = http(cluster.port(1), "GET", "/v1/posts/" + post + "/comments?limit=1").json();
+  REQUIRE(comments["items"].size() == 1);
+  CHECK(comments["items"][0]["id"] == first);
+  auto rest = http(cluster.port(1), "GET",
+                   "/v1/posts/" + post
+                     + "/comments?limit=1&cursor=" + comments["next_cursor"].get<std::string>())
+                .json();
+  CHECK(rest["items"][0]["body"] == "Makasih!");
+  CHECK(rest["next_cursor"].is_null());
+  auto counted
+    = poll([&] { return http(cluster.port(2), "GET", "/v1/posts/" + post).json(); },
+           [](const json& p) { return p["comment_count"] == 2; }, std::chrono::seconds(5));
+  CHECK(counted["comment_count"] == 2);
+}
+
+TEST_CASE("concurrent likes through all nodes give exact counts that survive a restart",
+          "[e2e][social]") {
+  test_cluster cluster{"social-likes"};
+  REQUIRE(cluster.wait_all_ready());
+  auto author = register_user(cluster.port(0), "Viral");
+  auto post = make_post(cluster.port(0), author, "Giveaway!");
+  const size_t n = 24;
+  std::vector<session> fans;
+  for (size_t i = 0; i < n; ++i) {
+    fans.push_back(register_user(cluster.port(i % 3), "Fan" + std::to_string(i)));
+  }
+  // Every fan likes twice at once through two different nodes; a third of them also save.
+  std::vector<std::future<int>> calls;
+  for (size_t i = 0; i < n; ++i) {
+    for (size_t k = 0; k < 2; ++k) {
+      calls.push_back(std::async(std::launch::async, [&, i, k] {
+        return http(cluster.port((i + k) % 3), "POST", "/v1/posts/" + post + "/like", "",
+                    fans[i].access_token)
+          .status;
+      }));
+    }
+    if (i % 3 == 0) {
+      calls.push_back(std::async(std::launch::async, [&, i] {
+        return http(cluster.port(i % 3), "POST", "/v1/posts/" + post + "/save", "",
+                    fans[i].access_token)
+          .status;
+      }));
+    }
+  }
+  for (auto& c : calls) {
+    CHECK(c.get() == 200);
+  }
+  auto p = http(cluster.port(1), "GET", "/v1/posts/" + post, "", fans[0].access_token).json();
+  CHECK(p["like_count"] == n);
+  CHECK(p["save_count"] == n / 3);
+  CHECK(p["liked_by_me"] == true);
+  CHECK(p["saved_by_me"] == true);
+  CHECK(http(cluster.port(1), "GET", "/v1/posts/" + post, "", fans[1].access_token)
+          .json()["saved_by_me"]
+        == false);
+  // Unlike twice: one less.
+  for (int k = 0; k < 2; ++k) {
+    CHECK(http(cluster.port(k), "DELETE", "/v1/posts/" + post + "/like", "", fans[5].access_token)
+            .json()["like_count"]
+          == n - 1);
+  }
+  // Every node killed and restarted: the counts were durable before they were acknowledged.
+  for (size_t i = 0; i < cluster.size(); ++i) {
+    cluster.kill9(i);
+  }
+  for (size_t i = 0; i < cluster.size(); ++i) {
+    cluster.start(i);
+  }
+  REQUIRE(cluster.wait_all_ready());
+  p = http(cluster.port(2), "GET", "/v1/posts/" + post, "", fans[5].access_token).json();
+  CHECK(p["like_count"] == n - 1);
+  CHECK(p["save_count"] == n / 3);
+  CHECK(p["liked_by_me"] == false);
+}
+
+TEST_CASE("trending follows engagement, for-you and explore rank with reasons", "[e2e][social]") {
+  test_cluster cluster{"social-rank"};
+  REQUIRE(cluster.wait_all_ready());
+  auto a = register_user(cluster.port(0), "Ani");
+  auto b = register_user(cluster.port(1), "Budi");
+  auto viewer = register_user(cluster.port(2), "Citra");
+  std::vector<session> likers;
+  for (int i = 0; i < 3; ++i) {
+    likers.push_back(register_user(cluster.port(static_cast<size_t>(i)), "L" + std::to_string(i)));
+  }
+  auto hot = make_post(cluster.port(0), a, "paling rame");
+  auto warm = make_post(cluster.port(1), b, "lumayan");
+  auto cold = make_post(cluster.port(2), b, "sepi");
+  for (int i = 0; i < 3; ++i) {
+    http(cluster.port(0), "POST", "/v1/posts/" + hot + "/like", "",
+         likers[static_cast<size_t>(i)].access_token);
+  }
+  http(cluster.port(1), "POST", "/v1/posts/" + warm + "/like", "", likers[0].access_token);
+  http(cluster.port(2), "POST", "/v1/posts/" + cold + "/comments", json{{"body", "hm"}}.dump(),
+       likers[1].access_token); // a comment weighs 3: cold ties with hot's 3 likes...
+  http(cluster.port(2), "POST", "/v1/posts/" + hot + "/save", "", likers[1].access_token); // +2
+
+  // The database is shared with other tests: look at this test's posts only.
+  std::vector<std::string> mine{hot, warm, cold};
+  auto order_of = [&](const json& items) {
+    std::vector<std::string> ids;
+    for (const auto& item : items) {
+      auto id = item["post"]["id"].get<std::string>();
+      if (std::find(mine.begin(), mine.end(), id) != mine.end()) {
+        ids.push_back(id);
+      }
+    }
+    return ids;
+  };
+  /// Every page of `target` (limit `limit`), concatenated.
+  auto all_pages
+    = [&](uint16_t port, const std::string& target, const std::string& token, int limit) {
+        json items = json::array();
+        std::string cursor;
+        for (int guard = 0; guard < 200; ++guard) {
+          auto sep = target.find('?') == std::string::npos ? "?" : "&";
+          auto r = http(port, "GET",
+                        target + sep + "limit=" + std::to_string(limit)
+                          + (cursor.empty() ? "" : "&cursor=" + cursor),
+                        "", token);
+          REQUIRE(r.status == 200);
+          auto page = r.json();
+          for (auto& item : page["items"]) {
+            items.push_back(item);
+          }
+          if (page["next_cursor"].is_null()) {
+            break;
+          }
+          cursor = page["next_cursor"].get<std::string>();
+        }
+        return items;
+      };
+  std::vector<std::string> want{hot, cold, warm};
+  auto trending
+    = poll([&] { return all_pages(cluster.port(1), "/v1/trending", "", 100); },
+           [&](const json& items) { return order_of(items) == want; }, std::chrono::seconds(10));
+  CHECK(order_of(trending) == want);
+  // Small pages walk the same ranking without repeats or gaps.
+  auto paged = all_pages(cluster.port(0), "/v1/trending", "", 3);
+  CHECK(paged.size() == trending.size());
+  CHECK(order_of(paged) == want);
+  for (const auto& item : paged) {
+    CHECK(item["reason"] == "trending");
+  }
+  CHECK(http(cluster.port(0), "GET", "/v1/trending?cursor=zzz").status == 400);
+
+  // The viewer follows Budi: for-you puts Budi's posts as "following", the others carry
+  // their reasons; explore leaves Budi out.
+  follow(cluster.port(2), viewer, b);
+  auto for_you = all_pages(cluster.port(2), "/v1/feed", viewer.access_token, 50);
+  INFO(for_you.dump().substr(0, 2000));
+  CHECK(order_of(for_you).size() == 3);
+  for (const auto& item : for_you) {
+    auto reason = item["reason"].get<std::string>();
+    if (item["post"]["author_id"] == b.user_id) {
+      CHECK(reason == "following");
+    } else {
+      CHECK(reason != "following");
+      CHECK((reason == "trending" || reason == "recommended"));
+    }
+  }
+  // Followed authors weigh more: Budi's warm post ranks above a's hot one... only by the
+  // following part; both appear. Explore has a's post and none of Budi's.
+  auto explore = all_pages(cluster.port(0), "/v1/feed/explore", viewer.access_token, 50);
+  CHECK(order_of(explore) == std::vector<std::string>{hot});
+  for (const auto& item : explore) {
+    CHECK(item["post"]["author_id"] != b.user_id);
+    CHECK(item["reason"] == "recommended");
+  }
+  CHECK(http(cluster.port(0), "GET", "/v1/feed?cursor=o.x", "", viewer.access_token).status == 400);
+  CHECK(http(cluster.port(0), "GET", "/v1/feed").status == 401);
+}
+
+TEST_CASE("collections: private boards, saving into them, and who may see them", "[e2e][social]") {
+  test_cluster cluster{"social-boards", 2};
+  REQUIRE(cluster.wait_all_ready());
+  auto owner = register_user(cluster.port(0), "Dina");
+  auto stranger = register_user(cluster.port(1), "Eko");
+  auto post = make_post(cluster.port(1), stranger, "inspirasi");
+  auto r = http(cluster.port(0), "POST", "/v1/collections",
+                json{{"name", "Outfit Lebaran"}, {"is_public", false}}.dump(), owner.access_token);
+  REQUIRE(r.status == 201);
+  auto board = r.json()["id"].get<std::string>();
+  auto pub = http(cluster.port(1), "POST", "/v1/collections", json{{"name", "Publik"}}.dump(),
+                  owner.access_token);
+  REQUIRE(pub.status == 201);
+  CHECK(pub.json()["is_public"] == true);
+
+  REQUIRE(http(cluster.port(1), "POST", "/v1/posts/" + post + "/save",
+               json{{"collection_id", board}}.dump(), owner.access_token)
+            .status
+          == 200);
+  auto posts
+    = http(cluster.port(0), "GET", "/v1/collections/" + board + "/posts", "", owner.access_token)
+        .json();
+  REQUIRE(posts["items"].size() == 1);
+  CHECK(posts["items"][0]["id"] == post);
+  CHECK(posts["items"][0]["saved_by_me"] == true);
+  // The stranger sees only the public board and cannot read or fill the private one.
+  auto theirs = http(cluster.port(1), "GET", "/v1/users/" + owner.user_id + "/collections", "",
+                     stranger.access_token)
+                  .json();
+  REQUIRE(theirs["items"].size() == 1);
+  CHECK(theirs["items"][0]["name"] == "Publik");
+  CHECK(http(cluster.port(0), "GET", "/v1/users/" + owner.user_id + "/collections", "",
+             owner.access_token)
+          .json()["items"]
+          .size()
+        == 2);
+  CHECK(
+    http(cluster.port(1), "GET", "/v1/collections/" + board + "/posts", "", stranger.access_token)
+      .status
+    == 404);
+  auto into_public = http(cluster.port(1), "POST", "/v1/posts/" + post + "/save",
+                          json{{"collection_id", pub.json()["id"]}}.dump(), stranger.access_token);
+  CHECK(into_public.status == 403);
+  // Nothing changed by the refused save.
+  CHECK(http(cluster.port(0), "GET", "/v1/posts/" + post, "", stranger.access_token)
+          .json()["saved_by_me"]
+        == false);
+}
+
+TEST_CASE("bad social input gets 400 naming the field and changes nothing", "[e2e][social]") {
+  test_cluster cluster{"social-bad", 1};
+  REQUIRE(cluster.wait_all_ready());
+  auto p = cluster.port(0);
+  auto admin = admin_token(p);
+  auto seller = register_user(p, "Sari");
+  auto product = shop_product(p, admin, seller, "BAD");
+  // A product that is not active (a draft) cannot be tagged.
+  auto draft = http(
+    p, "POST",
+    "/v1/sellers/"
+      + http(p, "GET", "/v1/me", "", seller.access_token).json()["seller_id"].get<std::string>()
+      + "/products",
+    json{{"title", "Draf"},
+         {"category", "food"},
+         {"variants", {{{"sku", "DRAFT-" + unique_suffix()}, {"price", 1000}, {"stock", 1}}}}}
+      .dump(),
+    seller.access_token);
+  REQUIRE(draft.status == 201);
+  auto draft_id = draft.json()["id"].get<std::string>();
+
+  auto media = json::array({"https://cdn.lakoo.id/x.jpg"});
+  struct bad_case {
+    json body;
+    std::string field;
+  };
+  std::vector<bad_case> cases{
+    {{{"caption", std::string(5001, 'a')}, {"media_urls", media}}, "caption"},
+    {{{"caption", "x"}}, "media_urls"},
+    {{{"caption", "x"}, {"media_urls", json::array()}}, "media_urls"},
+    {{{"caption", "x"}, {"media_urls", {"ftp://x"}}}, "media_urls[0]"},
+    {{{"caption", 5}, {"media_urls", media}}, "caption"},
+    {{{"media_urls", media}, {"product_tags", {{{"product_id", product}, {"x", 1.5}, {"y", 0}}}}},
+     "product_tags[0].x"},
+    {{{"media_urls", media}, {"product_tags", {{{"product_id", product}, {"x", 0}, {"y", -0.1}}}}},
+     "product_tags[0].y"},
+    {{{"media_urls", media}, {"product_tags", {{{"product_id", draft_id}, {"x", 0}, {"y", 0}}}}},
+     "product_tags[0].product_id"},
+    {{{"media_urls", media}, {"product_tags", {{{"product_id", "prd_nope"}, {"x", 0}, {"y", 0}}}}},
+     "product_tags[0].product_id"},
+    {{{"media_urls", media}, {"product_tags", {{{"x", 0}, {"y", 0}}}}},
+     "product_tags[0].product_id"},
+    {{{"media_urls", media}, {"hashtags", "batik"}}, "hashtags"},
+  };
+  for (const auto& c : cases) {
+    auto r = http(p, "POST", "/v1/posts", c.body.dump(), seller.access_token);
+    INFO(c.body.dump().substr(0, 200));
+    CHECK(r.status == 400);
+    CHECK(r.error_code() == "invalid_request");
+    CHECK(r.error_field() == c.field);
+  }
+  CHECK(http(p, "POST", "/v1/posts", "{not json", seller.access_token).status == 400);
+  CHECK(http(p, "POST", "/v1/posts", json{{"media_urls", media}}.dump()).status == 401);
+  CHECK(http(p, "GET", "/v1/users/" + seller.user_id).json()["post_count"] == 0);
+
+  auto post = make_post(p, seller, "ok", product);
+  auto me = seller;
+  auto self_follow = http(p, "POST", "/v1/users/" + me.user_id + "/follow", "", me.access_token);
+  CHECK(self_follow.status == 400);
+  CHECK(self_follow.error_field() == "id");
+  CHECK(http(p, "POST", "/v1/users/usr_nobody/follow", "", me.access_token).status == 404);
+  auto empty_comment = http(p, "POST", "/v1/posts/" + post + "/comments", json{{"body", ""}}.dump(),
+                            me.access_token);
+  CHECK(empty_comment.status == 400);
+  CHECK(empty_comment.error_field() == "body");
+  CHECK(http(p, "POST", "/v1/posts/" + post + "/comments",
+             json{{"body", std::string(5001, 'x')}}.dump(), me.access_token)
+          .error_field()
+        == "body");
+  CHECK(http(p, "POST", "/v1/posts/pst_missing/like", "", me.access_token).status == 404);
+  CHECK(http(p, "GET", "/v1/posts/" + post + "/comments?limit=0").error_field() == "limit");
+  CHECK(http(p, "GET", "/v1/posts/" + post + "/comments?cursor=zzz").error_field() == "cursor");
+  CHECK(http(p, "GET", "/v1/feed/following?cursor=abc", "", me.access_token).error_field()
+        == "cursor");
+  CHECK(http(p, "POST", "/v1/collections", json{{"name", std::string(201, 'n')}}.dump(),
+             me.access_token)
+          .error_field()
+        == "name");
+  CHECK(http(p, "POST", "/v1/collections", json{{"name", "x"}, {"is_public", "yes"}}.dump(),
+             me.access_token)
+          .error_field()
+        == "is_public");
+  CHECK(http(p, "POST", "/v1/posts/" + post + "/save", json{{"collection_id", 7}}.dump(),
+             me.access_token)
+          .error_field()
+        == "collection_id");
+  auto after = http(p, "GET", "/v1/posts/" + post).json();
+  CHECK(after["comment_count"] == 0);
+  CHECK(after["save_count"] == 0);
+  CHECK(http(p, "GET", "/health").status == 200);
+}
+
+TEST_CASE("a socket that stops reading is dropped, its inbox keeps everything",
+          "[e2e][social][push]") {
+  test_cluster cluster{"social-slow", 1, {"ws_queue_limit = 8", "ws_send_buffer = 4096"}};
+  REQUIRE(cluster.wait_all_ready());
+  auto p = cluster.port(0);
+  auto author = register_user(p, "Lambat");
+  auto chatty = register_user(p, "Cerewet");
+  auto post = make_post(p, author, "komen dong");
+  ws_client slow{p, "/v1/ws", author.access_token, true};
+  ws_client fine{p, "/v1/ws", author.access_token};
+  slow.stall();
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  // Each comment notifies the author with an excerpt: ~300 frames of ~300 bytes overflow the
+  // stalled socket's kernel buffers, then its 8-frame queue.
+  const int n = 300;
+  for (int i = 0; i < n; ++i) {
+    REQUIRE(http(p, "POST", "/v1/posts/" + post + "/comments",
+                 json{{"body", std::to_string(i) + " " + std::string(200, 'k')}}.dump(),
+                 chatty.access_token)
+              .status
+            == 201);
+  }
+  auto count_comments = [&] {
+    int count = 0;
+    for (const auto& f : fine.frames()) {
+      count += kind_is("post_commented")(f) ? 1 : 0;
+    }
+    return count;
+  };
+  auto deadline = clock_type::now() + std::chrono::seconds(20);
+  while (count_comments() < n && clock_type::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  CHECK(count_comments() == n); // the reading client got every one
+  CHECK(slow.wait_closed(std::chrono::seconds(10)));
+  auto metrics = http(p, "GET", "/metrics").body;
+  CHECK(metrics.find("lakoo_ws_dropped_total{reason=\"slow_client\"} ") != std::string::npos);
+  auto inbox = http(p, "GET", "/v1/notifications?limit=100", "", author.access_token).json();
+  CHECK(inbox["items"].size() == 100);
+  CHECK(http(p, "GET", "/health").status == 200);
+}
