@@ -264,6 +264,12 @@ std::vector<ranked> sorted(std::vector<ranked> out) {
   return out;
 }
 
+void drop_own(std::unordered_map<std::string, candidate>& items, const std::string& viewer) {
+  for (auto it = items.begin(); it != items.end();) {
+    it = it->second.author_id == viewer ? items.erase(it) : std::next(it);
+  }
+}
+
 double top_engagement(const std::unordered_map<std::string, candidate>& items, int64_t now_ms,
                       int64_t half_life_s) {
   double top = 0;
@@ -302,12 +308,10 @@ std::vector<ranked> rank_for_you(const post_index& index, const std::string& vie
     }
   }
   std::unordered_set<std::string> following(c.mine.following.begin(), c.mine.following.end());
+  drop_own(set.items(), viewer);
   double top = top_engagement(set.items(), now_ms, half_life_s);
   std::vector<ranked> out;
   for (const auto& [id, cand] : set.items()) {
-    if (cand.author_id == viewer) {
-      continue;
-    }
     bool followed = following.count(cand.author_id) > 0;
     double e = top > 0 ? heat_value(cand.heat, now_ms, half_life_s) / top : 0;
     double score = w.recency * recency(cand.created_ms, now_ms) + w.engagement * e
@@ -333,12 +337,15 @@ std::vector<ranked> rank_explore(const post_index& index, const std::string& vie
     seen.insert(item.post_id);
   }
   auto affinity = affinity_of(c.mine);
+  for (auto it = set.items().begin(); it != set.items().end();) {
+    const auto& cand = it->second;
+    bool skip
+      = cand.author_id == viewer || following.count(cand.author_id) || seen.count(it->first);
+    it = skip ? set.items().erase(it) : std::next(it);
+  }
   double top = top_engagement(set.items(), now_ms, half_life_s);
   std::vector<ranked> out;
   for (const auto& [id, cand] : set.items()) {
-    if (cand.author_id == viewer || following.count(cand.author_id) || seen.count(id)) {
-      continue;
-    }
     double e = top > 0 ? heat_value(cand.heat, now_ms, half_life_s) / top : 0;
     double score
       = 0.5 * e + 0.3 * recency(cand.created_ms, now_ms) + 0.2 * relevance(cand, affinity);

@@ -575,3 +575,29 @@ TEST_CASE("a socket that stops reading is dropped, its inbox keeps everything",
   CHECK(inbox["items"].size() == 100);
   CHECK(http(p, "GET", "/health").status == 200);
 }
+
+TEST_CASE("authors with very many followers are pulled into feeds at read time",
+          "[e2e][social]") {
+  // Above one follower an author counts as "big" here, so the second follower turns pushes off.
+  test_cluster cluster{"social-pull", 3, {"feed_push_max_followers = 1"}};
+  REQUIRE(cluster.wait_all_ready());
+  auto star = register_user(cluster.port(0), "Bintang");
+  auto f1 = register_user(cluster.port(1), "Satu");
+  auto f2 = register_user(cluster.port(2), "Dua");
+  auto old_post = make_post(cluster.port(0), star, "sebelum");
+  follow(cluster.port(1), f1, star);
+  follow(cluster.port(2), f2, star);
+  CHECK(has_post(feed(cluster.port(1), f1), old_post));
+  CHECK(has_post(feed(cluster.port(0), f2), old_post));
+
+  auto post = make_post(cluster.port(1), star, "sesudah");
+  for (auto* fan : {&f1, &f2}) {
+    auto page = poll([&] { return feed(cluster.port(2), *fan); },
+                     [&](const json& p) { return has_post(p, post); }, std::chrono::seconds(1));
+    CHECK(has_post(page, post));
+    CHECK(page["items"][0]["post"]["id"] == post); // newest first, merged with the pushed ones
+  }
+  // Unfollowing drops the pulled author too.
+  follow(cluster.port(0), f1, star, false);
+  CHECK(feed(cluster.port(1), f1)["items"].empty());
+}
