@@ -3,7 +3,10 @@
 #   scripts/seed_demo.sh <base url> <admin email> <admin password>
 # Four approved sellers with Indonesian brands and ~50 active products with variants in
 # fashion, beauty, home and food. Skus are fixed, so a second run finds them taken (409) and
-# skips them. Retries 503 while the cluster is still linking. Needs curl and jq.
+# skips them. Then the social side: three shoppers, posts by sellers and shoppers tagging the
+# products, follows, likes and comments (posts only for accounts that have none yet, follows and
+# likes are idempotent), so the feeds are alive on first start. Retries 503 while the cluster is
+# still linking. Needs curl and jq.
 set -euo pipefail
 
 base=${1:?usage: seed_demo.sh <base url> <admin email> <admin password>}
@@ -115,12 +118,13 @@ while IFS='|' read -r key brand instagram source; do
   fi
   code=$(call POST "/v1/admin/sellers/$id/approve" "$admin")
   [ "$code" = 200 ] || fail "approving seller $id answered $code"
-  seller_ids[$key]="$id|$token"
+  [ "$(call GET /v1/me "$token")" = 200 ] || fail "GET /v1/me for $email"
+  seller_ids[$key]="$id|$token|$(jq -r .id "$out")"
 done <<<"$sellers"
 
 created=0 existing=0
 while IFS='|' read -r key stem title category price option values stock; do
-  IFS='|' read -r seller token <<<"${seller_ids[$key]}"
+  IFS='|' read -r seller token _ <<<"${seller_ids[$key]}"
   body=$(jq -cn --arg t "$title" --arg c "$category" --arg stem "$stem" --argjson price "$price" \
     --arg option "$option" --arg values "$values" --argjson stock "$stock" '
     { title: $t, category: $c,
@@ -143,3 +147,114 @@ while IFS='|' read -r key stem title category price option values stock; do
   esac
 done <<<"$products"
 echo "demo catalog: $(wc -l <<<"$sellers") sellers, $created products created, $existing already there"
+
+# -- social: shoppers, posts with product tags, follows, likes, comments ---------------------------
+
+# find_product SHOP WORDS -> the id of the shop's listed product matching WORDS (the listing is
+# fed from committed changes within a fraction of a second: retried briefly).
+find_product() {
+  local seller deadline=$((SECONDS + 20)) id q
+  IFS='|' read -r seller _ _ <<<"${seller_ids[$1]}"
+  q=$(jq -rn --arg w "$2" '$w | @uri')
+  while :; do
+    [ "$(call GET "/v1/products?seller_id=$seller&q=$q&limit=1")" = 200 ] || fail "search of $2"
+    id=$(jq -r '.items[0].id // empty' "$out")
+    [ -n "$id" ] || [ $SECONDS -ge $deadline ] && break
+    sleep 0.3
+  done
+  [ -n "$id" ] || fail "no listed product of $1 matches '$2'"
+  echo "$id"
+}
+
+# shopper key | name | bio
+shoppers='sinta|Sinta Wulandari|Suka batik dan kopi lokal
+rani|Rani Pratiwi|Skincare jamu, rumah estetik
+bayu|Bayu Nugroho|Pecinta kuliner Nusantara'
+
+declare -A user_token user_id
+while IFS='|' read -r key name bio; do
+  email="$key@demo.lakoo.local"
+  password="demo-$key-password"
+  code=$(call POST /v1/auth/register "" "$(jq -cn --arg e "$email" --arg p "$password" --arg n "$name" '{email:$e,password:$p,name:$n}')")
+  case $code in 201 | 409) ;; *) fail "registering $email answered $code" ;; esac
+  user_token[$key]=$(login "$email" "$password")
+  call PATCH /v1/me "${user_token[$key]}" "$(jq -cn --arg b "$bio" '{bio:$b}')" >/dev/null
+  user_id[$key]=$(jq -r .id "$out")
+done <<<"$shoppers"
+for key in sekar jamu rumah dapur; do
+  IFS='|' read -r _ token uid <<<"${seller_ids[$key]}"
+  user_token[$key]=$token
+  user_id[$key]=$uid
+done
+
+# author key | caption | hashtags (comma-separated) | tagged products as shop:title words (';'-separated)
+posts='sekar|Koleksi batik parang terbaru, dijahit tangan di Solo.|batik,ootd|sekar:kemeja parang;sekar:selendang sutra
+sekar|Kebaya encim untuk kondangan akhir pekan.|kebaya,kondangan|sekar:kebaya encim
+sekar|Padu padan outer batik dengan kulot, nyaman seharian.|batik,kerja|sekar:outer sogan;sekar:kulot
+jamu|Ritual pagi: kunyit asam dingin dan lulur bengkoang.|jamu,selfcare|jamu:kunyit asam;jamu:lulur bengkoang
+jamu|Serum kopi Gayo, wangi dan bikin segar.|skincare,kopi|jamu:serum kopi
+rumah|Sudut teras dengan kursi rotan Jepara.|rumah,rotan|rumah:kursi rotan;rumah:lampu bambu
+rumah|Keranjang pandan buat dapur rapi.|rumah,anyaman|rumah:keranjang pandan
+dapur|Sambal bawang level extra pedas, siap kirim!|sambal,kuliner|dapur:sambal bawang
+dapur|Rendang kemasan untuk oleh-oleh.|rendang,kuliner|dapur:rendang;dapur:abon
+sinta|OOTD ke kantor: kemeja batik + tote kain.|ootd,batik|sekar:kemeja parang;sekar:tote
+rani|Me time sore ini pakai masker temulawak.|selfcare|jamu:masker temulawak;rumah:sarung bantal
+bayu|Sarapan kopi Toraja dan keripik balado.|kuliner,kopi|dapur:kopi toraja;dapur:keripik balado'
+
+declare -A has_posts
+for key in "${!user_id[@]}"; do
+  [ "$(call GET "/v1/users/${user_id[$key]}")" = 200 ] || fail "profile of $key"
+  has_posts[$key]=$(jq -r '.post_count > 0' "$out")
+done
+
+post_ids=()
+made=0
+while IFS='|' read -r key caption tags tagged; do
+  [ "${has_posts[$key]}" = true ] && continue
+  tag_json='[]'
+  i=0
+  IFS=';' read -r -a refs <<<"$tagged"
+  for ref in "${refs[@]}"; do
+    product=$(find_product "${ref%%:*}" "${ref#*:}")
+    tag_json=$(jq -c --arg p "$product" --argjson x "0.$((3 + i * 3))" --argjson y "0.$((4 + i * 2))"       '. + [{product_id:$p,x:$x,y:$y}]' <<<"$tag_json")
+    i=$((i + 1))
+  done
+  body=$(jq -cn --arg c "$caption" --arg h "$tags" --argjson t "$tag_json" --arg m "$key-$made" '
+    {caption:$c, hashtags:($h | split(",")), product_tags:$t,
+     media_urls:["https://img.lakoo.local/demo/posts/" + $m + ".jpg"]}')
+  code=$(call POST /v1/posts "${user_token[$key]}" "$body")
+  [ "$code" = 201 ] || fail "post by $key answered $code"
+  post_ids+=("$(jq -r .id "$out")|$key")
+  made=$((made + 1))
+done <<<"$posts"
+
+# Follows: every shopper follows some shops and each other (idempotent).
+follows='sinta sekar jamu dapur rani
+rani jamu rumah sinta
+bayu dapur rumah sinta sekar'
+while read -r who whoms; do
+  for whom in $whoms; do
+    code=$(call POST "/v1/users/${user_id[$whom]}/follow" "${user_token[$who]}")
+    [ "$code" = 200 ] || fail "$who following $whom answered $code"
+  done
+done <<<"$follows"
+
+# Likes and comments on the posts made now (a re-run made none, so nothing doubles).
+comments=("Cantik banget!" "Sudah checkout, nggak sabar!" "Ini ada ukuran XL?" "Mantap, langganan terus.")
+n=0
+for entry in "${post_ids[@]}"; do
+  IFS='|' read -r post author <<<"$entry"
+  for liker in sinta rani bayu; do
+    [ "$liker" = "$author" ] && continue
+    [ $(((n + ${#liker}) % 3)) -eq 0 ] && continue # not everyone likes everything
+    [ "$(call POST "/v1/posts/$post/like" "${user_token[$liker]}")" = 200 ] || fail "like of $post"
+  done
+  commenters=(sinta rani bayu)
+  commenter=${commenters[$((n % 3))]}
+  [ "$commenter" = "$author" ] && commenter=${commenters[$(((n + 1) % 3))]}
+  body=$(jq -cn --arg b "${comments[$((n % ${#comments[@]}))]}" '{body:$b}')
+  [ "$(call POST "/v1/posts/$post/comments" "${user_token[$commenter]}" "$body")" = 201 ] ||
+    fail "comment on $post"
+  n=$((n + 1))
+done
+echo "demo social: $(wc -l <<<"$shoppers") shoppers, $made posts created, follows and likes in place"
