@@ -56,10 +56,21 @@ struct feed_state : runtime::entity_state<feed_data> {
 
 using feed_actor = caf::stateful_actor<feed_state>;
 
+runtime::counter& pushes_handled() {
+  static auto& c = runtime::metrics::global().counter_of("lakoo_feed_pushes_handled_total");
+  return c;
+}
+
+runtime::counter& inserts() {
+  static auto& c = runtime::metrics::global().counter_of("lakoo_feed_inserts_total");
+  return c;
+}
+
 void insert(feed_state& st, const feed_item& item) {
   if (st.present.count(item.post_id)) {
     return;
   }
+  inserts().add();
   auto pos = std::lower_bound(st.entries.begin(), st.entries.end(), item, newer);
   st.entries.insert(pos, item);
   st.present.insert(item.post_id);
@@ -311,6 +322,7 @@ caf::behavior feed_impl(feed_actor* self, std::string id,
     return caf::message_handler{
       [self](const protocol::feed_push& req) {
         runtime::detail::touch(self);
+        pushes_handled().add();
         auto& st = self->state;
         if (!req.on) {
           drop_if(st, [&](const feed_item& i) { return i.post_id == req.item.post_id; });

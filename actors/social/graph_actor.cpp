@@ -3,6 +3,7 @@
 #include "actors/runtime/clock.hpp"
 #include "actors/runtime/entity.hpp"
 #include "actors/social/social.hpp"
+#include "actors/social/social_data.hpp"
 
 namespace lakoo::social {
 
@@ -14,34 +15,6 @@ constexpr size_t max_recent_posts = 100; ///< kept for feeds (a feed pulls at mo
 constexpr size_t max_engaged = 100;
 constexpr size_t max_categories = 50;
 constexpr size_t max_forgotten = 200;
-
-struct link_data {
-  std::string id;
-  int64_t at_ms = 0;
-  MSGPACK_DEFINE_MAP(id, at_ms)
-};
-
-struct recent_post {
-  std::string post_id;
-  int64_t created_ms = 0;
-  MSGPACK_DEFINE_MAP(post_id, created_ms)
-};
-
-/// Snapshot body of `graph:<user id>`.
-struct graph_data {
-  uint16_t v = 1;
-  std::vector<link_data> following; ///< oldest first
-  std::vector<link_data> followers; ///< oldest first
-  std::vector<recent_post> posts;   ///< newest first, at most max_recent_posts
-  int64_t post_count = 0;
-  std::vector<std::string> forgotten;   ///< deleted posts already uncounted (recent ones)
-  std::vector<std::string> collections; ///< newest first
-  std::vector<std::string> engaged;     ///< posts liked/saved/commented, newest first
-  std::vector<std::string> categories;  ///< with `weights`: engagement per category
-  std::vector<double> weights;
-  MSGPACK_DEFINE_MAP(v, following, followers, posts, post_count, forgotten, collections, engaged,
-                     categories, weights)
-};
 
 /// One user's place in the social graph. Following is decided here (the follower's side) and
 /// mirrored on the followed user's graph before the request is answered; a repeat repairs a

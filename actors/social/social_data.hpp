@@ -46,6 +46,34 @@ struct post_data {
                      comment_count, created_ms, deleted, heat, announced)
 };
 
+struct link_data {
+  std::string id;
+  int64_t at_ms = 0;
+  MSGPACK_DEFINE_MAP(id, at_ms)
+};
+
+struct recent_post {
+  std::string post_id;
+  int64_t created_ms = 0;
+  MSGPACK_DEFINE_MAP(post_id, created_ms)
+};
+
+/// Snapshot body of `graph:<user id>`.
+struct graph_data {
+  uint16_t v = 1;
+  std::vector<link_data> following; ///< oldest first
+  std::vector<link_data> followers; ///< oldest first
+  std::vector<recent_post> posts;   ///< newest first, at most max_recent_posts
+  int64_t post_count = 0;
+  std::vector<std::string> forgotten;   ///< deleted posts already uncounted (recent ones)
+  std::vector<std::string> collections; ///< newest first
+  std::vector<std::string> engaged;     ///< posts liked/saved/commented, newest first
+  std::vector<std::string> categories;  ///< with `weights`: engagement per category
+  std::vector<double> weights;
+  MSGPACK_DEFINE_MAP(v, following, followers, posts, post_count, forgotten, collections, engaged,
+                     categories, weights)
+};
+
 /// log2(2^a + 2^b), stable for large exponents.
 inline double log2_add(double a, double b) {
   if (std::isinf(a) && a < 0) {
