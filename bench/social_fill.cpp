@@ -25,6 +25,7 @@
 #include <msgpack.hpp>
 #include <pqxx/pqxx>
 
+#include "actors/identity/identity_data.hpp"
 #include "actors/runtime/shard_map.hpp"
 #include "actors/social/social.hpp"
 #include "actors/social/social_data.hpp"
@@ -186,7 +187,14 @@ int main(int argc, char** argv) {
       g.posts = std::move(r);
     }
     biggest = std::max(biggest, g.followers.size());
-    save(social::graph_kind, bench_id("usr", "bench", u), pack(g));
+    auto id = bench_id("usr", "bench", u);
+    save(social::graph_kind, id, pack(g));
+    identity::user_data profile; // the user itself (posting asks it for the seller account)
+    profile.email = "bench-" + std::to_string(u) + "@bench.lakoo.local";
+    profile.name = (u < creators ? "Creator " : "User ") + std::to_string(u);
+    profile.roles = {"customer"};
+    profile.created_at = newest_ms / 1000 - 90 * 86400;
+    save("user", id, pack(profile));
   }
   {
     std::unique_lock<std::mutex> guard{mu};

@@ -131,11 +131,14 @@ void ask_all(runtime::gateway& gw, const std::vector<std::string>& keys, const M
 /// it is listed (else as tagged).
 nlohmann::json post_json(const api_context& ctx, const protocol::post_view& p);
 
-/// The Post objects of `ids` as `viewer` sees them, in order; a post deleted meanwhile is
-/// nullopt. `done` runs on a CAF thread; any other failure is passed on.
+/// The Post objects of `ids` as `viewer` sees them, in order. With `from_index` (feed pages)
+/// from the node's post index (a poll behind the post actors), the rest from the actors; a post
+/// deleted meanwhile is nullopt. `done` runs on this thread or a CAF thread; failures are passed
+/// on.
 void render_posts(
   api_context& ctx, const std::string& viewer, std::vector<std::string> ids,
-  std::function<void(caf::expected<std::vector<std::optional<nlohmann::json>>>)> done);
+  std::function<void(caf::expected<std::vector<std::optional<nlohmann::json>>>)> done,
+  bool from_index = true);
 
 /// The caller's user id when a token is sent (401 after answering if it is bad, `failed`), or ""
 /// for an anonymous caller.

@@ -66,25 +66,37 @@ json post_json(const api_context& ctx, const protocol::post_view& p) {
 }
 
 void render_posts(api_context& ctx, const std::string& viewer, std::vector<std::string> ids,
-                  std::function<void(caf::expected<std::vector<std::optional<json>>>)> done) {
+                  std::function<void(caf::expected<std::vector<std::optional<json>>>)> done,
+                  bool from_index) {
+  // From the node's post index (committed state, a poll behind the actors); the few it does not
+  // have yet (just created) or no longer has (deleted) are asked of their actors.
+  auto out = std::make_shared<std::vector<std::optional<json>>>(ids.size());
+  std::vector<size_t> missing;
   std::vector<std::string> keys;
-  for (const auto& id : ids) {
-    keys.push_back("post:" + id);
+  for (size_t i = 0; i < ids.size(); ++i) {
+    if (auto p = from_index ? ctx.posts.find(ids[i]) : nullptr) {
+      (*out)[i] = post_json(ctx, p->seen_by(viewer));
+    } else {
+      missing.push_back(i);
+      keys.push_back("post:" + ids[i]);
+    }
+  }
+  if (keys.empty()) {
+    return done(std::move(*out));
   }
   ask_all<protocol::post_view>(
     ctx.gw, keys, protocol::get_post{viewer},
-    [&ctx, done = std::move(done)](std::vector<caf::expected<protocol::post_view>> replies) {
-      std::vector<std::optional<json>> out;
-      for (auto& r : replies) {
+    [&ctx, out, missing,
+     done = std::move(done)](std::vector<caf::expected<protocol::post_view>> replies) {
+      for (size_t k = 0; k < replies.size(); ++k) {
+        auto& r = replies[k];
         if (r) {
-          out.emplace_back(post_json(ctx, *r));
-        } else if (to_http_status(r.error()) == 404) {
-          out.emplace_back(std::nullopt); // deleted since it was listed: left out
-        } else {
-          return done(r.error());
+          (*out)[missing[k]] = post_json(ctx, *r);
+        } else if (to_http_status(r.error()) != 404) {
+          return done(r.error()); // 404: deleted since it was listed, left out
         }
       }
-      done(std::move(out));
+      done(std::move(*out));
     });
 }
 
@@ -504,19 +516,21 @@ void collection_posts(api_context& ctx, request&& req, params&& p, responder res
         return res(error_from(page.error()));
       }
       auto next = page->next_cursor;
-      render_posts(ctx, viewer, page->items,
-                   [next, res](caf::expected<std::vector<std::optional<json>>> posts) mutable {
-                     if (!posts) {
-                       return res(error_from(posts.error()));
-                     }
-                     json items = json::array();
-                     for (auto& x : *posts) {
-                       if (x) {
-                         items.push_back(std::move(*x));
-                       }
-                     }
-                     res(json_response(200, page_json(std::move(items), next)));
-                   });
+      render_posts(
+        ctx, viewer, page->items,
+        [next, res](caf::expected<std::vector<std::optional<json>>> posts) mutable {
+          if (!posts) {
+            return res(error_from(posts.error()));
+          }
+          json items = json::array();
+          for (auto& x : *posts) {
+            if (x) {
+              items.push_back(std::move(*x));
+            }
+          }
+          res(json_response(200, page_json(std::move(items), next)));
+        },
+        false); // a board is short and the owner expects their own change at once
     });
 }
 

@@ -10,6 +10,7 @@
 
 #include <msgpack.hpp>
 
+#include "actors/runtime/clock.hpp"
 #include "actors/runtime/log.hpp"
 #include "actors/social/social.hpp"
 #include "actors/social/social_data.hpp"
@@ -65,6 +66,13 @@ struct post_index::impl {
   }
 };
 
+protocol::post_view indexed_post::seen_by(const std::string& viewer) const {
+  auto v = view;
+  v.liked_by_me = !viewer.empty() && std::binary_search(likers.begin(), likers.end(), viewer);
+  v.saved_by_me = !viewer.empty() && std::binary_search(savers.begin(), savers.end(), viewer);
+  return v;
+}
+
 post_index::post_index() : impl_(std::make_unique<impl>()) {}
 post_index::~post_index() = default;
 
@@ -99,6 +107,23 @@ void post_index::apply(const std::vector<runtime::snapshot>& batch) {
     p->comments = d.comment_count;
     p->heat = d.heat;
     p->version = s.version;
+    auto& v = p->view;
+    v.id = s.id;
+    v.author_id = d.author_id;
+    v.seller_id = d.seller_id;
+    v.caption = d.caption;
+    v.media_urls = d.media_urls;
+    for (const auto& t : d.tags) {
+      v.product_tags.push_back({t.product_id, t.x, t.y, t.title, t.price, t.currency, t.category});
+    }
+    v.hashtags = d.hashtags;
+    v.like_count = p->likes;
+    v.save_count = p->saves;
+    v.comment_count = d.comment_count;
+    v.created_at = runtime::rfc3339(d.created_ms / 1000);
+    v.created_ms = d.created_ms;
+    p->likers = std::move(d.likers);
+    p->savers = std::move(d.savers);
     decoded.emplace_back(std::move(p), d.deleted);
   }
   std::unique_lock<std::shared_mutex> lock{impl_->mutex};

@@ -24,6 +24,14 @@ struct indexed_post {
   int64_t comments = 0;
   double heat = 0; ///< see post_data::heat
   int64_t version = 0;
+  /// The post as `GET /v1/posts/{id}` shows it, without the viewer's flags: feeds render pages
+  /// from here instead of asking every post's actor.
+  protocol::post_view view;
+  std::vector<std::string> likers; ///< sorted, for `liked_by_me`
+  std::vector<std::string> savers; ///< sorted, for `saved_by_me`
+
+  /// `view` as `viewer` sees it.
+  protocol::post_view seen_by(const std::string& viewer) const;
 };
 
 using post_ref = std::shared_ptr<const indexed_post>;
