@@ -1,7 +1,9 @@
+#include <algorithm>
 #include <cinttypes>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <functional>
 
 #include "actors/runtime/clock.hpp"
 #include "http_edge/api_context.hpp"
@@ -41,24 +43,68 @@ std::string cursor_of(const request& req) {
   return req.query.count("cursor") ? req.query.at("cursor") : std::string{};
 }
 
+/// Following-feed cursors: `<created ms>.<post id>` of the previous page's last post.
+std::optional<std::pair<int64_t, std::string>> parse_following(const std::string& c) {
+  auto dot = c.find('.');
+  if (dot == std::string::npos || dot == 0 || dot > 15 || dot + 1 >= c.size()) {
+    return std::nullopt;
+  }
+  for (size_t i = 0; i < dot; ++i) {
+    if (c[i] < '0' || c[i] > '9') {
+      return std::nullopt;
+    }
+  }
+  return std::make_pair(std::stoll(c.substr(0, dot)), c.substr(dot + 1));
+}
+
+/// The user's pushed entries (their feed actor), merged with the newest posts of the authors
+/// they follow who have too many followers to be pushed (this node's post index).
 void following(api_context& ctx, const access_claims& claims, request& req, responder res) {
   response bad;
   auto limit = parse_limit(req, bad);
   if (!limit) {
     return res(std::move(bad));
   }
+  auto cursor = cursor_of(req);
+  auto after = parse_following(cursor);
+  if (!cursor.empty() && !after) {
+    return res(field_error("cursor", "not a cursor of this feed"));
+  }
   auto viewer = claims.sub;
   ctx.gw.ask<protocol::feed_page>(
-    "feed:" + viewer, protocol::read_feed{*limit, cursor_of(req)},
-    [&ctx, viewer, res](caf::expected<protocol::feed_page> page) mutable {
+    "feed:" + viewer, protocol::read_feed{*limit, cursor},
+    [&ctx, viewer, after, limit = static_cast<size_t>(*limit),
+     res](caf::expected<protocol::feed_page> page) mutable {
       if (!page) {
         return res(error_from(page.error()));
       }
-      std::vector<std::pair<std::string, std::string>> entries;
+      std::vector<std::pair<int64_t, std::string>> items; // (created, id), newest first
       for (const auto& item : page->items) {
-        entries.emplace_back(item.post_id, "following");
+        items.emplace_back(item.created_ms, item.post_id);
       }
-      answer_feed(ctx, viewer, std::move(entries), page->next_cursor, std::move(res));
+      bool more = !page->next_cursor.empty();
+      for (const auto& author : page->pulled) {
+        auto posts = ctx.posts.newest_by(author, limit, after);
+        more = more || posts.size() == limit;
+        for (const auto& p : posts) {
+          items.emplace_back(p->created_ms, p->id);
+        }
+      }
+      std::sort(items.begin(), items.end(), std::greater<>{});
+      items.erase(std::unique(items.begin(), items.end()), items.end());
+      if (items.size() > limit) {
+        items.resize(limit);
+        more = true;
+      }
+      std::string next;
+      if (more && !items.empty()) {
+        next = std::to_string(items.back().first) + "." + items.back().second;
+      }
+      std::vector<std::pair<std::string, std::string>> entries;
+      for (const auto& [created, id] : items) {
+        entries.emplace_back(id, "following");
+      }
+      answer_feed(ctx, viewer, std::move(entries), next, std::move(res));
     });
 }
 

@@ -379,14 +379,17 @@ typename Inspector::result_type inspect(Inspector& f, read_feed& x) {
   return f(caf::meta::type_name("read_feed"), x.limit, x.cursor);
 }
 
+/// The pushed entries of a page, and the followed authors whose posts are pulled instead (the
+/// reader merges their newest posts after the same cursor).
 struct feed_page {
   std::vector<feed_item> items;
   std::string next_cursor;
+  std::vector<std::string> pulled{};
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, feed_page& x) {
-  return f(caf::meta::type_name("feed_page"), x.items, x.next_cursor);
+  return f(caf::meta::type_name("feed_page"), x.items, x.next_cursor, x.pulled);
 }
 
 // -- collections (`collection:<id>`)

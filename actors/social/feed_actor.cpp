@@ -13,7 +13,6 @@ namespace {
 using protocol::errc;
 using protocol::feed_item;
 
-constexpr int64_t pull_fresh_ms = 500;       ///< pulled authors' posts are at most this old
 constexpr int64_t followee_taste_ms = 30000; ///< followees' engagement is refreshed this often
 constexpr size_t max_followees_sampled = 100;
 constexpr size_t engaged_per_followee = 10;
@@ -34,9 +33,9 @@ struct feed_data {
 };
 
 /// A user's following feed: posts pushed by followed authors' graphs, newest first, capped;
-/// authors with very many followers are not pushed but pulled (cached briefly) and merged when
-/// the feed is read. Built on activation from the user's follows and each author's recent
-/// posts; requests wait for the build.
+/// authors with very many followers are not pushed: a read names them and the edge merges their
+/// newest posts from its node's post index. Built on activation from the user's follows and each
+/// author's recent posts; requests wait for the build.
 struct feed_state : runtime::entity_state<feed_data> {
   static inline const char* name = "lakoo.feed";
   static inline const char* kind = feed_kind;
@@ -177,37 +176,6 @@ void when_ready(feed_actor* self, std::function<void()> f) {
   }
 }
 
-/// Refreshes pulled authors older than `pull_fresh_ms`, then runs `f`.
-void refresh_pulled(feed_actor* self, std::function<void()> f) {
-  auto& st = self->state;
-  auto now = runtime::unix_ms();
-  std::vector<std::string> stale;
-  for (const auto& [author, p] : st.pulled) {
-    if (now - p.fetched_ms > pull_fresh_ms) {
-      stale.push_back(author);
-    }
-  }
-  if (stale.empty()) {
-    return f();
-  }
-  auto left = std::make_shared<size_t>(stale.size());
-  for (const auto& author : stale) {
-    ask<protocol::author_posts>(
-      self, "graph:" + author, protocol::get_recent_posts{},
-      [self, author, left, f](protocol::author_posts& ap) {
-        absorb(self, author, ap);
-        if (--*left == 0) {
-          f();
-        }
-      },
-      [left, f](caf::error&) {
-        if (--*left == 0) {
-          f(); // serve what is cached
-        }
-      });
-  }
-}
-
 std::vector<feed_item> merged(const feed_state& st) {
   std::vector<feed_item> all = st.entries;
   for (const auto& [author, p] : st.pulled) {
@@ -240,22 +208,25 @@ caf::result<protocol::feed_page> read(feed_actor* self, const protocol::read_fee
   }
   auto rp = self->make_response_promise();
   when_ready(self, [self, rp, req, after]() mutable {
-    refresh_pulled(self, [self, rp, req, after]() mutable {
-      auto all = merged(self->state);
-      auto it = all.begin();
-      if (!req.cursor.empty()) {
-        it = std::upper_bound(all.begin(), all.end(), after, newer);
-      }
-      protocol::feed_page page;
-      for (; it != all.end() && static_cast<int64_t>(page.items.size()) < req.limit; ++it) {
-        page.items.push_back(*it);
-      }
-      if (it != all.end() && !page.items.empty()) {
-        page.next_cursor
-          = std::to_string(page.items.back().created_ms) + "." + page.items.back().post_id;
-      }
-      rp.deliver(std::move(page));
-    });
+    // Pushed entries only: the edge merges the pulled authors' newest posts from its node's post
+    // index, which is fresher than any copy here and costs no request.
+    const auto& all = self->state.entries;
+    auto it = all.begin();
+    if (!req.cursor.empty()) {
+      it = std::upper_bound(all.begin(), all.end(), after, newer);
+    }
+    protocol::feed_page page;
+    for (; it != all.end() && static_cast<int64_t>(page.items.size()) < req.limit; ++it) {
+      page.items.push_back(*it);
+    }
+    if (it != all.end() && !page.items.empty()) {
+      page.next_cursor
+        = std::to_string(page.items.back().created_ms) + "." + page.items.back().post_id;
+    }
+    for (const auto& [author, p] : self->state.pulled) {
+      page.pulled.push_back(author);
+    }
+    rp.deliver(std::move(page));
   });
   return rp;
 }

@@ -40,10 +40,17 @@ struct post_index::impl {
   std::set<heat_key, desc_heat> by_heat;             ///< posts with engagement
   std::set<time_key, desc_time> by_time;
   std::map<std::string, std::set<time_key, desc_time>> by_category;
+  std::unordered_map<std::string, std::set<time_key, desc_time>> by_author;
 
   void unlink(const indexed_post& p) {
     by_heat.erase({p.heat, p.id});
     by_time.erase({p.created_ms, p.id});
+    if (auto a = by_author.find(p.author_id); a != by_author.end()) {
+      a->second.erase({p.created_ms, p.id});
+      if (a->second.empty()) {
+        by_author.erase(a);
+      }
+    }
     for (const auto& c : p.categories) {
       auto it = by_category.find(c);
       if (it != by_category.end()) {
@@ -60,6 +67,7 @@ struct post_index::impl {
       by_heat.insert({p->heat, p->id});
     }
     by_time.insert({p->created_ms, p->id});
+    by_author[p->author_id].insert({p->created_ms, p->id});
     for (const auto& c : p->categories) {
       by_category[c].insert({p->created_ms, p->id});
     }
@@ -194,6 +202,22 @@ std::vector<post_ref> post_index::newest_in(const std::string& category, size_t 
   return out;
 }
 
+std::vector<post_ref>
+post_index::newest_by(const std::string& author, size_t n,
+                      const std::optional<std::pair<int64_t, std::string>>& before) const {
+  std::shared_lock<std::shared_mutex> lock{impl_->mutex};
+  std::vector<post_ref> out;
+  auto a = impl_->by_author.find(author);
+  if (a == impl_->by_author.end()) {
+    return out;
+  }
+  auto it = before ? a->second.upper_bound(*before) : a->second.begin();
+  for (; it != a->second.end() && out.size() < n; ++it) {
+    out.push_back(impl_->posts.at(it->second));
+  }
+  return out;
+}
+
 size_t post_index::size() const {
   std::shared_lock<std::shared_mutex> lock{impl_->mutex};
   return impl_->posts.size();
@@ -315,6 +339,12 @@ std::vector<ranked> rank_for_you(const post_index& index, const std::string& vie
   }
   for (const auto& id : c.followee_liked) {
     set.add(id);
+  }
+  // Authors pulled rather than pushed are not in the following feed: their newest from here.
+  for (size_t i = 0; i < c.mine.following.size() && i < 200; ++i) {
+    for (const auto& p : index.newest_by(c.mine.following[i], 5)) {
+      set.add(p);
+    }
   }
   for (const auto& p : index.hottest(100)) {
     if (auto* cand = set.add(p)) {

@@ -58,6 +58,10 @@ public:
                                           = std::nullopt) const;
   std::vector<post_ref> newest(size_t n) const;
   std::vector<post_ref> newest_in(const std::string& category, size_t n) const;
+  /// `author`'s newest posts (created, id) older than `before` if given, newest first.
+  std::vector<post_ref> newest_by(const std::string& author, size_t n,
+                                  const std::optional<std::pair<int64_t, std::string>>& before
+                                  = std::nullopt) const;
   size_t size() const;
 
 private:

@@ -235,7 +235,7 @@ TEST_CASE("every message type survives a binary round trip", "[protocol]") {
     caf::make_message(protocol::feed_push{{"pst_1", "usr_1", 1700000000000}, false}),
     caf::make_message(protocol::feed_follow{"usr_2", true}),
     caf::make_message(protocol::read_feed{20, "c"}),
-    caf::make_message(protocol::feed_page{{{"pst_1", "usr_1", 1700000000000}}, "c7"}),
+    caf::make_message(protocol::feed_page{{{"pst_1", "usr_1", 1700000000000}}, "c7", {"usr_9"}}),
     caf::make_message(
       protocol::collection_view{"col_1", "usr_1", "Outfit", true, 3, "2026-11-22T10:00:00Z"}),
     caf::make_message(protocol::create_collection{"usr_1", "Outfit", false}),

@@ -88,6 +88,10 @@ TEST_CASE("the post index orders by heat and by time, and forgets deleted posts"
   CHECK(ids(index.hottest(10)) == std::vector<std::string>{"pst_a", "pst_b"}); // c: no heat
   CHECK(ids(index.newest(10)) == std::vector<std::string>{"pst_c", "pst_b", "pst_a"});
   CHECK(ids(index.newest_in("fashion", 10)) == std::vector<std::string>{"pst_c", "pst_a"});
+  CHECK(ids(index.newest_by("usr_2", 10)) == std::vector<std::string>{"pst_c", "pst_b"});
+  CHECK(ids(index.newest_by("usr_2", 10, std::make_pair(now - 1000, std::string{"pst_c"})))
+        == std::vector<std::string>{"pst_b"});
+  CHECK(index.newest_by("usr_none", 10).empty());
   auto first = index.hottest(1);
   CHECK(ids(index.hottest(10, std::make_pair(first[0]->heat, first[0]->id)))
         == std::vector<std::string>{"pst_b"});
