@@ -6,7 +6,7 @@
 #
 # Environment: BENCH_USERS (default 100000), BENCH_POSTS (default 1000000), BENCH_CREATORS
 # (default 5000), BENCH_DURATION (seconds of warm feed reads, default 10), BENCH_THREADS (client
-# threads, default 32). The graph goes into the database lakoo_social_bench once
+# threads, default 32). The graph goes into the database lakoo_social_<users>_<posts>_<creators> once
 # (build/bench/lakoo-social-fill, deterministic); the cluster started here uses it and is stopped
 # at the end. Results: var/bench/social-<time>.txt.
 set -euo pipefail
@@ -32,11 +32,13 @@ if curl --noproxy '*' -s -o /dev/null --max-time 2 http://127.0.0.1:8081/health;
 fi
 cmake --build build -j2 --target lakoo-social-fill lakoo-social-bench lakoo-node >&2
 scripts/pg_cluster.sh start var/pg >/dev/null || die "PostgreSQL under var/pg did not start: run ./lakoo run --detach once first"
-dsn="host=$root/var/pg/run port=5432 dbname=lakoo_social_bench user=postgres"
+# One database per graph size: the fill is deterministic and never overwrites (same versions).
+db="lakoo_social_${users}_${posts}_${creators}"
+dsn="host=$root/var/pg/run port=5432 dbname=$db user=postgres"
 say "filling the social graph: $users users, $posts posts ($creators creators)"
 build/bench/lakoo-social-fill "$dsn" "$users" "$posts" "$creators" >&2
 
-export LAKOO_DATABASE="host=var/pg/run port=5432 dbname=lakoo_social_bench user=postgres"
+export LAKOO_DATABASE="host=var/pg/run port=5432 dbname=$db user=postgres"
 ./lakoo run --detach >&2
 trap './lakoo stop >/dev/null 2>&1 || true' EXIT
 say "waiting for every node's post index"
