@@ -43,8 +43,9 @@ void review(api_context& ctx, access_claims&& claims, request&& req, params&& p,
   if (!is_minted_id(r.order_id, "ord")) {
     return res(error_response(403, "forbidden", "not an order of yours"));
   }
+  auto order_key = "order:" + r.order_id; // before `r` is moved into the callback
   ctx.gw.ask<protocol::order_view>(
-    "order:" + r.order_id, protocol::get_order{},
+    order_key, protocol::get_order{},
     [&ctx, r = std::move(r), product, res](caf::expected<protocol::order_view> o) mutable {
       if (!o && to_http_status(o.error()) >= 500) {
         return res(error_from(o.error()));

@@ -117,7 +117,17 @@ void show(api_context& ctx, request&& req, params&& p, responder res) {
       if (s->status != "active" && !privileged) {
         return res(error_response(404, "not_found", "seller not found"));
       }
-      res(json_response(200, seller_json(ctx, *s)));
+      // Following a seller is following its owner: the count lives on the owner's graph.
+      auto graph = "graph:" + s->owner_user_id; // before `s` is moved into the callback
+      ctx.gw.ask<protocol::graph_view>(
+        graph, protocol::get_graph{},
+        [&ctx, seller = std::move(*s), res](caf::expected<protocol::graph_view> g) mutable {
+          if (!g) {
+            return res(error_from(g.error()));
+          }
+          seller.follower_count = g->follower_count;
+          res(json_response(200, seller_json(ctx, seller)));
+        });
     });
 }
 

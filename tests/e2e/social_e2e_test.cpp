@@ -135,6 +135,11 @@ TEST_CASE("posts tag products, reach followers' feeds within a second, and leave
   CHECK(profile["follower_count"] == 1);
   CHECK(profile["post_count"] == 1);
   CHECK(http(cluster.port(2), "GET", "/v1/users/" + fan.user_id).json()["following_count"] == 1);
+  // Following a seller's owner is following the seller.
+  auto shop
+    = http(cluster.port(1), "GET", "/v1/sellers/" + item["post"]["seller_id"].get<std::string>())
+        .json();
+  CHECK(shop["follower_count"] == 1);
   auto followers
     = http(cluster.port(0), "GET", "/v1/users/" + seller.user_id + "/followers").json();
   REQUIRE(followers["items"].size() == 1);
