@@ -75,6 +75,16 @@ std::optional<std::string> reason_of(const request& req, responder& res) {
   return reason;
 }
 
+nlohmann::json page_json(nlohmann::json items, const std::string& next) {
+  return nlohmann::json{
+    {"items", std::move(items)},
+    {"next_cursor", next.empty() ? nlohmann::json(nullptr) : nlohmann::json(next)}};
+}
+
+std::string cursor_of(const request& req) {
+  return req.query.count("cursor") ? req.query.at("cursor") : std::string{};
+}
+
 response no_content() {
   response out;
   out.status = 204;

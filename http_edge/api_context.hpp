@@ -127,6 +127,12 @@ void ask_all(runtime::gateway& gw, const std::vector<std::string>& keys, const M
   }
 }
 
+/// A page in the API's shape: `{"items": items, "next_cursor": next or null}`.
+nlohmann::json page_json(nlohmann::json items, const std::string& next);
+
+/// The request's `cursor` parameter, or "".
+std::string cursor_of(const request& req);
+
 /// The API's Post object; product tags show the product's current title and lowest price while
 /// it is listed (else as tagged).
 nlohmann::json post_json(const api_context& ctx, const protocol::post_view& p);
@@ -168,5 +174,6 @@ void add_notification_routes(route_table& routes, api_context& ctx);
 void add_review_routes(route_table& routes, api_context& ctx);
 void add_social_routes(route_table& routes, api_context& ctx);
 void add_feed_routes(route_table& routes, api_context& ctx);
+void add_graph_routes(route_table& routes, api_context& ctx);
 
 } // namespace lakoo::edge

@@ -39,10 +39,6 @@ void answer_feed(api_context& ctx, const std::string& viewer,
     });
 }
 
-std::string cursor_of(const request& req) {
-  return req.query.count("cursor") ? req.query.at("cursor") : std::string{};
-}
-
 /// Following-feed cursors: `<created ms>.<post id>` of the previous page's last post.
 std::optional<std::pair<int64_t, std::string>> parse_following(const std::string& c) {
   auto dot = c.find('.');

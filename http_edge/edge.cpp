@@ -64,6 +64,7 @@ struct edge::impl {
     add_review_routes(routes, ctx);
     add_social_routes(routes, ctx);
     add_feed_routes(routes, ctx);
+    add_graph_routes(routes, ctx);
   }
 };
 
