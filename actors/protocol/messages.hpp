@@ -22,6 +22,11 @@ namespace lakoo::protocol {
 using route_atom = caf::atom_constant<caf::atom("route")>;
 /// Router-to-router hop: the receiver must own the key (no further forwarding).
 using deliver_atom = caf::atom_constant<caf::atom("deliver")>;
+/// `(cast_atom, kind, ids, payload, forwarded)` to a router, one way: `payload` to each entity
+/// `kind:id` that is ACTIVE on its owner node; inactive ones are skipped, never activated (for
+/// in-memory caches that rebuild themselves on activation, such as feeds). One message per owner
+/// node however many ids; `forwarded` marks the router-to-router hop.
+using cast_atom = caf::atom_constant<caf::atom("cast")>;
 /// Entity -> router: I have been idle and everything is durable; may I stop?
 using passivate_atom = caf::atom_constant<caf::atom("passivate")>;
 /// Snapshot load finished (store -> entity).

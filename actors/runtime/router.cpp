@@ -96,6 +96,43 @@ caf::result<caf::message> route(router_actor* self, const std::string& key, caf:
   return caf::delegated<caf::message>{};
 }
 
+/// `cast_atom`: see its declaration.
+void cast(router_actor* self, const std::string& kind, std::vector<std::string>& ids,
+          const caf::message& payload, bool forwarded) {
+  auto& st = self->state;
+  static auto& delivered
+    = metrics::global().counter_of("lakoo_cast_total", "outcome=\"delivered\"");
+  static auto& skipped = metrics::global().counter_of("lakoo_cast_total", "outcome=\"inactive\"");
+  std::vector<std::vector<std::string>> remote(st.peers.size());
+  int64_t sent = 0;
+  int64_t idle = 0;
+  for (auto& id : ids) {
+    auto key = kind + ":" + id;
+    auto owner = st.env->shards->owner_of(st.env->shards->shard_of(key));
+    if (owner != st.settings.node_index) {
+      if (!forwarded && owner < remote.size()) {
+        remote[owner].push_back(std::move(id));
+      }
+      continue; // a hop that missed (the shard moved): the cache rebuilds itself
+    }
+    auto i = st.entities.find(key);
+    if (i == st.entities.end() || i->second.stopping) {
+      ++idle;
+      continue;
+    }
+    caf::anon_send(i->second.handle, payload); // anonymous: the entity's answer goes nowhere
+    ++sent;
+  }
+  delivered.add(sent);
+  skipped.add(idle);
+  for (size_t n = 0; n < remote.size(); ++n) {
+    if (!remote[n].empty() && st.peers[n]) {
+      self->send(st.peers[n], protocol::cast_atom::value, kind, std::move(remote[n]), payload,
+                 true);
+    }
+  }
+}
+
 void on_entity_down(router_actor* self, const caf::down_msg& dm) {
   auto& st = self->state;
   auto k = st.key_of.find(dm.source);
@@ -201,6 +238,9 @@ caf::behavior router_impl(router_actor* self, std::shared_ptr<const entity_env> 
     [self](protocol::deliver_atom, const std::string& key, caf::message& payload) {
       return route(self, key, payload, false);
     },
+    [self](protocol::cast_atom, const std::string& kind, std::vector<std::string>& ids,
+           const caf::message& payload,
+           bool forwarded) { cast(self, kind, ids, payload, forwarded); },
     [self](protocol::passivate_atom, const std::string& key) {
       auto i = self->state.entities.find(key);
       auto sender = caf::actor_cast<caf::actor_addr>(self->current_sender());

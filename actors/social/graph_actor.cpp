@@ -143,17 +143,23 @@ caf::result<protocol::id_page> list(graph_actor* self, const protocol::list_grap
   return runtime::reply_durable(self, std::move(page));
 }
 
-/// Pushes `item` (or its removal) to every follower's feed, unless feeds pull this author.
+/// Pushes `item` (or its removal) to every follower's feed that is in memory, unless feeds pull
+/// this author. A feed that is not in memory is skipped: its build reads this graph anyway. One
+/// cast message per node, not one request per follower.
 void fan_out(graph_actor* self, const protocol::feed_item& item, bool on) {
   auto& st = self->state;
   if (static_cast<int64_t>(st.data.followers.size()) > st.settings.push_max_followers) {
     return;
   }
   static auto& pushes = runtime::metrics::global().counter_of("lakoo_feed_pushes_total");
+  std::vector<std::string> ids;
+  ids.reserve(st.data.followers.size());
   for (const auto& f : st.data.followers) {
-    tell(self, "feed:" + f.id, protocol::feed_push{item, on});
+    ids.push_back(f.id);
   }
-  pushes.add(static_cast<int64_t>(st.data.followers.size()));
+  pushes.add(static_cast<int64_t>(ids.size()));
+  self->send(st.env->router, protocol::cast_atom::value, std::string{feed_kind}, std::move(ids),
+             caf::make_message(protocol::feed_push{item, on}), false);
 }
 
 caf::result<bool> authored(graph_actor* self, const protocol::authored& req) {
