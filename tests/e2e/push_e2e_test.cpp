@@ -123,3 +123,23 @@ TEST_CASE("every socket of a user gets each notification, on any node", "[e2e][p
   CHECK(phone.wait_for(kind_is("product_approved")).is_object());
   CHECK(laptop.wait_for(kind_is("product_approved")).is_object());
 }
+
+TEST_CASE("idle sockets are pinged: a live client stays, a silent one is closed", "[e2e][push]") {
+  test_cluster cluster{"ws-ping", 1, {"ws_idle_timeout_s = 2"}};
+  REQUIRE(cluster.wait_all_ready());
+  auto p = cluster.port(0);
+  auto user = register_user(p, "Sepi");
+  ws_client live{p, "/v1/ws", user.access_token}; // reads, so Beast answers the pings
+  // A raw client that upgrades and then never answers anything: the server pings it after 1 s of
+  // silence and closes it at 2 s, long before this exchange's own 10 s limit.
+  auto started = std::chrono::steady_clock::now();
+  auto raw = raw_exchange(p, upgrade_request(p, "/v1/ws?token=" + user.access_token), 10000);
+  auto waited = std::chrono::steady_clock::now() - started;
+  CHECK(status_of(raw) == 101);
+  CHECK(waited < std::chrono::seconds(8));
+  CHECK_FALSE(live.closed());
+  // The live one still gets notifications.
+  auto admin = admin_token(p);
+  open_shop(p, user, admin, "Toko Sepi");
+  CHECK(live.wait_for(kind_is("seller_approved")).is_object());
+}
