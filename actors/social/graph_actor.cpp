@@ -78,9 +78,15 @@ caf::result<protocol::graph_view> follow(graph_actor* self, protocol::follow_use
                 "graph:" + target, caf::make_message(protocol::add_follower{s.id, on}))
       .then(
         [self, rp, target, on, changed](protocol::graph_view& v) mutable {
-          rp.deliver(std::move(v));
           auto& s2 = self->state;
-          tell(self, "feed:" + s2.id, protocol::feed_follow{target, on});
+          // Answer once the follower's feed has taken the change in (read-your-writes for the
+          // follower); the feed is a cache, so its failure does not fail the follow.
+          auto answer = [rp, v](auto&&...) mutable { rp.deliver(v); };
+          self
+            ->request(s2.env->router, s2.env->request_timeout, protocol::route_atom::value,
+                      "feed:" + s2.id, caf::make_message(protocol::feed_follow{target, on}))
+            .then([answer](bool) mutable { answer(); },
+                  [answer](caf::error&) mutable { answer(); });
           if (changed && on) {
             runtime::notify_user(self, target,
                                  protocol::notify{"follow:" + s2.id + ":" + target, "new_follower",
