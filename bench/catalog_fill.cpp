@@ -25,8 +25,7 @@
 
 #include "actors/catalog/catalog_data.hpp"
 #include "actors/runtime/shard_map.hpp"
-#include "persistence/migrations.hpp"
-#include "persistence/pg_store.hpp"
+#include "bench/fill_support.hpp"
 
 namespace {
 
@@ -60,11 +59,6 @@ const std::vector<std::string> filler_words{
   "the",       "perfect",  "gift",     "for",     "everyday", "use",    "made",      "with",
   "love",      "and",      "care",     "ready",   "stock",    "kirim",  "cepat",     "dari"};
 
-std::string fixed_id(const char* prefix, size_t n) {
-  auto digits = std::to_string(n);
-  return std::string{prefix} + "_bench" + std::string(21 - digits.size(), '0') + digits;
-}
-
 struct word_picker {
   std::vector<double> cumulative;
   explicit word_picker(size_t n) {
@@ -88,29 +82,6 @@ std::string capitalized(std::string w) {
   return w;
 }
 
-template <class T>
-std::string pack(const T& x) {
-  msgpack::sbuffer buf;
-  msgpack::pack(buf, x);
-  return {buf.data(), buf.size()};
-}
-
-/// Creates the database named by `dbname=` in `dsn` when it is missing.
-void ensure_database(const std::string& dsn) {
-  auto pos = dsn.find("dbname=");
-  if (pos == std::string::npos) {
-    return; // libpq's default database: it exists if we can connect
-  }
-  auto end = dsn.find(' ', pos);
-  auto name = dsn.substr(pos + 7, end == std::string::npos ? std::string::npos : end - pos - 7);
-  pqxx::connection admin{dsn + " dbname=postgres"}; // libpq: the last dbname wins
-  pqxx::nontransaction txn{admin};
-  if (txn.exec_params("SELECT 1 FROM pg_database WHERE datname = $1", name).empty()) {
-    txn.exec0("CREATE DATABASE " + txn.quote_name(name));
-    std::printf("created database %s\n", name.c_str());
-  }
-}
-
 } // namespace
 
 int main(int argc, char** argv) {
@@ -122,14 +93,12 @@ int main(int argc, char** argv) {
   size_t count = argc > 2 ? std::stoul(argv[2]) : 100000;
   int32_t shards = argc > 3 ? std::stoi(argv[3]) : 256;
   try {
-    ensure_database(dsn);
-    persistence::migrate(dsn);
+    bench::prepare_database(dsn);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "lakoo-catalog-fill: %s\n", e.what());
     return 1;
   }
-  runtime::shard_map shard_map{{"n1"}, shards};
-  persistence::pg_store store{persistence::pg_settings{dsn}};
+  bench::snapshot_writer writer{dsn, shards};
   std::mt19937_64 rng{20261122};
   word_picker titles{title_words.size()};
   word_picker describing{describing_words.size()};
@@ -137,28 +106,8 @@ int main(int argc, char** argv) {
   std::uniform_real_distribution<double> unit(0, 1);
   const int64_t newest = 1795000000; // fixed, so that reruns write identical snapshots
 
-  std::mutex mu;
-  std::condition_variable cv;
-  size_t in_flight = 0;
-  std::atomic<size_t> ok{0}, stale{0}, failed{0};
-  auto on_saved = [&](runtime::store_status st) {
-    (st == runtime::store_status::ok      ? ok
-     : st == runtime::store_status::stale ? stale
-                                          : failed)
-      .fetch_add(1);
-    std::lock_guard<std::mutex> guard{mu};
-    --in_flight;
-    cv.notify_all();
-  };
-  auto save = [&](const std::string& kind, const std::string& id, std::string body) {
-    {
-      std::unique_lock<std::mutex> guard{mu};
-      cv.wait(guard, [&] { return in_flight < 20000; });
-      ++in_flight;
-    }
-    store.save(
-      runtime::snapshot{kind, id, shard_map.shard_of(kind + ":" + id), 1, 1, std::move(body)},
-      on_saved);
+  auto save = [&writer](const std::string& kind, const std::string& id, std::string body) {
+    writer.save(kind, id, std::move(body));
   };
 
   auto t0 = std::chrono::steady_clock::now();
@@ -166,8 +115,8 @@ int main(int argc, char** argv) {
   for (size_t i = 0; i < count; ++i) {
     catalog::product_data p;
     auto seller = static_cast<size_t>(500 * std::pow(unit(rng), 2.0)); // a few large sellers
-    p.seller_id = fixed_id("sel", seller);
-    p.owner_user_id = fixed_id("usr", seller);
+    p.seller_id = bench::fixed_id("sel", seller);
+    p.owner_user_id = bench::fixed_id("usr", seller);
     p.category = categories[static_cast<size_t>(8 * std::pow(unit(rng), 1.5))];
     std::string title = capitalized(title_words[titles.pick(rng)]);
     for (int k = 0, n = 1 + static_cast<int>(rng() % 3); k < n; ++k) {
@@ -186,7 +135,7 @@ int main(int argc, char** argv) {
     p.images = {"https://img.lakoo.id/bench/" + std::to_string(i) + ".jpg"};
     p.status = "active";
     p.created_at = newest - static_cast<int64_t>(rng() % (365 * 86400));
-    auto id = fixed_id("prd", i);
+    auto id = bench::fixed_id("prd", i);
     for (size_t v = 0, n = 1 + rng() % 3; v < n; ++v) {
       catalog::variant_data x;
       x.sku = "BENCH-" + std::to_string(i) + "-" + std::to_string(v);
@@ -199,18 +148,15 @@ int main(int argc, char** argv) {
       s.product_id = id;
       s.seller_id = p.seller_id;
       s.stock = static_cast<int64_t>(rng() % 500);
-      save("sku", x.sku, pack(s));
+      save("sku", x.sku, bench::pack(s));
       p.variants.push_back(std::move(x));
       ++skus;
     }
-    save("product", id, pack(p));
+    save("product", id, bench::pack(p));
   }
-  {
-    std::unique_lock<std::mutex> guard{mu};
-    cv.wait(guard, [&] { return in_flight == 0; });
-  }
+  writer.drain();
   auto secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   std::printf("%zu products, %zu skus: %zu written, %zu already there, %zu failed in %.1f s\n",
-              count, skus, ok.load(), stale.load(), failed.load(), secs);
-  return failed.load() == 0 ? 0 : 1;
+              count, skus, writer.ok.load(), writer.stale.load(), writer.failed.load(), secs);
+  return writer.failed.load() == 0 ? 0 : 1;
 }

@@ -33,6 +33,7 @@
 #include <boost/beast/http.hpp>
 #include <nlohmann/json.hpp>
 
+#include "bench/bench_ids.hpp"
 #include "http_edge/tokens.hpp"
 #include "tests/support/ws_client.hpp"
 
@@ -44,12 +45,6 @@ namespace net = boost::asio;
 using tcp = net::ip::tcp;
 using nlohmann::json;
 using clock_type = std::chrono::steady_clock;
-
-std::string bench_id(const char* prefix, const char* stem, size_t i) {
-  std::string digits = std::to_string(i);
-  return std::string{prefix} + "_" + stem + std::string(26 - std::strlen(stem) - digits.size(), '0')
-         + digits;
-}
 
 double ms_since(clock_type::time_point t0) {
   return std::chrono::duration<double, std::milli>(clock_type::now() - t0).count();
@@ -199,7 +194,7 @@ void bench_feeds(const settings& s) {
   std::vector<std::string> tokens;
   for (size_t i = 0; i < 4000; ++i) {
     tokens.push_back(
-      token_for(s, bench_id("usr", "bench", s.creators + rng() % (s.users - s.creators))));
+      token_for(s, lakoo::bench::fixed_id("usr", s.creators + rng() % (s.users - s.creators))));
   }
   report("feed/following cold (builds)", read_feeds(s, tokens, true));
   report("feed/following warm", read_feeds(s, tokens, false));
@@ -211,7 +206,7 @@ void bench_fanout(const settings& s) {
   std::vector<std::pair<std::string, int64_t>> picked;
   int64_t followers = 0;
   for (size_t r = 50; r < s.creators && picked.size() < 40; ++r) {
-    auto id = bench_id("usr", "bench", r);
+    auto id = lakoo::bench::fixed_id("usr", r);
     auto [status, body] = c.call("GET", "/v1/users/" + id, "");
     if (status != 200) {
       continue;
@@ -315,8 +310,8 @@ void bench_fanout(const settings& s) {
 }
 
 void bench_push(const settings& s) {
-  auto author = bench_id("usr", "bench", 3);
-  auto liker = bench_id("usr", "bench", s.users - 1);
+  auto author = lakoo::bench::fixed_id("usr", 3);
+  auto liker = lakoo::bench::fixed_id("usr", s.users - 1);
   auto author_token = token_for(s, author);
   auto liker_token = token_for(s, liker);
   conn writer{s.ports[0]};

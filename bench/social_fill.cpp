@@ -29,42 +29,9 @@
 #include "actors/runtime/shard_map.hpp"
 #include "actors/social/social.hpp"
 #include "actors/social/social_data.hpp"
-#include "persistence/migrations.hpp"
-#include "persistence/pg_store.hpp"
-
-namespace {
+#include "bench/fill_support.hpp"
 
 using namespace lakoo;
-
-/// A minted-looking id: prefix, '_', 26 chars of [0-9a-z].
-std::string bench_id(const char* prefix, const char* stem, size_t i) {
-  std::string digits = std::to_string(i);
-  std::string body = stem + std::string(26 - std::strlen(stem) - digits.size(), '0') + digits;
-  return std::string{prefix} + "_" + body;
-}
-
-template <class T>
-std::string pack(const T& x) {
-  msgpack::sbuffer buf;
-  msgpack::pack(buf, x);
-  return {buf.data(), buf.size()};
-}
-
-void ensure_database(const std::string& dsn) {
-  auto pos = dsn.find("dbname=");
-  if (pos == std::string::npos) {
-    return;
-  }
-  auto end = dsn.find(' ', pos);
-  auto name = dsn.substr(pos + 7, end == std::string::npos ? std::string::npos : end - pos - 7);
-  pqxx::connection admin{dsn + " dbname=postgres"};
-  pqxx::nontransaction txn{admin};
-  if (txn.exec_params("SELECT 1 FROM pg_database WHERE datname = $1", name).empty()) {
-    txn.exec0("CREATE DATABASE " + txn.quote_name(name));
-  }
-}
-
-} // namespace
 
 int main(int argc, char** argv) {
   if (argc < 2) {
@@ -78,14 +45,12 @@ int main(int argc, char** argv) {
   size_t creators = std::min(users, argc > 4 ? std::stoul(argv[4]) : size_t{5000});
   int32_t shards = argc > 5 ? std::stoi(argv[5]) : 256;
   try {
-    ensure_database(dsn);
-    persistence::migrate(dsn);
+    bench::prepare_database(dsn);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "lakoo-social-fill: %s\n", e.what());
     return 1;
   }
-  runtime::shard_map shard_map{{"n1"}, shards};
-  persistence::pg_store store{persistence::pg_settings{dsn}};
+  bench::snapshot_writer writer{dsn, shards};
   std::mt19937_64 rng{20261122};
   std::uniform_real_distribution<double> unit(0, 1);
   const int64_t newest_ms = 1795000000000;
@@ -117,34 +82,14 @@ int main(int argc, char** argv) {
     }
     for (auto c : chosen) {
       int64_t at = newest_ms - static_cast<int64_t>(rng() % (90LL * 86400000));
-      graphs[u].following.push_back({bench_id("usr", "bench", c), at});
-      graphs[c].followers.push_back({bench_id("usr", "bench", u), at});
+      graphs[u].following.push_back({bench::fixed_id("usr", c), at});
+      graphs[c].followers.push_back({bench::fixed_id("usr", u), at});
     }
     edges += chosen.size();
   }
 
-  std::mutex mu;
-  std::condition_variable cv;
-  size_t in_flight = 0;
-  std::atomic<size_t> ok{0}, stale{0}, failed{0};
-  auto on_saved = [&](runtime::store_status st) {
-    (st == runtime::store_status::ok      ? ok
-     : st == runtime::store_status::stale ? stale
-                                          : failed)
-      .fetch_add(1);
-    std::lock_guard<std::mutex> guard{mu};
-    --in_flight;
-    cv.notify_all();
-  };
-  auto save = [&](const std::string& kind, const std::string& id, std::string body) {
-    {
-      std::unique_lock<std::mutex> guard{mu};
-      cv.wait(guard, [&] { return in_flight < 20000; });
-      ++in_flight;
-    }
-    store.save(
-      runtime::snapshot{kind, id, shard_map.shard_of(kind + ":" + id), 1, 1, std::move(body)},
-      on_saved);
+  auto save = [&writer](const std::string& kind, const std::string& id, std::string body) {
+    writer.save(kind, id, std::move(body));
   };
 
   auto t0 = std::chrono::steady_clock::now();
@@ -153,7 +98,7 @@ int main(int argc, char** argv) {
   for (size_t i = 0; i < posts; ++i) {
     auto author = pick_creator();
     social::post_data p;
-    p.author_id = bench_id("usr", "bench", author);
+    p.author_id = bench::fixed_id("usr", author);
     p.caption = "Bench post " + std::to_string(i);
     p.media_urls = {"https://img.lakoo.id/bench/p" + std::to_string(i) + ".jpg"};
     p.created_ms = newest_ms - static_cast<int64_t>(rng() % (30LL * 86400000));
@@ -164,15 +109,15 @@ int main(int argc, char** argv) {
       likers.insert(static_cast<size_t>(rng() % users));
     }
     for (auto l : likers) {
-      p.likers.push_back(bench_id("usr", "bench", l));
+      p.likers.push_back(bench::fixed_id("usr", l));
       auto at = p.created_ms + static_cast<int64_t>(rng() % 3600000);
       p.heat = social::log2_add(p.heat, social::heat_term(social::like_weight, at, half_life));
     }
     std::sort(p.likers.begin(), p.likers.end());
-    auto id = bench_id("pst", "bench", i);
+    auto id = bench::fixed_id("pst", i);
     recent[author].push_back({id, p.created_ms});
     graphs[author].post_count += 1;
-    save(social::post_kind, id, pack(p));
+    save(social::post_kind, id, bench::pack(p));
   }
   size_t biggest = 0;
   for (size_t u = 0; u < users; ++u) {
@@ -187,22 +132,20 @@ int main(int argc, char** argv) {
       g.posts = std::move(r);
     }
     biggest = std::max(biggest, g.followers.size());
-    auto id = bench_id("usr", "bench", u);
-    save(social::graph_kind, id, pack(g));
+    auto id = bench::fixed_id("usr", u);
+    save(social::graph_kind, id, bench::pack(g));
     identity::user_data profile; // the user itself (posting asks it for the seller account)
     profile.email = "bench-" + std::to_string(u) + "@bench.lakoo.local";
     profile.name = (u < creators ? "Creator " : "User ") + std::to_string(u);
     profile.roles = {"customer"};
     profile.created_at = newest_ms / 1000 - 90 * 86400;
-    save("user", id, pack(profile));
+    save("user", id, bench::pack(profile));
   }
-  {
-    std::unique_lock<std::mutex> guard{mu};
-    cv.wait(guard, [&] { return in_flight == 0; });
-  }
+  writer.drain();
   auto secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   std::printf("%zu users (%zu follows, the most followed has %zu), %zu posts: %zu written, %zu "
               "already there, %zu failed in %.1f s\n",
-              users, edges, biggest, posts, ok.load(), stale.load(), failed.load(), secs);
-  return failed.load() == 0 ? 0 : 1;
+              users, edges, biggest, posts, writer.ok.load(), writer.stale.load(),
+              writer.failed.load(), secs);
+  return writer.failed.load() == 0 ? 0 : 1;
 }

@@ -51,41 +51,50 @@ json user_summary(const protocol::user_view& u) {
               {"seller_id", u.seller_id.empty() ? json(nullptr) : json(u.seller_id)}};
 }
 
-void list_follows(api_context& ctx, request&& req, params&& p, const std::string& which,
-                  responder res) {
+/// A page of the `which` list of `graph:<user>` (followers, following, collections), each id
+/// shown as `render(view)` of `<kind>:<id>` asked `msg`; ids whose entity answers 404 (gone, or
+/// private to this viewer) are left out.
+template <class View, class Msg, class Render>
+void graph_list(api_context& ctx, request& req, const std::string& user, const std::string& which,
+                const char* kind, Msg msg, Render render, responder res) {
   response bad;
   auto limit = parse_limit(req, bad);
   if (!limit) {
     return res(std::move(bad));
   }
-  if (!is_minted_id(p["id"], "usr")) {
+  if (!is_minted_id(user, "usr")) {
     return res(error_response(404, "not_found", "user not found"));
   }
   ctx.gw.ask<protocol::id_page>(
-    "graph:" + p["id"], protocol::list_graph{which, *limit, cursor_of(req)},
-    [&ctx, res](caf::expected<protocol::id_page> page) mutable {
+    "graph:" + user, protocol::list_graph{which, *limit, cursor_of(req)},
+    [&ctx, kind, msg, render, res](caf::expected<protocol::id_page> page) mutable {
       if (!page) {
         return res(error_from(page.error()));
       }
       std::vector<std::string> keys;
       for (const auto& id : page->items) {
-        keys.push_back("user:" + id);
+        keys.push_back(kind + (":" + id));
       }
       auto next = page->next_cursor;
-      ask_all<protocol::user_view>(
-        ctx.gw, keys, protocol::get_user{},
-        [next, res](std::vector<caf::expected<protocol::user_view>> users) mutable {
-          json items = json::array();
-          for (auto& u : users) {
-            if (u) {
-              items.push_back(user_summary(*u));
-            } else if (to_http_status(u.error()) != 404) {
-              return res(error_from(u.error()));
-            }
-          }
-          res(json_response(200, page_json(std::move(items), next)));
-        });
+      ask_all<View>(ctx.gw, keys, msg,
+                    [next, render, res](std::vector<caf::expected<View>> views) mutable {
+                      json items = json::array();
+                      for (auto& v : views) {
+                        if (v) {
+                          items.push_back(render(*v));
+                        } else if (to_http_status(v.error()) != 404) {
+                          return res(error_from(v.error()));
+                        }
+                      }
+                      res(json_response(200, page_json(std::move(items), next)));
+                    });
     });
+}
+
+void list_follows(api_context& ctx, request&& req, params&& p, const std::string& which,
+                  responder res) {
+  graph_list<protocol::user_view>(ctx, req, p["id"], which, "user", protocol::get_user{},
+                                  user_summary, std::move(res));
 }
 
 void create_collection(api_context& ctx, access_claims&& claims, request&& req, responder res) {
@@ -112,39 +121,9 @@ void list_collections(api_context& ctx, request&& req, params&& p, responder res
   if (failed) {
     return;
   }
-  response bad;
-  auto limit = parse_limit(req, bad);
-  if (!limit) {
-    return res(std::move(bad));
-  }
-  if (!is_minted_id(p["id"], "usr")) {
-    return res(error_response(404, "not_found", "user not found"));
-  }
-  ctx.gw.ask<protocol::id_page>(
-    "graph:" + p["id"], protocol::list_graph{"collections", *limit, cursor_of(req)},
-    [&ctx, viewer = *viewer, res](caf::expected<protocol::id_page> page) mutable {
-      if (!page) {
-        return res(error_from(page.error()));
-      }
-      std::vector<std::string> keys;
-      for (const auto& id : page->items) {
-        keys.push_back("collection:" + id);
-      }
-      auto next = page->next_cursor;
-      ask_all<protocol::collection_view>(
-        ctx.gw, keys, protocol::get_collection{viewer},
-        [next, res](std::vector<caf::expected<protocol::collection_view>> cs) mutable {
-          json items = json::array();
-          for (auto& c : cs) {
-            if (c) {
-              items.push_back(collection_json(*c));
-            } else if (to_http_status(c.error()) != 404) {
-              return res(error_from(c.error())); // 404: private, not shown
-            }
-          }
-          res(json_response(200, page_json(std::move(items), next)));
-        });
-    });
+  graph_list<protocol::collection_view>(ctx, req, p["id"], "collections", "collection",
+                                        protocol::get_collection{*viewer}, collection_json,
+                                        std::move(res));
 }
 
 void collection_posts(api_context& ctx, request&& req, params&& p, responder res) {

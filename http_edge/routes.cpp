@@ -256,6 +256,16 @@ void route_table::dispatch(request&& req, responder res) const {
   wrapped(error_response(404, "not_found", "no such route"));
 }
 
+std::string hex_id(uint64_t x) {
+  static const char* digits = "0123456789abcdef";
+  std::string out;
+  do {
+    out.insert(out.begin(), digits[x & 0xf]);
+    x >>= 4;
+  } while (x != 0);
+  return out;
+}
+
 bool is_sane_request_id(std::string_view id) {
   if (id.empty() || id.size() > 64) {
     return false;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -35,6 +36,9 @@ std::map<std::string, std::string> parse_query(std::string_view q);
 
 /// Whether a client's `X-Request-Id` may be used as ours: 1..64 of `[A-Za-z0-9_-]`.
 bool is_sane_request_id(std::string_view id);
+
+/// `x` in lower-case hex without leading zeros (the parts of generated request ids).
+std::string hex_id(uint64_t x);
 
 class route_table {
 public:

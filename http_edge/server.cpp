@@ -69,16 +69,6 @@ struct core {
     = runtime::metrics::global().counter_of("lakoo_http_rejected_total", "reason=\"bad_request\"");
 };
 
-std::string to_hex(uint64_t x) {
-  static const char* digits = "0123456789abcdef";
-  std::string out;
-  do {
-    out.insert(out.begin(), digits[x & 0xf]);
-    x >>= 4;
-  } while (x != 0);
-  return out;
-}
-
 std::string_view to_std(beast::string_view s) {
   return {s.data(), s.size()};
 }
@@ -90,14 +80,6 @@ bool is_header_safe(std::string_view s) {
 bool is_client_gone(const beast::error_code& ec) {
   return ec == net::error::connection_reset || ec == net::error::broken_pipe
          || ec == net::error::eof || ec == http::error::partial_message;
-}
-
-/// Whether an upgrade request has what RFC 6455 requires (Beast's handshake checks it too, but
-/// answering 400 in our error shape is kinder than a bare failure).
-bool websocket_upgrade_ok(const http::request<http::string_body>& msg) {
-  return msg.method() == http::verb::get && msg.version() >= 11
-         && !msg[http::field::sec_websocket_key].empty()
-         && msg[http::field::sec_websocket_version] == "13";
 }
 
 /// One HTTP connection. Everything runs on the connection's strand except `post_answer`, which
@@ -294,7 +276,7 @@ private:
   }
 
   std::string next_request_id() {
-    return core_->request_prefix + to_hex(core_->next_request.fetch_add(1) + 1);
+    return core_->request_prefix + hex_id(core_->next_request.fetch_add(1) + 1);
   }
 
   std::shared_ptr<core> core_; // first: destroyed last, after the stream
@@ -383,17 +365,8 @@ void session::on_request() {
 }
 
 void session::on_upgrade(http::request<http::string_body>&& msg, request&& req) {
-  upgrade_decision d;
-  try {
-    d = core_->upgrade(req);
-  } catch (const std::exception& e) {
-    log().error("[conn {}] [req {}] upgrade handler threw: {}", id_, request_id_, e.what());
-    d = upgrade_decision{error_response(500, "internal", "internal error"), {}, {}};
-  }
-  if (!d.opened || !websocket_upgrade_ok(msg)) {
-    if (d.opened) {
-      d.reject = error_response(400, "invalid_request", "not a valid WebSocket upgrade");
-    }
+  auto d = detail::decide_upgrade(core_->upgrade, req, msg, id_);
+  if (!d.opened) {
     return write(std::move(d.reject), false);
   }
   std::lock_guard<std::mutex> guard{core_->sessions_mutex};
@@ -518,7 +491,7 @@ server::server(edge_settings settings, handler h, upgrade_handler upgrade)
   if (!is_sane_request_id(prefix)) {
     prefix = "edge";
   }
-  impl_->core_->request_prefix = prefix + "-" + to_hex(rd() & 0xffffff) + "-";
+  impl_->core_->request_prefix = prefix + "-" + hex_id(rd() & 0xffffff) + "-";
 }
 
 server::~server() {

@@ -10,6 +10,7 @@
 #include <boost/beast/websocket.hpp>
 
 #include "actors/runtime/metrics.hpp"
+#include "http_edge/json_util.hpp"
 #include "http_edge/log.hpp"
 
 namespace lakoo::edge::detail {
@@ -174,7 +175,30 @@ private:
   bool open_ = false;
 };
 
+/// Whether an upgrade request has what RFC 6455 requires (Beast's handshake checks it too, but
+/// answering 400 in our error shape is kinder than a bare failure).
+bool is_valid_upgrade(const http::request<http::string_body>& msg) {
+  return msg.method() == http::verb::get && msg.version() >= 11
+         && !msg[http::field::sec_websocket_key].empty()
+         && msg[http::field::sec_websocket_version] == "13";
+}
+
 } // namespace
+
+upgrade_decision decide_upgrade(const upgrade_handler& decide, request& req,
+                                const http::request<http::string_body>& msg, uint64_t conn_id) {
+  upgrade_decision d;
+  try {
+    d = decide(req);
+  } catch (const std::exception& e) {
+    log().error("[conn {}] [req {}] upgrade handler threw: {}", conn_id, req.request_id, e.what());
+    return {error_response(500, "internal", "internal error"), {}, {}};
+  }
+  if (d.opened && !is_valid_upgrade(msg)) {
+    return {error_response(400, "invalid_request", "not a valid WebSocket upgrade"), {}, {}};
+  }
+  return d;
+}
 
 std::function<void()> run_ws(beast::tcp_stream stream, http::request<http::string_body> req,
                              upgrade_decision d, const edge_settings& settings, uint64_t id,

@@ -12,6 +12,14 @@
 
 namespace lakoo::edge::detail {
 
+/// The application's decision on an upgrade request `req` (parsed as `msg`), made safe: a
+/// throwing handler becomes 500, and an accepted request that is not a valid RFC 6455 upgrade
+/// becomes 400 (`opened` is then empty, `reject` the answer).
+upgrade_decision
+decide_upgrade(const upgrade_handler& decide, request& req,
+               const boost::beast::http::request<boost::beast::http::string_body>& msg,
+               uint64_t conn_id);
+
 /// Takes over `stream` after an accepted upgrade request `req`: does the handshake, then calls
 /// `d.opened`, keeps reading (pongs and client frames; client text is ignored), pings an idle
 /// client and closes one that stays silent, writes queued frames in order, and finally calls

@@ -4,6 +4,7 @@
 #include "actors/runtime/clock.hpp"
 #include "actors/runtime/entity.hpp"
 #include "actors/runtime/ids.hpp"
+#include "actors/runtime/paging.hpp"
 
 namespace lakoo::catalog {
 
@@ -112,23 +113,16 @@ caf::result<protocol::review_view> add(reviews_actor* self, protocol::add_review
 caf::result<protocol::review_page> list(reviews_actor* self, const protocol::list_reviews& req) {
   auto& st = self->state;
   const auto& rs = st.data.reviews;
-  size_t start = 0;
-  if (!req.cursor.empty()) {
-    auto it = std::find_if(rs.begin(), rs.end(),
-                           [&](const review_data& r) { return r.id == req.cursor; });
-    if (it == rs.end()) {
-      return caf::make_error(errc::invalid_request, "cursor", "not a cursor of this list");
-    }
-    start = static_cast<size_t>(it - rs.begin()) + 1;
+  auto span
+    = runtime::page_after(rs, req.cursor, req.limit, [](const review_data& r) { return r.id; });
+  if (!span) {
+    return caf::make_error(errc::invalid_request, "cursor", "not a cursor of this list");
   }
   protocol::review_page page;
-  size_t i = start;
-  for (; i < rs.size() && static_cast<int64_t>(page.items.size()) < req.limit; ++i) {
+  for (auto i = span->begin; i < span->end; ++i) {
     page.items.push_back(to_view(st, rs[i]));
   }
-  if (i < rs.size() && !page.items.empty()) {
-    page.next_cursor = page.items.back().id;
-  }
+  page.next_cursor = span->next;
   return runtime::reply_durable(self, std::move(page));
 }
 

@@ -4,6 +4,7 @@
 #include "actors/runtime/clock.hpp"
 #include "actors/runtime/entity.hpp"
 #include "actors/runtime/ids.hpp"
+#include "actors/runtime/paging.hpp"
 
 namespace lakoo::notify {
 
@@ -122,23 +123,16 @@ caf::result<bool> add(inbox_actor* self, protocol::notify& req) {
 caf::result<protocol::notification_page> list(inbox_actor* self,
                                               const protocol::list_notifications& req) {
   const auto& items = self->state.data.items;
-  size_t start = 0;
-  if (!req.cursor.empty()) {
-    auto it = std::find_if(items.begin(), items.end(),
-                           [&](const item_data& i) { return i.id == req.cursor; });
-    if (it == items.end()) {
-      return caf::make_error(errc::invalid_request, "cursor", "not a cursor of this list");
-    }
-    start = static_cast<size_t>(it - items.begin()) + 1;
+  auto span
+    = runtime::page_after(items, req.cursor, req.limit, [](const item_data& i) { return i.id; });
+  if (!span) {
+    return caf::make_error(errc::invalid_request, "cursor", "not a cursor of this list");
   }
   protocol::notification_page page;
-  size_t i = start;
-  for (; i < items.size() && static_cast<int64_t>(page.items.size()) < req.limit; ++i) {
+  for (auto i = span->begin; i < span->end; ++i) {
     page.items.push_back(to_view(items[i]));
   }
-  if (i < items.size() && !page.items.empty()) {
-    page.next_cursor = page.items.back().id;
-  }
+  page.next_cursor = span->next;
   return runtime::reply_durable(self, std::move(page));
 }
 

@@ -2,6 +2,7 @@
 
 #include "actors/runtime/clock.hpp"
 #include "actors/runtime/entity.hpp"
+#include "actors/runtime/paging.hpp"
 #include "actors/social/social.hpp"
 
 namespace lakoo::social {
@@ -131,24 +132,11 @@ caf::result<protocol::id_page> list(collection_actor* self, const protocol::list
   if (auto err = hidden(st, req.viewer)) {
     return *err;
   }
-  const auto& ps = st.data.posts;
-  size_t start = 0;
-  if (!req.cursor.empty()) {
-    auto it = std::find(ps.begin(), ps.end(), req.cursor);
-    if (it == ps.end()) {
-      return caf::make_error(errc::invalid_request, "cursor", "not a cursor of this list");
-    }
-    start = static_cast<size_t>(it - ps.begin()) + 1;
+  auto page = runtime::id_page_after(st.data.posts, req.cursor, req.limit);
+  if (!page) {
+    return caf::make_error(errc::invalid_request, "cursor", "not a cursor of this list");
   }
-  protocol::id_page page;
-  size_t i = start;
-  for (; i < ps.size() && static_cast<int64_t>(page.items.size()) < req.limit; ++i) {
-    page.items.push_back(ps[i]);
-  }
-  if (i < ps.size() && !page.items.empty()) {
-    page.next_cursor = page.items.back();
-  }
-  return runtime::reply_durable(self, std::move(page));
+  return runtime::reply_durable(self, std::move(*page));
 }
 
 caf::behavior collection_impl(collection_actor* self, std::string id,

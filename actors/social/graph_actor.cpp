@@ -2,6 +2,7 @@
 
 #include "actors/runtime/clock.hpp"
 #include "actors/runtime/entity.hpp"
+#include "actors/runtime/paging.hpp"
 #include "actors/social/social.hpp"
 #include "actors/social/social_data.hpp"
 
@@ -130,23 +131,11 @@ caf::result<protocol::id_page> list(graph_actor* self, const protocol::list_grap
   } else {
     return caf::make_error(errc::invalid_request, "which", "followers, following or collections");
   }
-  size_t start = 0;
-  if (!req.cursor.empty()) {
-    auto it = std::find(ids.begin(), ids.end(), req.cursor);
-    if (it == ids.end()) {
-      return caf::make_error(errc::invalid_request, "cursor", "not a cursor of this list");
-    }
-    start = static_cast<size_t>(it - ids.begin()) + 1;
+  auto page = runtime::id_page_after(ids, req.cursor, req.limit);
+  if (!page) {
+    return caf::make_error(errc::invalid_request, "cursor", "not a cursor of this list");
   }
-  protocol::id_page page;
-  size_t i = start;
-  for (; i < ids.size() && static_cast<int64_t>(page.items.size()) < req.limit; ++i) {
-    page.items.push_back(ids[i]);
-  }
-  if (i < ids.size() && !page.items.empty()) {
-    page.next_cursor = page.items.back();
-  }
-  return runtime::reply_durable(self, std::move(page));
+  return runtime::reply_durable(self, std::move(*page));
 }
 
 /// Pushes `item` (or its removal) to every follower's feed that is in memory, unless feeds pull

@@ -3,6 +3,7 @@
 #include "actors/runtime/clock.hpp"
 #include "actors/runtime/entity.hpp"
 #include "actors/runtime/ids.hpp"
+#include "actors/runtime/paging.hpp"
 #include "actors/social/social.hpp"
 
 namespace lakoo::social {
@@ -116,23 +117,16 @@ caf::result<protocol::comment_view> add(thread_actor* self, protocol::add_commen
 caf::result<protocol::comment_page> list(thread_actor* self, const protocol::list_comments& req) {
   auto& st = self->state;
   const auto& cs = st.data.comments;
-  size_t start = 0;
-  if (!req.cursor.empty()) {
-    auto it = std::find_if(cs.begin(), cs.end(),
-                           [&](const comment_data& c) { return c.id == req.cursor; });
-    if (it == cs.end()) {
-      return caf::make_error(errc::invalid_request, "cursor", "not a cursor of this list");
-    }
-    start = static_cast<size_t>(it - cs.begin()) + 1;
+  auto span
+    = runtime::page_after(cs, req.cursor, req.limit, [](const comment_data& c) { return c.id; });
+  if (!span) {
+    return caf::make_error(errc::invalid_request, "cursor", "not a cursor of this list");
   }
   protocol::comment_page page;
-  size_t i = start;
-  for (; i < cs.size() && static_cast<int64_t>(page.items.size()) < req.limit; ++i) {
+  for (auto i = span->begin; i < span->end; ++i) {
     page.items.push_back(to_view(st, cs[i]));
   }
-  if (i < cs.size() && !page.items.empty()) {
-    page.next_cursor = page.items.back().id;
-  }
+  page.next_cursor = span->next;
   return runtime::reply_durable(self, std::move(page));
 }
 
