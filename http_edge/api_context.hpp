@@ -166,6 +166,16 @@ void read_address(validator& v, bool partial, protocol::address& out,
 void add_identity_routes(route_table& routes, api_context& ctx);
 void add_address_routes(route_table& routes, api_context& ctx);
 void add_ops_routes(route_table& routes, api_context& ctx);
+void add_console_routes(route_table& routes, api_context& ctx);
+
+/// Every node's router stats (bounded wait; unreachable nodes are missing); `done` on a CAF
+/// thread.
+void fetch_cluster_stats(api_context& ctx,
+                         std::function<void(caf::expected<std::vector<protocol::router_stats>>)>
+                           done);
+/// The operator console's view: members, placement, actors, mailboxes, sagas, recent errors.
+nlohmann::json console_json(const api_context& ctx,
+                            const std::vector<protocol::router_stats>& stats);
 void add_seller_routes(route_table& routes, api_context& ctx);
 void add_product_routes(route_table& routes, api_context& ctx);
 void add_cart_routes(route_table& routes, api_context& ctx);

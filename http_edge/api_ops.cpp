@@ -67,17 +67,13 @@ void add_ops_routes(route_table& routes, api_context& ctx) {
                  res(error_response(403, "forbidden", "admin role required"));
                  return;
                }
-               auto router = ctx.gw.router();
-               auto timeout = ctx.gw.timeout();
-               ctx.gw.post({[&ctx, router, timeout, res](caf::event_based_actor* self,
-                                                         runtime::gateway::expiry_queue&) {
-                 self->request(router, timeout, protocol::cluster_atom::value)
-                   .then(
-                     [&ctx, res](std::vector<protocol::router_stats>& all) {
-                       res(json_response(200, cluster_json(all, ctx.cluster)));
-                     },
-                     [res](caf::error& err) { res(error_from(err)); });
-               }});
+               fetch_cluster_stats(ctx, [&ctx, res](auto all) {
+                 if (!all) {
+                   res(error_from(all.error()));
+                   return;
+                 }
+                 res(json_response(200, cluster_json(*all, ctx.cluster)));
+               });
              }));
 }
 

@@ -54,6 +54,7 @@ struct edge::impl {
           [this](request&& req, responder res) { routes.dispatch(std::move(req), std::move(res)); },
           [this](request& req) { return decide_upgrade(ctx, hub, req); }) {
     add_ops_routes(routes, ctx);
+    add_console_routes(routes, ctx);
     add_identity_routes(routes, ctx);
     add_address_routes(routes, ctx);
     add_seller_routes(routes, ctx);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "actors/runtime/cluster_control.hpp"
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -56,6 +57,8 @@ struct cluster_info {
   };
   std::vector<member> nodes;
   int32_t shards = 0;
+  /// Placement and operator commands (the node's lease keeper); null: console unavailable.
+  runtime::cluster_control* control = nullptr;
 };
 
 /// How the edge renders a listed product: give it to the node's `catalog_index`, so each product

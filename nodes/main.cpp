@@ -20,6 +20,7 @@
 #include "actors/order/order.hpp"
 #include "actors/protocol/messages.hpp"
 #include "actors/runtime/gateway.hpp"
+#include "actors/runtime/node_status.hpp"
 #include "actors/runtime/router.hpp"
 #include "actors/seller/seller.hpp"
 #include "actors/social/post_index.hpp"
@@ -28,6 +29,7 @@
 #include "http_edge/sandbox_provider.hpp"
 #include "nodes/cluster.hpp"
 #include "nodes/node_config.hpp"
+#include "persistence/lease_keeper.hpp"
 #include "persistence/migrations.hpp"
 #include "persistence/pg_store.hpp"
 #include "persistence/snapshot_feed.hpp"
@@ -65,6 +67,8 @@ bool parse_args(int argc, char** argv, options& out) {
 }
 
 void setup_logging(const node::node_config& cfg, const std::string& node_id) {
+  // Before any component clones the default logger: the console shows recent warnings/errors.
+  spdlog::default_logger()->sinks().push_back(runtime::node_status::global().error_sink(100));
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %l [%n] [node " + node_id + "] %v",
                       spdlog::pattern_time_type::utc);
   spdlog::set_level(spdlog::level::from_str(cfg.log_level));
@@ -104,12 +108,43 @@ void configure_caf(caf::actor_system_config& caf_cfg, const node::node_config& c
               caf::timespan{std::chrono::milliseconds(cfg.connection_timeout_ms)});
 }
 
+/// The node's lease keeper: hands shards off through the router (which stops their entities
+/// gracefully) and tells it when ownership changed.
+std::unique_ptr<persistence::lease_keeper>
+start_lease_keeper(caf::actor_system& sys, const node::node_config& cfg, size_t index,
+                   std::shared_ptr<runtime::shard_map> shards, caf::actor router) {
+  const auto& me = cfg.nodes[index];
+  persistence::lease_settings ls;
+  ls.cluster = cfg.cluster_name;
+  ls.node_id = me.id;
+  ls.address = me.host + ":" + std::to_string(me.http_port);
+  ls.lease = std::chrono::milliseconds(cfg.lease_ms);
+  ls.renew = std::chrono::milliseconds(cfg.lease_renew_ms);
+  ls.margin = std::min(std::chrono::milliseconds(500), ls.lease / 4);
+  ls.rebalance_per_tick = static_cast<int>(cfg.rebalance_shards_per_tick);
+  ls.drain_per_tick = static_cast<int>(cfg.drain_shards_per_tick);
+  auto timeout = std::chrono::milliseconds(cfg.request_timeout_ms);
+  return std::make_unique<persistence::lease_keeper>(
+    persistence::pg_settings{cfg.database}, ls, std::move(shards),
+    [&sys, router, timeout](std::vector<int32_t> handed, std::function<void(bool)> done) {
+      sys.spawn([router, timeout, handed = std::move(handed),
+                 done = std::move(done)](caf::event_based_actor* self) mutable {
+        self->request(router, timeout, protocol::handoff_atom::value, std::move(handed))
+          .then([done](bool) { done(true); }, [done](caf::error&) { done(false); });
+      });
+    },
+    [router] { caf::anon_send(router, protocol::reshard_atom::value); });
+}
+
 int run(const node::node_config& cfg, size_t index, sigset_t& signals) {
   const auto& me = cfg.nodes[index];
   if (!migrate_with_retry(cfg.database)) {
     return 1;
   }
-  persistence::pg_store store{persistence::pg_settings{cfg.database}};
+  persistence::pg_settings store_settings{cfg.database};
+  store_settings.cluster = cfg.cluster_name; // snapshot writes are fenced by our shard leases
+  store_settings.idle_txn_timeout = std::chrono::milliseconds(cfg.lease_ms);
+  persistence::pg_store store{store_settings};
   catalog::catalog_index catalog_index{edge::render_listed_product};
   persistence::snapshot_feed catalog_feed{
     persistence::pg_settings{cfg.database},
@@ -125,6 +160,8 @@ int run(const node::node_config& cfg, size_t index, sigset_t& signals) {
     [&post_index](const std::vector<runtime::snapshot>& batch) { post_index.apply(batch); },
     [&post_index] { post_index.mark_ready(); }};
 
+  // Declared before the actor system so it outlives the actors that call back into it.
+  std::unique_ptr<persistence::lease_keeper> keeper;
   caf::actor_system_config caf_cfg;
   configure_caf(caf_cfg, cfg);
   caf::actor_system sys{caf_cfg};
@@ -135,7 +172,8 @@ int run(const node::node_config& cfg, size_t index, sigset_t& signals) {
   }
   auto env = std::make_shared<runtime::entity_env>();
   env->store = &store;
-  env->shards = std::make_shared<runtime::shard_map>(ids, cfg.shards);
+  auto shards = std::make_shared<runtime::shard_map>(ids, cfg.shards, true);
+  env->shards = shards;
   env->node_id = me.id;
   env->request_timeout = std::chrono::milliseconds(cfg.request_timeout_ms);
   env->idle_ttl = std::chrono::seconds(cfg.idle_passivate_s);
@@ -178,20 +216,25 @@ int run(const node::node_config& cfg, size_t index, sigset_t& signals) {
     }
   }
   auto links = node::start_peer_links(sys, router, peers, std::chrono::milliseconds(500));
+  keeper = start_lease_keeper(sys, cfg, index, shards, router);
 
-  // Durable timers of the shards this node owns.
-  std::vector<int32_t> my_shards;
-  for (int32_t shard = 0; shard < cfg.shards; ++shard) {
-    if (env->shards->owner_of(shard) == index) {
-      my_shards.push_back(shard);
-    }
-  }
-  persistence::wake_poller waker{
-    persistence::pg_settings{cfg.database}, my_shards, std::chrono::milliseconds(500),
-    std::chrono::seconds(3), [router](const std::string& kind, const std::string& id) {
-      caf::anon_send(router, protocol::route_atom::value, kind + ":" + id,
-                     caf::make_message(protocol::wake_atom::value));
-    }};
+  // Durable timers of the shards this node serves (those it takes over included).
+  persistence::wake_poller waker{persistence::pg_settings{cfg.database},
+                                 [shards, index] {
+                                   std::vector<int32_t> mine;
+                                   for (auto s : shards->owned_by(index)) {
+                                     if (shards->serves(s, index)) {
+                                       mine.push_back(s);
+                                     }
+                                   }
+                                   return mine;
+                                 },
+                                 std::chrono::milliseconds(500), std::chrono::seconds(3),
+                                 [router](const std::string& kind, const std::string& id) {
+                                   caf::anon_send(router, protocol::route_atom::value,
+                                                  kind + ":" + id,
+                                                  caf::make_message(protocol::wake_atom::value));
+                                 }};
 
   int rc = 0;
   {
@@ -213,6 +256,7 @@ int run(const node::node_config& cfg, size_t index, sigset_t& signals) {
     is.revocations = env->revocations;
     edge::cluster_info ci;
     ci.shards = cfg.shards;
+    ci.control = keeper.get();
     for (const auto& n : cfg.nodes) {
       ci.nodes.push_back({n.id, n.host + ":" + std::to_string(n.http_port)});
     }
@@ -226,17 +270,23 @@ int run(const node::node_config& cfg, size_t index, sigset_t& signals) {
     edge::edge http{es, is, cs, ss, ci, gw, catalog_index, post_index, store};
     try {
       http.start();
+      if (!keeper->wait_joined(std::chrono::seconds(30))) {
+        spdlog::warn("[node] {} has not joined the cluster yet (database?): serving 503s", me.id);
+      }
       spdlog::info("[node] {} ready: http://{}:{} cluster port {}, {} of {} shards", me.id, me.host,
                    http.port(), me.cluster_port, env->shards->shards_of(index), cfg.shards);
       int sig = 0;
       sigwait(&signals, &sig);
-      spdlog::info("[node] {} stopping on signal {}", me.id, sig);
+      spdlog::info("[node] {} stopping on signal {}: handing its shards off", me.id, sig);
+      // The edge keeps serving (forwarding to the new owners) while the shards move.
+      keeper->leave(std::chrono::milliseconds(cfg.leave_timeout_ms));
     } catch (const std::exception& e) {
       spdlog::error("[node] cannot serve HTTP on {}:{}: {}", me.host, me.http_port, e.what());
       rc = 1;
     }
     http.stop();
   }
+  keeper->stop();
   waker.stop();
   for (auto& link : links) {
     caf::anon_send_exit(link, caf::exit_reason::user_shutdown);

@@ -142,6 +142,23 @@ const std::map<std::string, setter>& setters() {
     {"connection_timeout_ms",
      int_field(&node_config::connection_timeout_ms, 10, 600000, "connection_timeout_ms")},
     {"caf_threads", int_field(&node_config::caf_threads, 1, 256, "caf_threads")},
+    {"cluster_name",
+     [](node_config& c, const std::string& v, int line) {
+       if (v.empty() || v.size() > 64) {
+         throw config_error(line, "cluster_name must be 1 to 64 characters");
+       }
+       c.cluster_name = v;
+     }},
+    {"lease_ms", int_field(&node_config::lease_ms, 200, 600000, "lease_ms")},
+    {"lease_renew_ms", int_field(&node_config::lease_renew_ms, 20, 60000, "lease_renew_ms")},
+    {"rebalance_shards_per_tick",
+     int_field(&node_config::rebalance_shards_per_tick, 1, 1 << 20, "rebalance_shards_per_tick")},
+    {"drain_shards_per_tick",
+     int_field(&node_config::drain_shards_per_tick, 1, 1 << 20, "drain_shards_per_tick")},
+    {"leave_timeout_ms", int_field(&node_config::leave_timeout_ms, 0, 600000, "leave_timeout_ms")},
+    {"max_in_flight", int_field(&node_config::max_in_flight, 1, 100000000, "max_in_flight")},
+    {"max_in_flight_per_entity",
+     int_field(&node_config::max_in_flight_per_entity, 1, 100000000, "max_in_flight_per_entity")},
     {"caf_scheduler",
      [](node_config& c, const std::string& v, int line) {
        if (v != "sharing" && v != "stealing") {
@@ -186,6 +203,10 @@ void check(const node_config& c) {
   }
   if (c.token_secret.size() < 16) {
     throw config_error(0, "token_secret must have at least 16 characters");
+  }
+  if (c.lease_renew_ms * 3 > c.lease_ms) {
+    throw config_error(0, "lease_renew_ms must be at most a third of lease_ms (a member renews "
+                          "several times per lease)");
   }
 }
 

@@ -41,6 +41,17 @@ struct node_config {
   int64_t feed_max_entries = 600;       ///< posts a following feed keeps
   int64_t trending_half_life_s = 21600; ///< engagement loses half its weight in this time
   int64_t heartbeat_interval_ms = 500;
+  /// Shard leases: the cluster's name in the lease tables, how long a silent member keeps its
+  /// shards, how often members renew, and how fast shards move back to a rejoined node.
+  std::string cluster_name = "lakoo";
+  int64_t lease_ms = 3000;
+  int64_t lease_renew_ms = 500;
+  int64_t rebalance_shards_per_tick = 4;
+  int64_t drain_shards_per_tick = 32;
+  int64_t leave_timeout_ms = 10000; ///< SIGTERM: longest wait for the graceful handoff
+  /// Back-pressure: edge requests a node lets wait on entities at once, and per entity.
+  int64_t max_in_flight = 4096;
+  int64_t max_in_flight_per_entity = 64;
   int64_t connection_timeout_ms = 2000;
   int64_t caf_threads = 2;
   std::string caf_scheduler = "sharing"; ///< sharing | stealing

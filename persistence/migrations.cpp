@@ -53,6 +53,34 @@ const std::vector<migration>& all_migrations() {
     // The post index (trending, explore, for-you) follows committed posts like the catalog.
     {5, "post_feed",
      "CREATE INDEX snapshots_post_feed_idx ON snapshots (txid) WHERE kind = 'post';"},
+    // Cluster operations: members (one row per node, renewed by its lease keeper), shard
+    // leases (the fencing epoch every snapshot write is checked against) and operator moves.
+    // Keyed by cluster name so several clusters (tests) can share one database.
+    {6, "shard_leases",
+     "CREATE SEQUENCE node_incarnations;"
+     "CREATE TABLE cluster_members ("
+     "  cluster text NOT NULL,"
+     "  node text NOT NULL,"
+     "  incarnation bigint NOT NULL,"
+     "  state text NOT NULL DEFAULT 'active',"
+     "  address text NOT NULL DEFAULT '',"
+     "  expires_at timestamptz NOT NULL,"
+     "  started_at timestamptz NOT NULL DEFAULT now(),"
+     "  PRIMARY KEY (cluster, node));"
+     "CREATE TABLE shard_leases ("
+     "  cluster text NOT NULL,"
+     "  shard int NOT NULL,"
+     "  node text,"
+     "  incarnation bigint NOT NULL DEFAULT 0,"
+     "  epoch bigint NOT NULL DEFAULT 0,"
+     "  acquired_at timestamptz,"
+     "  PRIMARY KEY (cluster, shard));"
+     "CREATE TABLE shard_moves ("
+     "  cluster text NOT NULL,"
+     "  shard int NOT NULL,"
+     "  target text NOT NULL,"
+     "  requested_at timestamptz NOT NULL DEFAULT now(),"
+     "  PRIMARY KEY (cluster, shard));"},
   };
   return list;
 }

@@ -105,6 +105,8 @@ struct pg_store::impl {
   void write_batch(db_link& link, std::vector<pending_save>& batch);
   std::set<key_type> upsert(db_link& link, const std::vector<pending_save>& batch,
                             std::vector<size_t>& rows);
+  std::set<size_t> fence(pqxx::work& txn, const std::vector<pending_save>& batch,
+                         const std::vector<size_t>& rows);
   void run_reader(size_t n) noexcept;
   void serve_load(db_link& link, pending_load& req);
   void serve_list(db_link& link, pending_list& req);
@@ -116,7 +118,13 @@ struct pg_store::impl {
 
 void pg_store::impl::run_writer() noexcept {
   try {
-    db_link link{"writer", cfg, nullptr};
+    auto idle = cfg.idle_txn_timeout.count();
+    db_link link{"writer", cfg, [idle](pqxx::connection& conn) {
+                   if (idle > 0) {
+                     pqxx::nontransaction txn{conn, "writer_setup"};
+                     txn.exec0("SET idle_in_transaction_session_timeout = " + std::to_string(idle));
+                   }
+                 }};
     for (;;) {
       auto batch = take_batch();
       if (batch.empty()) {
@@ -223,12 +231,18 @@ std::set<key_type> pg_store::impl::upsert(db_link& link, const std::vector<pendi
       const auto& s = batch[i].snap;
       size += 2 * (s.body.size() + s.kind.size() + s.id.size()) + 96;
     }
+    auto fenced = fence(txn, batch, rows);
     std::string sql;
     sql.reserve(size);
     sql += "INSERT INTO snapshots(kind,id,shard,version,epoch,body,wake_at,updated_at) VALUES ";
     std::vector<size_t> sent;
+    size_t inserted = 0;
     for (auto i : rows) {
       const auto& s = batch[i].snap;
+      if (fenced.count(i) > 0) {
+        sent.push_back(i); // answered `stale`: never written
+        continue;
+      }
       std::string key;
       try {
         key = txn.quote(s.kind) + ',' + txn.quote(s.id);
@@ -236,20 +250,21 @@ std::set<key_type> pg_store::impl::upsert(db_link& link, const std::vector<pendi
         log().error("[writer] refusing a key: {}", one_line(e));
         continue;
       }
-      sql += sent.empty() ? "(" : ",(";
+      sql += inserted++ == 0 ? "(" : ",(";
       sql += key + ',' + std::to_string(s.shard) + ',' + std::to_string(s.version) + ','
              + std::to_string(s.epoch) + ',' + txn.quote_raw(s.body) + ','
              + (s.wake_at_ms > 0 ? std::to_string(s.wake_at_ms) : std::string{"NULL"}) + ",now())";
       sent.push_back(i);
     }
     rows.swap(sent);
-    if (rows.empty()) {
+    if (inserted == 0) {
+      txn.commit();
       return {};
     }
     sql += " ON CONFLICT (kind,id) DO UPDATE SET shard=excluded.shard, version=excluded.version,"
            " epoch=excluded.epoch, body=excluded.body, wake_at=excluded.wake_at, updated_at=now(),"
            " txid=pg_current_xact_id()"
-           " WHERE snapshots.version < excluded.version AND snapshots.epoch <= excluded.epoch"
+           " WHERE snapshots.version < excluded.version"
            " RETURNING kind, id";
     auto res = txn.exec(sql);
     std::set<key_type> applied;
@@ -269,6 +284,45 @@ std::set<key_type> pg_store::impl::upsert(db_link& link, const std::vector<pendi
     link.reset(e); // broken connection, in-doubt commit, ...
     throw;
   }
+}
+
+/// Share-locks the lease rows of the shards in `rows` (ascending, so concurrent batches and
+/// takeovers never deadlock) and returns the rows whose epoch is not their shard's lease epoch.
+std::set<size_t> pg_store::impl::fence(pqxx::work& txn, const std::vector<pending_save>& batch,
+                                       const std::vector<size_t>& rows) {
+  std::set<size_t> out;
+  if (cfg.cluster.empty() || rows.empty()) {
+    return out;
+  }
+  std::set<int32_t> shards;
+  for (auto i : rows) {
+    shards.insert(batch[i].snap.shard);
+  }
+  std::string list = "{";
+  for (auto s : shards) {
+    list += (list.size() > 1 ? "," : "") + std::to_string(s);
+  }
+  list += "}";
+  auto res = txn.exec_params("SELECT shard, epoch, node IS NOT NULL FROM shard_leases"
+                             " WHERE cluster = $1 AND shard = ANY($2::int[])"
+                             " ORDER BY shard FOR SHARE",
+                             cfg.cluster, list);
+  std::map<int32_t, std::pair<int64_t, bool>> lease;
+  for (const auto& row : res) {
+    lease[row[0].as<int32_t>()] = {row[1].as<int64_t>(), row[2].as<bool>()};
+  }
+  for (auto i : rows) {
+    const auto& s = batch[i].snap;
+    auto l = lease.find(s.shard);
+    if (l != lease.end() && (l->second.first != s.epoch || !l->second.second)) {
+      out.insert(i);
+      metrics.fenced.add();
+      log().warn("[snapshot {}:{}] v{} refused: shard {} epoch {} is not the lease epoch {}{}",
+                 s.kind, s.id, s.version, s.shard, s.epoch, l->second.first,
+                 l->second.second ? "" : " (released)");
+    }
+  }
+  return out;
 }
 
 /// Adds, in the batch's transaction, the list entries of every snapshot whose key was committed

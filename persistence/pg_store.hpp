@@ -15,6 +15,12 @@ struct pg_settings {
   size_t max_batch = 1000;                    ///< most snapshots written by one group commit
   size_t readers = 2;                         ///< load threads, one connection each
   std::chrono::milliseconds retry_delay{200}; ///< least time between two failed connects
+  /// The cluster whose shard leases fence the writes (`shard_leases.cluster`). Empty: no
+  /// fencing (tools and tests that write without a cluster).
+  std::string cluster{};
+  /// With fencing: the server ends a writer transaction left idle this long (a paused or hung
+  /// process), so its share locks cannot hold up the takeover of its shards. 0: no limit.
+  std::chrono::milliseconds idle_txn_timeout{0};
 };
 
 /// The PostgreSQL `snapshot_store`: group commit for saves, a small pool for loads.
@@ -23,7 +29,11 @@ struct pg_settings {
 /// - one writer: takes everything queued (up to `max_batch`), keeps the highest version of each
 ///   (kind, id), upserts them with ONE multi-row statement in ONE transaction, adds the list
 ///   entries of every committed snapshot (`list_entries`, same transaction), commits (fsync),
-///   then answers every callback: `ok`, `stale` (refused by version/epoch) or `failed`;
+///   then answers every callback: `ok`, `stale` (refused by version, or fenced) or `failed`.
+///   Fencing: in the same transaction it share-locks the `shard_leases` rows of the batch's
+///   shards and leaves out every snapshot whose epoch is not its shard's current lease epoch (or
+///   whose shard is released), so a node that lost a shard (paused, partitioned) can never
+///   overwrite the new owner's state; a takeover waits for in-flight batches to commit;
 /// - `readers` loaders, each with its own connection and prepared SELECTs (snapshot loads first,
 ///   then list pages).
 ///

@@ -17,6 +17,7 @@ struct store_metrics {
   runtime::histogram& commit_seconds;
   runtime::gauge& queue_depth;
   runtime::histogram& load_seconds;
+  runtime::counter& fenced;
 
   static store_metrics& get() {
     static store_metrics instance = [] {
@@ -28,6 +29,8 @@ struct store_metrics {
                  "Time of one group commit's INSERT and COMMIT, fsync included.");
       m.describe("lakoo_snapshot_queue_depth", "gauge", "Snapshot saves waiting for the writer.");
       m.describe("lakoo_snapshot_load_seconds", "histogram", "Time of one snapshot SELECT.");
+      m.describe("lakoo_snapshot_fenced_total", "counter",
+                 "Snapshot saves refused because their shard lease epoch is no longer current.");
       auto lat = runtime::histogram::latency_bounds();
       return store_metrics{
         m.counter_of("lakoo_snapshot_writes_total", "result=\"ok\""),
@@ -37,7 +40,8 @@ struct store_metrics {
         m.histogram_of("lakoo_snapshot_batch_size", "", runtime::histogram::size_bounds()),
         m.histogram_of("lakoo_snapshot_commit_seconds", "", lat),
         m.gauge_of("lakoo_snapshot_queue_depth"),
-        m.histogram_of("lakoo_snapshot_load_seconds", "", lat)};
+        m.histogram_of("lakoo_snapshot_load_seconds", "", lat),
+        m.counter_of("lakoo_snapshot_fenced_total")};
     }();
     return instance;
   }

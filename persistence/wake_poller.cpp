@@ -10,7 +10,7 @@ namespace lakoo::persistence {
 using clock_type = std::chrono::steady_clock;
 
 struct wake_poller::impl {
-  std::string shard_list; ///< `{1,2,3}`
+  shard_source shards;
   std::chrono::milliseconds quiet;
   due_handler on_due;
   std::map<std::pair<std::string, std::string>, clock_type::time_point> fired;
@@ -20,6 +20,16 @@ struct wake_poller::impl {
     auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                     std::chrono::system_clock::now().time_since_epoch())
                     .count();
+    auto mine = shards();
+    if (mine.empty()) {
+      fired.clear();
+      return;
+    }
+    std::string shard_list = "{";
+    for (size_t i = 0; i < mine.size(); ++i) {
+      shard_list += (i == 0 ? "" : ",") + std::to_string(mine[i]);
+    }
+    shard_list += "}";
     auto& conn = link.get();
     pqxx::nontransaction txn{conn, "wake"};
     auto res = txn.exec_prepared("due_wakes", now_ms, shard_list);
@@ -40,15 +50,11 @@ struct wake_poller::impl {
   }
 };
 
-wake_poller::wake_poller(pg_settings settings, std::vector<int32_t> shards,
+wake_poller::wake_poller(pg_settings settings, shard_source shards,
                          std::chrono::milliseconds interval, std::chrono::milliseconds quiet,
                          due_handler on_due)
     : impl_(std::make_unique<impl>()) {
-  impl_->shard_list = "{";
-  for (size_t i = 0; i < shards.size(); ++i) {
-    impl_->shard_list += (i == 0 ? "" : ",") + std::to_string(shards[i]);
-  }
-  impl_->shard_list += "}";
+  impl_->shards = std::move(shards);
   impl_->quiet = quiet;
   impl_->on_due = std::move(on_due);
   impl_->thread.emplace(

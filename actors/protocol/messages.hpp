@@ -49,21 +49,36 @@ using cluster_atom = caf::atom_constant<caf::atom("cluster")>;
 /// (`(revoked, family id, until, true)`: relayed, not forwarded again).
 using revoked_atom = caf::atom_constant<caf::atom("revoked")>;
 
-/// Counts a router reports about its node.
+/// `(handoff, shards)` from the node's lease keeper to its router -> bool once every entity of
+/// `shards` has stopped (each finishes its queued messages and in-flight writes first). The
+/// router already refuses new messages for them (`shard_map::handing_off`). Local only.
+using handoff_atom = caf::atom_constant<caf::atom("handoff")>;
+/// `(reshard)` from the lease keeper to its router, one way: shard ownership changed; entities
+/// of shards this node no longer serves (or of an older epoch) are stopped at once.
+using reshard_atom = caf::atom_constant<caf::atom("reshard")>;
+
+/// Counts a router reports about its node (the operator console shows them).
 struct router_stats {
   std::string node_id;
   std::vector<std::string> kinds; ///< entity kinds with live actors
   std::vector<int64_t> alive;     ///< live actors per kind (same index as kinds)
-  int64_t mailbox_total = 0;      ///< sum of the live entities' mailbox sizes
-  int64_t mailbox_max = 0;        ///< deepest single mailbox
+  int64_t mailbox_total = 0;      ///< the router's own mailbox
+  int64_t mailbox_max = 0;        ///< deepest entity mailbox seen since the last report
   int64_t shards_owned = 0;
-  std::vector<std::string> peers_up; ///< node ids of reachable peers
+  std::vector<std::string> peers_up;      ///< node ids of reachable peers
+  int64_t incarnation = 0;                ///< this process's incarnation (lease keeper)
+  std::vector<int64_t> mailbox_peak{};    ///< deepest mailbox per kind since the last report
+  std::vector<std::string> saga_stages{}; ///< checkout sagas in memory by stage
+  std::vector<int64_t> saga_counts{};
+  std::vector<std::string> recent_errors{}; ///< newest last: this node's recent warn/error lines
+  int64_t in_flight = 0;                    ///< edge requests waiting on entities
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, router_stats& x) {
   return f(caf::meta::type_name("router_stats"), x.node_id, x.kinds, x.alive, x.mailbox_total,
-           x.mailbox_max, x.shards_owned, x.peers_up);
+           x.mailbox_max, x.shards_owned, x.peers_up, x.incarnation, x.mailbox_peak, x.saga_stages,
+           x.saga_counts, x.recent_errors, x.in_flight);
 }
 
 // -- identity -------------------------------------------------------------------

@@ -4,6 +4,7 @@
 /// message, reply to writes only once they are durable, passivate when idle.
 ///
 ///   spawned --load--> loading --loaded--> active --idle & durable--> stopping --> gone
+///                                            \--handoff (router: passivate)--> stopping
 ///                          \--load failed--> gone (pending requests get an error)
 ///   active: every write bumps `version`, is saved, and its reply waits for `persisted`;
 ///           a failed or refused save stops the actor so the next message reloads the truth.
@@ -24,6 +25,7 @@
 #include "actors/runtime/entity_env.hpp"
 #include "actors/runtime/log.hpp"
 #include "actors/runtime/metrics.hpp"
+#include "actors/runtime/node_status.hpp"
 
 namespace lakoo::runtime {
 
@@ -33,6 +35,7 @@ struct entity_state {
   std::string key; ///< `kind:id`
   std::string id;
   int32_t shard = 0;
+  int64_t epoch = 0; ///< the shard's lease epoch at activation: every write is fenced by it
   std::shared_ptr<const entity_env> env;
   Data data;
   bool exists = false; ///< a snapshot exists or has been written
@@ -92,7 +95,9 @@ counter& activations(const char* kind);
 template <class State>
 void touch(caf::stateful_actor<State>* self) {
   self->state.last_active = caf::make_timestamp();
-  mailbox_depth(State::kind).observe(static_cast<double>(self->mailbox().size()));
+  auto depth = self->mailbox().size();
+  mailbox_depth(State::kind).observe(static_cast<double>(depth));
+  node_status::global().observe_mailbox(State::kind, static_cast<int64_t>(depth));
 }
 
 template <class State>
@@ -105,7 +110,7 @@ void save(caf::stateful_actor<State>* self) {
   s.id = st.id;
   s.shard = st.shard;
   s.version = st.version;
-  s.epoch = st.env->shards->epoch_of(st.shard);
+  s.epoch = st.epoch;
   s.body.assign(buf.data(), buf.size());
   if constexpr (has_next_wake<State>::value) {
     s.wake_at_ms = st.next_wake_ms();
@@ -285,6 +290,7 @@ caf::behavior run_entity(caf::stateful_actor<State>* self, std::string id,
   st.id = std::move(id);
   st.key = std::string{State::kind} + ":" + st.id;
   st.shard = env->shards->shard_of(st.key);
+  st.epoch = env->shards->epoch_of(st.shard);
   st.env = std::move(env);
   detail::activations(State::kind).add();
   self->set_default_handler(caf::skip); // hold requests until the snapshot is in
@@ -329,6 +335,11 @@ caf::behavior run_entity(caf::stateful_actor<State>* self, std::string id,
           detail::on_persisted(self, v, status);
         },
         [self](protocol::tick_atom) { detail::on_tick(self); },
+        // Shard handoff (from the router): finish what is queued and in flight, then stop.
+        [self](protocol::passivate_atom) {
+          self->state.stopping = true;
+          detail::maybe_quit(self);
+        },
       };
       self->become(caf::behavior{make_handlers().or_else(lifecycle)});
     },

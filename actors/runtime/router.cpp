@@ -1,5 +1,7 @@
 #include "actors/runtime/router.hpp"
 
+#include <algorithm>
+#include <set>
 #include <unordered_map>
 #include <vector>
 
@@ -8,6 +10,7 @@
 #include "actors/protocol/messages.hpp"
 #include "actors/runtime/log.hpp"
 #include "actors/runtime/metrics.hpp"
+#include "actors/runtime/node_status.hpp"
 
 namespace lakoo::runtime {
 
@@ -17,7 +20,10 @@ using protocol::errc;
 
 struct entry {
   caf::actor handle;
+  int32_t shard = 0;
+  int64_t epoch = 0; ///< the shard's epoch when it was activated
   bool stopping = false;
+  bool handing_off = false;
   /// Messages that arrived while the entity was stopping: (promise to the sender, payload).
   std::vector<std::pair<caf::response_promise, caf::message>> waiting;
 };
@@ -31,9 +37,16 @@ struct router_state {
   std::vector<caf::actor> peers; ///< by node index; null while unreachable
   std::map<std::string, int64_t> alive_per_kind;
   gauge* alive_total = nullptr;
+  /// Handoffs waiting for the last entity of their shards to stop.
+  std::vector<std::pair<std::set<int32_t>, caf::response_promise>> handoffs;
 };
 
 using router_actor = caf::stateful_actor<router_state>;
+
+counter& moving_counter() {
+  static auto& c = metrics::global().counter_of("lakoo_shard_unavailable_total");
+  return c;
+}
 
 gauge& alive_gauge(const std::string& kind) {
   return metrics::global().gauge_of("lakoo_actors_alive", "kind=\"" + kind + "\"");
@@ -47,10 +60,12 @@ caf::actor activate(router_actor* self, const std::string& key) {
   if (spawner == st.settings.kinds.end() || id_of(key).empty()) {
     return nullptr;
   }
+  auto shard = st.env->shards->shard_of(key);
+  auto epoch = st.env->shards->epoch_of(shard);
   auto handle = spawner->second(self->system(), id_of(key), st.env);
   self->monitor(handle);
   st.key_of.emplace(handle.address(), key);
-  st.entities.emplace(key, entry{handle, false, {}});
+  st.entities.emplace(key, entry{handle, shard, epoch, false, false, {}});
   alive_gauge(kind).add(1);
   st.alive_per_kind[kind] += 1;
   return handle;
@@ -62,6 +77,12 @@ caf::result<caf::message> deliver_local(router_actor* self, const std::string& k
   auto& st = self->state;
   auto i = st.entities.find(key);
   if (i != st.entities.end()) {
+    if (!i->second.stopping && i->second.epoch != st.env->shards->epoch_of(i->second.shard)) {
+      // Activated under an older lease of this shard: its memory may predate another owner's
+      // writes. Stop it; the message goes to a fresh activation that loads the truth.
+      i->second.stopping = true;
+      self->send_exit(i->second.handle, caf::exit_reason::kill);
+    }
     if (i->second.stopping) {
       auto rp = self->make_response_promise();
       i->second.waiting.emplace_back(rp, std::move(payload));
@@ -81,12 +102,23 @@ caf::result<caf::message> deliver_local(router_actor* self, const std::string& k
 caf::result<caf::message> route(router_actor* self, const std::string& key, caf::message& payload,
                                 bool may_forward) {
   auto& st = self->state;
-  auto owner = st.env->shards->owner_of(st.env->shards->shard_of(key));
+  const auto& shards = *st.env->shards;
+  auto shard = shards.shard_of(key);
+  auto owner = shards.owner_of(shard);
   if (owner == st.settings.node_index) {
+    if (!shards.serves(shard, owner)) {
+      moving_counter().add();
+      return caf::make_error(errc::unavailable, "shard is moving, retry shortly");
+    }
     return deliver_local(self, key, payload);
   }
   if (!may_forward) {
+    moving_counter().add();
     return caf::make_error(errc::unavailable, "shard is not owned by this node");
+  }
+  if (owner == shard_map::nobody || owner >= st.peers.size()) {
+    moving_counter().add();
+    return caf::make_error(errc::unavailable, "shard is moving, retry shortly");
   }
   const auto& peer = st.peers[owner];
   if (!peer) {
@@ -133,6 +165,8 @@ void cast(router_actor* self, const std::string& kind, std::vector<std::string>&
   }
 }
 
+void settle_handoffs(router_actor* self);
+
 void on_entity_down(router_actor* self, const caf::down_msg& dm) {
   auto& st = self->state;
   auto k = st.key_of.find(dm.source);
@@ -153,8 +187,17 @@ void on_entity_down(router_actor* self, const caf::down_msg& dm) {
   if (dm.reason && dm.reason != caf::exit_reason::normal) {
     log().warn("[entity {}] stopped: {}", key, caf::to_string(dm.reason));
   }
-  // Messages that arrived while it was stopping go to a fresh activation, in order.
+  settle_handoffs(self);
+  // Messages that arrived while it was stopping go to a fresh activation, in order (if this
+  // node still serves the shard).
   if (waiting.empty()) {
+    return;
+  }
+  auto shard = st.env->shards->shard_of(key);
+  if (!st.env->shards->serves(shard, st.settings.node_index)) {
+    for (auto& [rp, payload] : waiting) {
+      rp.deliver(caf::make_error(errc::unavailable, "shard is moving, retry shortly"));
+    }
     return;
   }
   auto handle = activate(self, key);
@@ -167,6 +210,75 @@ void on_entity_down(router_actor* self, const caf::down_msg& dm) {
   }
 }
 
+/// Answers every handoff none of whose shards has a live entity left.
+void settle_handoffs(router_actor* self) {
+  auto& st = self->state;
+  if (st.handoffs.empty()) {
+    return;
+  }
+  std::set<int32_t> busy;
+  for (const auto& kv : st.entities) {
+    busy.insert(kv.second.shard);
+  }
+  auto& hs = st.handoffs;
+  for (auto it = hs.begin(); it != hs.end();) {
+    bool done = std::none_of(it->first.begin(), it->first.end(),
+                             [&](int32_t s) { return busy.count(s) > 0; });
+    if (done) {
+      it->second.deliver(true);
+      it = hs.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
+/// `handoff_atom`: stops every entity of `shards` gracefully; answers once all are gone.
+caf::result<bool> handoff(router_actor* self, std::vector<int32_t>& shards) {
+  auto& st = self->state;
+  std::set<int32_t> set(shards.begin(), shards.end());
+  size_t stopping = 0;
+  for (auto& kv : st.entities) {
+    auto& e = kv.second;
+    if (set.count(e.shard) == 0) {
+      continue;
+    }
+    ++stopping;
+    if (!e.stopping && !e.handing_off) {
+      e.handing_off = true;
+      self->send(e.handle, protocol::passivate_atom::value);
+    }
+  }
+  log().info("[router] handing off {} shards, stopping {} entities", set.size(), stopping);
+  if (stopping == 0) {
+    return true;
+  }
+  auto rp = self->make_response_promise();
+  st.handoffs.emplace_back(std::move(set), rp);
+  return rp;
+}
+
+/// `reshard_atom`: stops at once the entities of shards this node lost (or re-acquired under a
+/// newer epoch); their writes would be refused anyway.
+void reshard(router_actor* self) {
+  auto& st = self->state;
+  const auto& shards = *st.env->shards;
+  size_t n = 0;
+  for (auto& kv : st.entities) {
+    auto& e = kv.second;
+    bool lost
+      = shards.owner_of(e.shard) != st.settings.node_index || shards.epoch_of(e.shard) != e.epoch;
+    if (lost && !e.stopping) {
+      e.stopping = true;
+      self->send_exit(e.handle, caf::exit_reason::kill);
+      ++n;
+    }
+  }
+  if (n > 0) {
+    log().warn("[router] stopped {} entities of shards this node no longer owns", n);
+  }
+}
+
 protocol::router_stats local_stats(router_actor* self) {
   auto& st = self->state;
   protocol::router_stats out;
@@ -175,9 +287,27 @@ protocol::router_stats local_stats(router_actor* self) {
     out.kinds.push_back(kind);
     out.alive.push_back(n);
   }
+  auto& status = node_status::global();
   out.mailbox_total = static_cast<int64_t>(self->mailbox().size());
-  out.mailbox_max = out.mailbox_total;
+  for (const auto& kind : out.kinds) {
+    (void)kind;
+    out.mailbox_peak.push_back(0);
+  }
+  for (const auto& [kind, depth] : status.take_mailbox_peaks()) {
+    out.mailbox_max = std::max(out.mailbox_max, depth);
+    auto k = std::find(out.kinds.begin(), out.kinds.end(), kind);
+    if (k != out.kinds.end()) {
+      out.mailbox_peak[static_cast<size_t>(k - out.kinds.begin())] = depth;
+    }
+  }
   out.shards_owned = st.env->shards->shards_of(st.settings.node_index);
+  out.incarnation = status.incarnation();
+  for (const auto& [stage, n] : status.sagas()) {
+    out.saga_stages.push_back(stage);
+    out.saga_counts.push_back(n);
+  }
+  out.recent_errors = status.recent_errors();
+  out.in_flight = status.in_flight();
   for (size_t i = 0; i < st.peers.size(); ++i) {
     if (st.peers[i]) {
       out.peers_up.push_back(st.env->shards->node_ids()[i]);
@@ -275,6 +405,8 @@ caf::behavior router_impl(router_actor* self, std::shared_ptr<const entity_env> 
       self->state.env->revocations->add(family, until);
     },
     [self](protocol::stats_atom) { return local_stats(self); },
+    [self](protocol::handoff_atom, std::vector<int32_t>& shards) { return handoff(self, shards); },
+    [self](protocol::reshard_atom) { reshard(self); },
     [self](protocol::cluster_atom) { return cluster_stats(self); },
   };
 }

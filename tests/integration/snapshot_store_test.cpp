@@ -20,6 +20,7 @@
 #include "persistence/migrations.hpp"
 #include "persistence/pg_store.hpp"
 #include "persistence/snapshot_feed.hpp"
+#include "tests/integration/pg_helpers.hpp"
 
 namespace {
 
@@ -27,37 +28,14 @@ using lakoo::persistence::pg_settings;
 using lakoo::persistence::pg_store;
 using lakoo::runtime::snapshot;
 using lakoo::runtime::store_status;
+using lakoo::test::answer_timeout;
+using lakoo::test::load_sync;
+using lakoo::test::make_snapshot;
+using lakoo::test::migrated_dsn;
+using lakoo::test::save_sync;
+using lakoo::test::test_dsn;
+using lakoo::test::unique;
 using namespace std::chrono_literals;
-
-constexpr auto answer_timeout = 30s;
-
-std::string test_dsn() {
-  const char* dsn = std::getenv("LAKOO_TEST_PG_DSN");
-  if (dsn == nullptr || *dsn == '\0') {
-    WARN("LAKOO_TEST_PG_DSN is not set: run `scripts/pg_cluster.sh start <dir>` and export the DSN "
-         "it prints, or run these tests through ctest (fixture `pg`)");
-    FAIL("no PostgreSQL to test against");
-  }
-  return dsn;
-}
-
-/// A migrated database, once per process.
-std::string migrated_dsn() {
-  static const std::string dsn = [] {
-    auto d = test_dsn();
-    lakoo::persistence::migrate(d);
-    return d;
-  }();
-  return dsn;
-}
-
-/// A suffix that keeps reruns against the same database apart.
-std::string unique(const std::string& prefix) {
-  static std::mt19937_64 rng{std::random_device{}()};
-  static std::mutex mu;
-  std::lock_guard<std::mutex> guard{mu};
-  return prefix + "_" + std::to_string(rng());
-}
 
 /// Counts down from `n`; `wait_for` is bounded so a lost callback fails instead of hanging.
 class countdown {
@@ -79,31 +57,6 @@ private:
   std::condition_variable cv_;
   size_t left_;
 };
-
-snapshot make_snapshot(const std::string& kind, const std::string& id, int64_t version,
-                       int64_t epoch = 1, std::string body = "\x81\xa1v\x01") {
-  return snapshot{kind, id, 7, version, epoch, std::move(body)};
-}
-
-store_status save_sync(pg_store& store, snapshot s) {
-  auto done = std::make_shared<std::promise<store_status>>();
-  store.save(std::move(s), [done](store_status st) { done->set_value(st); });
-  auto fut = done->get_future();
-  REQUIRE(fut.wait_for(answer_timeout) == std::future_status::ready);
-  return fut.get();
-}
-
-std::pair<store_status, std::optional<snapshot>> load_sync(pg_store& store, const std::string& kind,
-                                                           const std::string& id) {
-  using result = std::pair<store_status, std::optional<snapshot>>;
-  auto done = std::make_shared<std::promise<result>>();
-  store.load(kind, id, [done](store_status st, std::optional<snapshot> s) {
-    done->set_value(result{st, std::move(s)});
-  });
-  auto fut = done->get_future();
-  REQUIRE(fut.wait_for(answer_timeout) == std::future_status::ready);
-  return fut.get();
-}
 
 /// A scratch database for the migration tests, dropped on scope exit.
 struct scratch_database {
@@ -232,18 +185,6 @@ TEST_CASE("versions only grow", "[persistence]") {
   REQUIRE(loaded.has_value());
   CHECK(loaded->version == 2);
   CHECK(loaded->body == "two");
-}
-
-TEST_CASE("a write from an older epoch than the stored one is stale", "[persistence]") {
-  pg_store store{pg_settings{migrated_dsn()}};
-  auto kind = unique("epoch");
-  REQUIRE(save_sync(store, make_snapshot(kind, "a", 1, 5, "e5")) == store_status::ok);
-  CHECK(save_sync(store, make_snapshot(kind, "a", 2, 4, "e4")) == store_status::stale);
-  auto [status, loaded] = load_sync(store, kind, "a");
-  REQUIRE(loaded.has_value());
-  CHECK(loaded->version == 1);
-  CHECK(loaded->epoch == 5);
-  CHECK(save_sync(store, make_snapshot(kind, "a", 2, 6, "e6")) == store_status::ok);
 }
 
 TEST_CASE("concurrent saves are group-committed", "[persistence]") {

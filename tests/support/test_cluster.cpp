@@ -76,7 +76,9 @@ test_cluster::test_cluster(const std::string& name, size_t nodes,
     cluster_ports_.push_back(cluster);
     conf << "node = n" << i + 1 << " 127.0.0.1 " << http << " " << cluster << "\n";
   }
-  conf << "shards = 64\n"
+  // Each test cluster has its own lease tables' rows (they share the test database).
+  conf << "cluster_name = " << name_ << "-" << unique_suffix() << "\n"
+       << "shards = 64\n"
        << "database = " << dsn << "\n"
        << "admin_emails = " << admin_email << "\n"
        << "token_secret = " << token_secret << "\n"
@@ -181,8 +183,9 @@ bool test_cluster::wait_ready(size_t i, int timeout_ms) {
     if (!is_running(i)) {
       return false;
     }
-    auto health = http(port(i), "GET", "/health", "", "", 1000);
-    if (health.status == 200) {
+    // Ready: a member, and every shard held by a live node where it belongs.
+    auto ready = http(port(i), "GET", "/ready", "", "", 1000);
+    if (ready.status == 200) {
       return true;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -194,6 +197,17 @@ bool test_cluster::wait_all_ready(int timeout_ms) {
   for (size_t i = 0; i < size(); ++i) {
     if (!wait_ready(i, timeout_ms)) {
       return false;
+    }
+  }
+  // Shards are placed by leases once the nodes have joined: wait until every node sees every
+  // shard where it belongs.
+  auto settled_by = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  for (size_t i = 0; i < size(); ++i) {
+    while (http(port(i), "GET", "/ready", "", "", 1000).status != 200) {
+      if (std::chrono::steady_clock::now() > settled_by || !is_running(i)) {
+        return false;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
   }
   // Peers link asynchronously after /health answers: wait until every node reaches every

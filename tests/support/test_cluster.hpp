@@ -28,7 +28,8 @@ public:
   uint16_t port(size_t i) const { return ports_.at(i); }
   /// Node `i`'s cluster port, where its router is published (CAF io middleman).
   uint16_t cluster_port(size_t i) const { return cluster_ports_.at(i); }
-  /// Waits (bounded) until node `i` answers /health with 200 and sees all its peers.
+  /// Waits (bounded) until node `i` answers /ready with 200 (a member, every shard placed).
+  /// `wait_all_ready` also waits until every node reaches its peers.
   bool wait_ready(size_t i, int timeout_ms = 30000);
   bool wait_all_ready(int timeout_ms = 30000);
 

@@ -1,0 +1,209 @@
+// Shard leases and fencing against a real PostgreSQL: lease keepers of two "nodes" in this
+// process, each with its own shard map, sharing the lease tables of one cluster name.
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <future>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include <catch2/catch.hpp>
+#include <pqxx/pqxx>
+
+#include "persistence/lease_keeper.hpp"
+#include "tests/integration/pg_helpers.hpp"
+
+namespace {
+
+using lakoo::persistence::lease_keeper;
+using lakoo::persistence::lease_settings;
+using lakoo::persistence::pg_settings;
+using lakoo::persistence::placement_of;
+using lakoo::runtime::shard_map;
+using lakoo::runtime::snapshot;
+using lakoo::runtime::store_status;
+using lakoo::test::load_sync;
+using lakoo::test::migrated_dsn;
+using lakoo::test::save_sync;
+using lakoo::test::unique;
+using namespace std::chrono_literals;
+
+constexpr int32_t shard_count = 16;
+
+/// One node's half: its shard map and its keeper (whose handoffs complete at once: no entities).
+struct member {
+  std::shared_ptr<shard_map> map;
+  std::unique_ptr<lease_keeper> keeper;
+  std::atomic<int> changes{0};
+
+  member(const std::string& cluster, const std::string& id, int rebalance = 4) {
+    map = std::make_shared<shard_map>(std::vector<std::string>{"n1", "n2"}, shard_count, true);
+    lease_settings ls;
+    ls.cluster = cluster;
+    ls.node_id = id;
+    ls.address = "127.0.0.1:0";
+    ls.lease = 900ms;
+    ls.renew = 100ms;
+    ls.margin = 200ms;
+    ls.rebalance_per_tick = rebalance;
+    keeper = std::make_unique<lease_keeper>(
+      pg_settings{migrated_dsn()}, ls, map,
+      [](std::vector<int32_t>, std::function<void(bool)> done) { done(true); },
+      [this] { ++changes; });
+  }
+};
+
+/// Polls `pred` for up to `timeout`.
+bool eventually(const std::function<bool()>& pred, std::chrono::milliseconds timeout = 15s) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (pred()) {
+      return true;
+    }
+    std::this_thread::sleep_for(20ms);
+  }
+  return pred();
+}
+
+int64_t lease_epoch(const std::string& cluster, int32_t shard) {
+  pqxx::connection conn{migrated_dsn()};
+  pqxx::nontransaction txn{conn};
+  return txn
+    .exec_params1("SELECT epoch FROM shard_leases WHERE cluster = $1 AND shard = $2", cluster,
+                  shard)[0]
+    .as<int64_t>();
+}
+
+} // namespace
+
+TEST_CASE("placement prefers the move target, then the home node, then a stable rendezvous",
+          "[lease]") {
+  std::vector<std::string> nodes{"n1", "n2", "n3"};
+  CHECK(placement_of(4, nodes, {"n1", "n2", "n3"}, "") == "n2");
+  CHECK(placement_of(4, nodes, {"n1", "n2", "n3"}, "n3") == "n3");
+  CHECK(placement_of(4, nodes, {"n1", "n2"}, "n3") == "n2"); // the target is not a candidate
+  CHECK(placement_of(4, nodes, {}, "") == "");
+  // Without its home node, a shard goes to the same survivor whatever the order of the list,
+  // and the home-less shards spread over the survivors.
+  int on_n1 = 0;
+  for (int32_t s = 0; s < 300; s += 3) { // home n1
+    auto a = placement_of(s, nodes, {"n2", "n3"}, "");
+    CHECK(a == placement_of(s, nodes, {"n3", "n2"}, ""));
+    on_n1 += a == "n2" ? 1 : 0;
+  }
+  CHECK(on_n1 > 25);
+  CHECK(on_n1 < 75);
+}
+
+TEST_CASE("two members split the shards by home and a silent one's shards are taken over",
+          "[lease]") {
+  auto cluster = unique("lease");
+  auto a = std::make_unique<member>(cluster, "n1");
+  member b{cluster, "n2"};
+  REQUIRE(a->keeper->wait_joined(10s));
+  REQUIRE(b.keeper->wait_joined(10s));
+  REQUIRE(eventually([&] { return a->keeper->view().settled && b.keeper->view().settled; }));
+  for (int32_t s = 0; s < shard_count; ++s) {
+    CHECK(a->map->owner_of(s) == static_cast<size_t>(s % 2));
+    CHECK(b.map->owner_of(s) == static_cast<size_t>(s % 2));
+  }
+  CHECK(a->map->serves(0, 0));
+  CHECK_FALSE(a->map->serves(1, 0));
+  auto epoch0 = lease_epoch(cluster, 0);
+  CHECK(a->map->epoch_of(0) == epoch0);
+
+  // n1 stops renewing (as a crashed or hung process would): after its lease, n2 takes all.
+  a->keeper->stop();
+  auto silent_at = std::chrono::steady_clock::now();
+  REQUIRE(eventually([&] { return b.map->shards_of(1) == shard_count; }));
+  auto took = std::chrono::steady_clock::now() - silent_at;
+  CHECK(took >= 600ms); // not before the lease could have run out (900 ms from the last renewal)
+  CHECK(lease_epoch(cluster, 0) == epoch0 + 1);
+  CHECK(b.map->epoch_of(0) == epoch0 + 1);
+  // n1's own view stops serving once its lease deadline passes, even with no news.
+  CHECK(eventually([&] { return !a->map->serves(0, 0); }, 2s));
+  REQUIRE(eventually([&] { return b.keeper->view().settled; }));
+}
+
+TEST_CASE("a write fenced by a newer lease epoch is refused and changes nothing", "[lease]") {
+  auto cluster = unique("fence");
+  auto a = std::make_unique<member>(cluster, "n1");
+  REQUIRE(a->keeper->wait_joined(10s));
+  REQUIRE(eventually([&] { return a->map->shards_of(0) == shard_count; })); // alone: takes all
+  pg_settings fenced{migrated_dsn()};
+  fenced.cluster = cluster;
+  lakoo::persistence::pg_store store{fenced};
+  auto kind = unique("fenced");
+  int32_t shard = 3;
+  auto old_epoch = a->map->epoch_of(shard);
+  snapshot s{kind, "x", shard, 1, old_epoch, "one"};
+  REQUIRE(save_sync(store, s) == store_status::ok);
+
+  // n1 goes silent; n2 takes the shard over with a new epoch.
+  a->keeper->stop();
+  member b{cluster, "n2"};
+  REQUIRE(eventually([&] { return b.map->owner_of(shard) == 1; }));
+  auto new_epoch = b.map->epoch_of(shard);
+  CHECK(new_epoch == old_epoch + 1);
+
+  // The old owner's next write (a higher version, as it would make) is refused...
+  CHECK(save_sync(store, snapshot{kind, "x", shard, 2, old_epoch, "stale two"})
+        == store_status::stale);
+  auto [status, loaded] = load_sync(store, kind, "x");
+  REQUIRE(loaded.has_value());
+  CHECK(loaded->version == 1);
+  CHECK(loaded->body == "one");
+  // ...the new owner's is not.
+  CHECK(save_sync(store, snapshot{kind, "x", shard, 2, new_epoch, "two"}) == store_status::ok);
+  // A released shard (no holder) refuses every write.
+  pqxx::connection conn{migrated_dsn()};
+  pqxx::nontransaction txn{conn};
+  b.keeper->stop();
+  txn.exec_params0("UPDATE shard_leases SET node = NULL WHERE cluster = $1 AND shard = $2", cluster,
+                   shard);
+  CHECK(save_sync(store, snapshot{kind, "x", shard, 3, new_epoch, "three"}) == store_status::stale);
+}
+
+TEST_CASE("a rejoining member gets its shards back a few at a time", "[lease]") {
+  auto cluster = unique("rejoin");
+  member a{cluster, "n1", 1}; // gives back one shard per renewal
+  REQUIRE(a.keeper->wait_joined(10s));
+  REQUIRE(eventually([&] { return a.map->shards_of(0) == shard_count; }));
+  member b{cluster, "n2"};
+  REQUIRE(b.keeper->wait_joined(10s));
+  // Partway: some but not all of n2's 8 home shards are back.
+  REQUIRE(eventually([&] { return b.map->shards_of(1) >= 1; }));
+  CHECK(b.map->shards_of(1) < 8);
+  REQUIRE(eventually([&] { return b.map->shards_of(1) == 8 && a.map->shards_of(0) == 8; }));
+  REQUIRE(eventually([&] { return a.keeper->view().settled; }));
+}
+
+TEST_CASE("drain hands every shard to the others and undrain brings them back", "[lease]") {
+  auto cluster = unique("drain");
+  member a{cluster, "n1", 16};
+  member b{cluster, "n2", 16};
+  REQUIRE(eventually([&] { return a.keeper->view().settled && b.keeper->view().settled; }));
+  std::promise<std::string> drained;
+  a.keeper->set_state("n2", "draining", [&](std::string e) { drained.set_value(e); });
+  CHECK(drained.get_future().get().empty());
+  REQUIRE(eventually([&] { return a.map->shards_of(0) == shard_count; }));
+  CHECK(b.map->shards_of(1) == 0);
+  std::promise<std::string> unknown;
+  a.keeper->set_state("n9", "draining", [&](std::string e) { unknown.set_value(e); });
+  CHECK_FALSE(unknown.get_future().get().empty());
+  std::promise<std::string> back;
+  b.keeper->set_state("n2", "active", [&](std::string e) { back.set_value(e); });
+  CHECK(back.get_future().get().empty());
+  REQUIRE(eventually([&] { return b.map->shards_of(1) == 8; }));
+  // An operator move places one shard elsewhere, and moving it home again undoes it.
+  std::promise<std::string> moved;
+  a.keeper->move_shard(1, "n1", [&](std::string e) { moved.set_value(e); });
+  CHECK(moved.get_future().get().empty());
+  REQUIRE(eventually([&] { return a.map->owner_of(1) == 0 && b.map->owner_of(1) == 0; }));
+  std::promise<std::string> home;
+  a.keeper->move_shard(1, "n2", [&](std::string e) { home.set_value(e); });
+  CHECK(home.get_future().get().empty());
+  REQUIRE(eventually([&] { return b.map->owner_of(1) == 1; }));
+}
