@@ -67,6 +67,10 @@ void answer_cart(api_context& ctx, protocol::cart_view cart, responder res,
       for (size_t k = 0; k < products.size(); ++k) {
         if (products[k]) {
           lines[slots[k]].product = std::move(*products[k]);
+        } else if (products[k].error() != protocol::errc::not_found) {
+          // A product we cannot read now (its shard is moving, say): never answer a cart with
+          // the line silently missing.
+          return res(error_from(products[k].error()));
         }
       }
       res(json_response(200, cart_json(lines)));

@@ -239,6 +239,8 @@ int run(const node::node_config& cfg, size_t index, sigset_t& signals) {
   int rc = 0;
   {
     runtime::gateway gw{sys, router, std::chrono::milliseconds(cfg.request_timeout_ms)};
+    gw.set_limits(static_cast<size_t>(cfg.max_in_flight),
+                  static_cast<size_t>(cfg.max_in_flight_per_entity));
     edge::edge_settings es;
     es.host = me.host;
     es.http_port = me.http_port;

@@ -5,6 +5,7 @@
 #include <deque>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -40,6 +41,12 @@ public:
 
   gateway(caf::actor_system& sys, caf::actor router, std::chrono::milliseconds timeout,
           size_t bridges = 2);
+
+  /// Back-pressure: at most `per_node` asks wait on entities at once (more: `unavailable`,
+  /// 503), and at most `per_entity` for one entity key (more: `rate_limited`, 429). Refused
+  /// asks are answered at once and never reach the router. Messages between actors (saga
+  /// steps, timers, persistence) do not pass through here, so they are never refused.
+  void set_limits(size_t per_node, size_t per_entity);
   ~gateway();
 
   gateway(const gateway&) = delete;
@@ -48,31 +55,43 @@ public:
   template <class Reply, class Msg, class Done>
   void ask(std::string key, Msg msg, Done done) {
     auto shared_done = std::make_shared<Done>(std::move(done));
+    if (auto refused = admit(key)) {
+      post(job{[shared_done, refused](caf::event_based_actor*, expiry_queue&) mutable {
+        (*shared_done)(caf::expected<Reply>{std::move(*refused)});
+      }});
+      return;
+    }
     auto router = router_;
     auto timeout = timeout_;
-    post(job{[key = std::move(key), msg = std::move(msg), shared_done, router,
-              timeout](caf::event_based_actor* self, expiry_queue& expiries) mutable {
+    auto limits = limits_;
+    post(job{[key = std::move(key), msg = std::move(msg), shared_done, router, timeout,
+              limits](caf::event_based_actor* self, expiry_queue& expiries) mutable {
       // All three callbacks run in this bridge actor: a plain flag settles the race.
       auto settled = std::make_shared<bool>(false);
-      expiries.items.emplace_back(caf::make_timestamp() + timeout, [settled, shared_done] {
-        if (!*settled) {
-          *settled = true;
+      auto settle = [settled, limits, key] {
+        if (*settled) {
+          return false;
+        }
+        *settled = true;
+        release(*limits, key);
+        return true;
+      };
+      expiries.items.emplace_back(caf::make_timestamp() + timeout, [settle, shared_done] {
+        if (settle()) {
           (*shared_done)(caf::expected<Reply>{caf::make_error(caf::sec::request_timeout)});
         }
       });
       self
-        ->request(router, caf::infinite, protocol::route_atom::value, std::move(key),
+        ->request(router, caf::infinite, protocol::route_atom::value, key,
                   caf::make_message(std::move(msg)))
         .then(
-          [settled, shared_done](Reply& r) {
-            if (!*settled) {
-              *settled = true;
+          [settle, shared_done](Reply& r) {
+            if (settle()) {
               (*shared_done)(caf::expected<Reply>{std::move(r)});
             }
           },
-          [settled, shared_done](caf::error& e) {
-            if (!*settled) {
-              *settled = true;
+          [settle, shared_done](caf::error& e) {
+            if (settle()) {
               (*shared_done)(caf::expected<Reply>{std::move(e)});
             }
           });
@@ -86,7 +105,18 @@ public:
   caf::actor_system& system() const { return *sys_; }
   std::chrono::milliseconds timeout() const { return timeout_; }
 
+  /// Asks waiting on entities now.
+  int64_t in_flight() const;
+
+  /// The admission counts, shared with the bridges' callbacks.
+  struct admission;
+
 private:
+  /// Counts `key` in, or the error that refuses it.
+  std::optional<caf::error> admit(const std::string& key);
+  static void release(admission& adm, const std::string& key);
+
+  std::shared_ptr<admission> limits_;
   caf::actor_system* sys_;
   caf::actor router_;
   std::chrono::milliseconds timeout_;

@@ -337,7 +337,7 @@ caf::result<std::vector<protocol::router_stats>> cluster_stats(router_actor* sel
         rp.deliver(*all);
       }
     };
-    self->request(peer, std::chrono::seconds(2), protocol::stats_atom::value)
+    self->request(peer, std::chrono::seconds(1), protocol::stats_atom::value)
       .then(
         [all, one_done](protocol::router_stats& s) mutable {
           all->push_back(std::move(s));

@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <chrono>
 #include <csignal>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <random>
@@ -175,6 +176,25 @@ bool test_cluster::is_running(size_t i) {
     return false;
   }
   return ::waitpid(pids_[i], nullptr, WNOHANG) == 0;
+}
+
+std::pair<int, std::string> test_cluster::console(const std::vector<std::string>& args) const {
+  std::string cmd = std::string{LAKOO_CONSOLE_BINARY} + " --config '" + conf_ + "'";
+  for (const auto& a : args) {
+    cmd += " '" + a + "'"; // test arguments never contain a quote
+  }
+  std::string out;
+  FILE* p = ::popen(cmd.c_str(), "r");
+  if (p == nullptr) {
+    return {-1, out};
+  }
+  char buf[4096];
+  size_t n = 0;
+  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) {
+    out.append(buf, n);
+  }
+  int status = ::pclose(p);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
 }
 
 bool test_cluster::wait_ready(size_t i, int timeout_ms) {

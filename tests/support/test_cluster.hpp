@@ -41,6 +41,8 @@ public:
   /// SIGTERM and wait for the exit; returns the exit status (-1 on timeout, then SIGKILL).
   int stop(size_t i);
   bool is_running(size_t i);
+  /// Runs `lakoo-console --config <this cluster's conf> args...`; (exit status, stdout).
+  std::pair<int, std::string> console(const std::vector<std::string>& args) const;
 
   /// The token secret and admin email the cluster runs with.
   static constexpr const char* token_secret = "e2e-token-secret-0123456789";
