@@ -5,6 +5,7 @@
 
 #include "actors/runtime/node_status.hpp"
 #include "http_edge/api_context.hpp"
+#include "http_edge/console_page.hpp"
 
 namespace lakoo::edge {
 
@@ -144,6 +145,14 @@ route_handler admin_only(api_context& ctx, authed_handler h) {
 } // namespace
 
 void add_console_routes(route_table& routes, api_context& ctx) {
+  // The operator console page (it signs in and checks the admin role itself).
+  routes.add("GET", "/console", [](request&&, params&&, responder res) {
+    response page;
+    page.content_type = "text/html; charset=utf-8";
+    page.body = console_page_html();
+    page.headers = {{"Cache-Control", "no-store"}, {"X-Frame-Options", "DENY"}};
+    res(std::move(page));
+  });
   // Readiness for load balancers and scripts: this node is a member and every shard is placed
   // where it belongs (no shard moving).
   routes.add("GET", "/ready", [&ctx](request&&, params&&, responder res) {

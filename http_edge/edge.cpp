@@ -1,6 +1,7 @@
 #include "http_edge/edge.hpp"
 
 #include "http_edge/api_context.hpp"
+#include "http_edge/console_feed.hpp"
 #include "http_edge/log.hpp"
 #include "http_edge/push_hub.hpp"
 
@@ -8,9 +9,12 @@ namespace lakoo::edge {
 
 namespace {
 
-/// `GET /v1/ws`: the access token from `Authorization` or `?token=`; 401 before any upgrade.
-upgrade_decision decide_upgrade(const api_context& ctx, push_hub& hub, request& req) {
-  if (req.path != "/v1/ws") {
+/// `GET /v1/ws` (live notifications) and `GET /v1/admin/console/ws` (the operator console, admin
+/// only): the access token from `Authorization` or `?token=`; 401/403 before any upgrade.
+upgrade_decision decide_upgrade(const api_context& ctx, push_hub& hub, console_feed& feed,
+                                request& req) {
+  bool console = req.path == "/v1/admin/console/ws";
+  if (req.path != "/v1/ws" && !console) {
     return {error_response(404, "not_found", "no such route"), {}, {}};
   }
   if (req.method != "GET") {
@@ -28,6 +32,14 @@ upgrade_decision decide_upgrade(const api_context& ctx, push_hub& hub, request& 
             {},
             {}};
   }
+  if (console) {
+    if (!has_role(*claims, "admin")) {
+      return {error_response(403, "forbidden", "admin role required"), {}, {}};
+    }
+    return {{},
+            [&feed](std::shared_ptr<ws_link> link) { feed.opened(std::move(link)); },
+            [&feed](uint64_t id) { feed.closed(id); }};
+  }
   auto user = claims->sub;
   return {{},
           [&hub, user](std::shared_ptr<ws_link> link) { hub.opened(user, std::move(link)); },
@@ -40,6 +52,7 @@ struct edge::impl {
   api_context ctx;
   route_table routes;
   push_hub hub; // before `http`: sockets report their closing to it while the server stops
+  console_feed feed;
   server http;
 
   impl(edge_settings settings, identity_settings identity, commerce_settings commerce,
@@ -49,10 +62,12 @@ struct edge::impl {
       : ctx(gw, catalog, posts, lists, std::move(identity), std::move(commerce), std::move(social),
             std::move(cluster), settings.node_id),
         hub(gw),
+        feed([this](std::function<void(std::string)> done) { console_frame(std::move(done)); },
+             std::chrono::seconds(1)),
         http(
           settings,
           [this](request&& req, responder res) { routes.dispatch(std::move(req), std::move(res)); },
-          [this](request& req) { return decide_upgrade(ctx, hub, req); }) {
+          [this](request& req) { return decide_upgrade(ctx, hub, feed, req); }) {
     add_ops_routes(routes, ctx);
     add_console_routes(routes, ctx);
     add_identity_routes(routes, ctx);
@@ -66,6 +81,18 @@ struct edge::impl {
     add_social_routes(routes, ctx);
     add_feed_routes(routes, ctx);
     add_graph_routes(routes, ctx);
+  }
+
+  /// One frame of the live console: `{"type":"console","console":{...}}`.
+  void console_frame(std::function<void(std::string)> done) {
+    fetch_cluster_stats(ctx, [this, done](auto all) {
+      if (!all) {
+        done(nlohmann::json{{"type", "console_error"}, {"message", "cluster stats unavailable"}}
+               .dump());
+        return;
+      }
+      done(nlohmann::json{{"type", "console"}, {"console", console_json(ctx, *all)}}.dump());
+    });
   }
 };
 
@@ -91,6 +118,7 @@ uint16_t edge::port() const {
 }
 
 void edge::stop() {
+  impl_->feed.stop();
   impl_->http.stop();
   impl_->ctx.passwords.stop();
 }

@@ -21,8 +21,6 @@
 
 namespace lakoo::test {
 
-namespace {
-
 /// A port the kernel considers free right now (bind to 0, read it, close).
 uint16_t free_port() {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
@@ -39,6 +37,8 @@ uint16_t free_port() {
   ::close(fd);
   return ntohs(addr.sin_port);
 }
+
+namespace {
 
 std::string env_or(const char* name, const std::string& fallback) {
   const char* v = std::getenv(name);

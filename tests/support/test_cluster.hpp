@@ -58,6 +58,9 @@ private:
   std::vector<pid_t> pids_;
 };
 
+/// A TCP port on 127.0.0.1 that is free right now.
+uint16_t free_port();
+
 /// A string unique to this test run (for emails).
 std::string unique_suffix();
 
