@@ -1,6 +1,7 @@
 #include <algorithm>
 
 #include "actors/order/order_saga.hpp"
+#include "actors/runtime/node_status.hpp"
 
 namespace lakoo::order {
 
@@ -194,8 +195,13 @@ caf::result<protocol::order_view> act(order_actor* self, protocol::order_action&
 
 caf::behavior order_impl(order_actor* self, std::string id,
                          std::shared_ptr<const runtime::entity_env> env) {
+  // However the actor ends, its saga leaves this node's in-flight count.
+  self->attach_functor([counted = self->state.counted_stage] {
+    runtime::node_status::global().saga_moved(*counted, "");
+  });
   return runtime::run_entity(self, std::move(id), std::move(env), [self] {
-    drive(self); // resume an unfinished stage after a restart or a passivation
+    count_saga(self->state); // a loaded, unfinished saga counts from now
+    drive(self);             // resume an unfinished stage after a restart or a passivation
     return caf::message_handler{
       [self](protocol::start_checkout& req) { return start(self, req); },
       [self](protocol::get_order) -> caf::result<protocol::order_view> {

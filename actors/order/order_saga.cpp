@@ -4,6 +4,8 @@
 #include <cstdlib>
 #include <mutex>
 
+#include "actors/runtime/node_status.hpp"
+
 namespace lakoo::order::saga {
 
 using protocol::errc;
@@ -52,8 +54,17 @@ runtime::counter& saga_counter(const std::string& family, const std::string& lab
   return *slot;
 }
 
+void count_saga(order_state& st) {
+  const auto& stage = st.data.stage;
+  bool in_flight = !stage.empty() && stage != "done" && stage != "rejected" && stage != "aborted";
+  std::string now = in_flight ? stage : std::string{};
+  runtime::node_status::global().saga_moved(*st.counted_stage, now);
+  *st.counted_stage = now;
+}
+
 void enter_stage(order_state& st, const std::string& stage) {
   st.data.stage = stage;
+  count_saga(st);
   saga_counter("lakoo_checkout_stage_total", "stage", stage).add();
 }
 

@@ -19,12 +19,19 @@ namespace lakoo::order::saga {
 constexpr int64_t step_retry_ms = 5000;
 
 /// An order and the checkout saga that makes it (see `order_data` for the stages).
+struct order_state;
+/// Counts `st` under its current stage in the node's in-flight sagas (none once settled).
+void count_saga(order_state& st);
+
 struct order_state : runtime::entity_state<order_data> {
   static inline const char* name = "lakoo.order";
   static inline const char* kind = order_kind;
   std::vector<caf::response_promise> checkouts; ///< start_checkout callers awaiting the outcome
   bool busy = false;                            ///< a stage's effects are in flight
   std::vector<runtime::list_entry> new_entries; ///< order-book entries for the next write
+  /// The stage this actor counts in the node's in-flight sagas (operator console); shared with
+  /// the exit hook that uncounts it.
+  std::shared_ptr<std::string> counted_stage = std::make_shared<std::string>();
 
   /// Written with the next snapshot, in its transaction (see persistence's list_entries).
   std::vector<runtime::list_entry> take_list_entries() {

@@ -110,6 +110,32 @@ TEST_CASE("the console shows members, shards, entities and sagas, and checks its
   }
   CHECK(accounts >= 2);
 
+  // A checkout waiting for its payment is an in-flight saga, counted where its order lives.
+  auto owner = register_user(c.port(0), "Penjual");
+  auto seller = open_shop(c.port(0), owner, admin, "Toko Konsol");
+  auto sku = "KONSOL" + unique_suffix();
+  listed_product(c.port(0), seller, owner, admin, sku, 50000, 3);
+  REQUIRE(http(c.port(1), "POST", "/v1/cart/items", json{{"sku", sku}, {"quantity", 1}}.dump(),
+               someone.access_token)
+            .status
+          == 200);
+  auto order = http_with_headers(
+    c.port(2), "POST", "/v1/checkout",
+    R"({"shipping_address":{"recipient":"Sari","phone":"+62 812 3456 789","line1":"Jl. Malioboro 1","city":"Yogyakarta","province":"DIY","postal_code":"55271"}})",
+    someone.access_token, {{"Idempotency-Key", "console-" + unique_suffix()}});
+  REQUIRE(order.status == 201);
+  auto awaiting = [&] {
+    int64_t n = 0;
+    auto now = console_view(c, 0, admin);
+    for (const auto& m : now["members"]) {
+      n += m["sagas"].value("awaiting", 0);
+    }
+    return n;
+  };
+  CHECK(awaiting() == 1);
+  CHECK(c.console({"--password", admin_password, "sagas"}).second.find("awaiting=1")
+        != std::string::npos);
+
   // Bad commands change nothing.
   CHECK(http(c.port(0), "POST", "/v1/admin/nodes/n9/drain", "{}", admin).status == 404);
   CHECK(

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <random>
+#include <set>
 #include <stdexcept>
 #include <thread>
 
@@ -67,12 +68,17 @@ test_cluster::test_cluster(const std::string& name, size_t nodes,
   ::mkdir(dir_.c_str(), 0755);
   conf_ = dir_ + "/" + name_ + ".conf";
   std::ofstream conf{conf_};
-  for (size_t i = 0; i < nodes; ++i) {
-    auto http = free_port();
-    auto cluster = free_port();
-    while (cluster == http) {
-      cluster = free_port();
+  std::set<uint16_t> taken; // the kernel may hand the same free port out twice
+  auto fresh_port = [&taken] {
+    auto p = free_port();
+    while (!taken.insert(p).second) {
+      p = free_port();
     }
+    return p;
+  };
+  for (size_t i = 0; i < nodes; ++i) {
+    auto http = fresh_port();
+    auto cluster = fresh_port();
     ports_.push_back(http);
     cluster_ports_.push_back(cluster);
     conf << "node = n" << i + 1 << " 127.0.0.1 " << http << " " << cluster << "\n";
