@@ -21,8 +21,16 @@ json cluster_json(const std::vector<protocol::router_stats>& all, const cluster_
     const auto& id = member.id;
     auto i = std::find_if(all.begin(), all.end(),
                           [&](const protocol::router_stats& s) { return s.node_id == id; });
-    json n{
-      {"id", id}, {"address", member.address}, {"status", i == all.end() ? "unreachable" : "up"}};
+    // up | draining | leaving (from the lease keeper's view) when reachable, else unreachable.
+    std::string status = i == all.end() ? "unreachable" : "up";
+    if (i != all.end() && cluster.control) {
+      for (const auto& m : cluster.control->view().members) {
+        if (m.node == id && m.live && m.state != "active") {
+          status = m.state;
+        }
+      }
+    }
+    json n{{"id", id}, {"address", member.address}, {"status", status}};
     int64_t actors = 0;
     if (i != all.end()) {
       for (auto a : i->alive) {

@@ -51,7 +51,7 @@ struct node_config {
   int64_t leave_timeout_ms = 10000; ///< SIGTERM: longest wait for the graceful handoff
   /// Back-pressure: edge requests a node lets wait on entities at once, and per entity.
   int64_t max_in_flight = 4096;
-  int64_t max_in_flight_per_entity = 64;
+  int64_t max_in_flight_per_entity = 256;
   int64_t connection_timeout_ms = 2000;
   int64_t caf_threads = 2;
   std::string caf_scheduler = "sharing"; ///< sharing | stealing

@@ -1,6 +1,8 @@
 #include "actors/runtime/shard_map.hpp"
 
+#include <chrono>
 #include <map>
+#include <vector>
 
 #include <catch2/catch.hpp>
 
@@ -35,4 +37,41 @@ TEST_CASE("keys split into kind and id at the first colon", "[runtime]") {
   CHECK(lakoo::runtime::kind_of("account:a:b@x.id") == "account");
   CHECK(lakoo::runtime::id_of("account:a:b@x.id") == "a:b@x.id");
   CHECK(lakoo::runtime::id_of("nocolon").empty());
+}
+
+TEST_CASE("a leased map serves only held shards under a valid lease, never while handing off",
+          "[runtime]") {
+  shard_map m{{"n1", "n2"}, 8, true};
+  CHECK(m.owner_of(3) == shard_map::nobody);
+  CHECK(m.epoch_of(3) == 0);
+  CHECK_FALSE(m.lease_valid());
+  m.assign(3, 1, 7);
+  CHECK(m.owner_of(3) == 1);
+  CHECK(m.epoch_of(3) == 7);
+  CHECK_FALSE(m.serves(3, 1)); // held, but no valid lease yet
+  m.set_lease_deadline(shard_map::clock::now() + std::chrono::seconds(5));
+  CHECK(m.serves(3, 1));
+  CHECK_FALSE(m.serves(3, 0));
+  m.set_handing_off(3, true);
+  CHECK_FALSE(m.serves(3, 1));
+  m.set_handing_off(3, false);
+  CHECK(m.serves(3, 1));
+  m.set_lease_deadline(shard_map::clock::now() - std::chrono::milliseconds(1)); // expired
+  CHECK_FALSE(m.serves(3, 1));
+  m.assign(3, shard_map::nobody, 7);
+  CHECK(m.owner_of(3) == shard_map::nobody);
+  CHECK(m.epoch_of(3) == 7);
+  CHECK(m.owned_by(1).empty());
+  CHECK(m.index_of("n2") == 1);
+  CHECK(m.index_of("n9") == shard_map::nobody);
+  // Out-of-range shards are nobody's.
+  CHECK(m.owner_of(-1) == shard_map::nobody);
+  CHECK(m.owner_of(8) == shard_map::nobody);
+}
+
+TEST_CASE("a static map is round-robin with epoch 1 and always valid", "[runtime]") {
+  shard_map m{{"n1", "n2", "n3"}, 6};
+  CHECK(m.owned_by(1) == std::vector<int32_t>{1, 4});
+  CHECK(m.epoch_of(4) == 1);
+  CHECK(m.serves(4, 1));
 }
