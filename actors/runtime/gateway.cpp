@@ -1,7 +1,8 @@
 #include "actors/runtime/gateway.hpp"
 
-#include <mutex>
-#include <unordered_map>
+#include <array>
+#include <atomic>
+#include <functional>
 
 #include <caf/all.hpp>
 
@@ -10,12 +11,16 @@
 
 namespace lakoo::runtime {
 
+/// Lock-free admission counts: one node-wide counter and per-entity counters striped by the key's
+/// hash (keys sharing a stripe share its bound, which only makes that bound stricter for them).
 struct gateway::admission {
-  std::mutex mu;
-  std::unordered_map<std::string, size_t> per_key;
-  size_t total = 0;
-  size_t max_total = SIZE_MAX;
-  size_t max_per_key = SIZE_MAX;
+  static constexpr size_t stripes = 4096;
+  std::atomic<int64_t> total{0};
+  std::atomic<int64_t> max_total{INT64_MAX};
+  std::atomic<int64_t> max_per_key{INT64_MAX};
+  std::array<std::atomic<int32_t>, stripes> per_key{};
+
+  static size_t stripe(const std::string& key) { return std::hash<std::string>{}(key) % stripes; }
 };
 
 namespace {
@@ -67,14 +72,12 @@ gateway::~gateway() {
 }
 
 void gateway::set_limits(size_t per_node, size_t per_entity) {
-  std::lock_guard<std::mutex> guard{limits_->mu};
-  limits_->max_total = std::max<size_t>(per_node, 1);
-  limits_->max_per_key = std::max<size_t>(per_entity, 1);
+  limits_->max_total = static_cast<int64_t>(std::max<size_t>(per_node, 1));
+  limits_->max_per_key = static_cast<int64_t>(std::max<size_t>(per_entity, 1));
 }
 
 int64_t gateway::in_flight() const {
-  std::lock_guard<std::mutex> guard{limits_->mu};
-  return static_cast<int64_t>(limits_->total);
+  return limits_->total.load(std::memory_order_relaxed);
 }
 
 std::optional<caf::error> gateway::admit(const std::string& key) {
@@ -82,31 +85,27 @@ std::optional<caf::error> gateway::admit(const std::string& key) {
     = metrics::global().counter_of("lakoo_gateway_refused_total", "reason=\"node\"");
   static auto& entity_busy
     = metrics::global().counter_of("lakoo_gateway_refused_total", "reason=\"entity\"");
-  std::lock_guard<std::mutex> guard{limits_->mu};
   auto& adm = *limits_;
-  if (adm.total >= adm.max_total) {
+  if (adm.total.fetch_add(1, std::memory_order_relaxed) >= adm.max_total.load()) {
+    adm.total.fetch_sub(1, std::memory_order_relaxed);
     node_busy.add();
     return caf::make_error(protocol::errc::unavailable, "this node is busy, retry shortly");
   }
-  auto& n = adm.per_key[key];
-  if (n >= adm.max_per_key) {
+  auto& n = adm.per_key[admission::stripe(key)];
+  if (n.fetch_add(1, std::memory_order_relaxed) >= adm.max_per_key.load()) {
+    n.fetch_sub(1, std::memory_order_relaxed);
+    adm.total.fetch_sub(1, std::memory_order_relaxed);
     entity_busy.add();
     return caf::make_error(protocol::errc::rate_limited,
                            "too many requests for this resource at once, retry shortly");
   }
-  ++n;
-  ++adm.total;
   node_status::global().add_in_flight(1);
   return std::nullopt;
 }
 
 void gateway::release(admission& adm, const std::string& key) {
-  std::lock_guard<std::mutex> guard{adm.mu};
-  auto i = adm.per_key.find(key);
-  if (i != adm.per_key.end() && --i->second == 0) {
-    adm.per_key.erase(i);
-  }
-  --adm.total;
+  adm.per_key[admission::stripe(key)].fetch_sub(1, std::memory_order_relaxed);
+  adm.total.fetch_sub(1, std::memory_order_relaxed);
   node_status::global().add_in_flight(-1);
 }
 

@@ -46,7 +46,7 @@ struct node_status::impl {
   std::atomic<int64_t> incarnation{0};
   std::atomic<int64_t> in_flight{0};
   mutable std::mutex mu;
-  std::map<std::string, int64_t> peaks;
+  std::map<std::string, std::unique_ptr<std::atomic<int64_t>>> peaks;
   std::map<std::string, int64_t> sagas;
   std::shared_ptr<ring_sink> errors;
 };
@@ -74,19 +74,38 @@ int64_t node_status::in_flight() const {
   return impl_->in_flight.load(std::memory_order_relaxed);
 }
 
+std::atomic<int64_t>& node_status::mailbox_peak(const std::string& kind) {
+  std::lock_guard<std::mutex> guard{impl_->mu};
+  auto& cell = impl_->peaks[kind];
+  if (!cell) {
+    cell = std::make_unique<std::atomic<int64_t>>(0);
+  }
+  return *cell;
+}
+
 void node_status::observe_mailbox(const char* kind, int64_t depth) {
   if (depth <= 1) {
-    return; // the common case stays lock-free
+    return;
   }
-  std::lock_guard<std::mutex> guard{impl_->mu};
-  auto& peak = impl_->peaks[kind];
-  peak = std::max(peak, depth);
+  thread_local std::map<const char*, std::atomic<int64_t>*> cache;
+  auto& cell = cache[kind];
+  if (cell == nullptr) {
+    cell = &mailbox_peak(kind);
+  }
+  auto seen = cell->load(std::memory_order_relaxed);
+  while (depth > seen && !cell->compare_exchange_weak(seen, depth, std::memory_order_relaxed)) {
+  }
 }
 
 std::map<std::string, int64_t> node_status::take_mailbox_peaks() {
   std::lock_guard<std::mutex> guard{impl_->mu};
   std::map<std::string, int64_t> out;
-  out.swap(impl_->peaks);
+  for (auto& [kind, cell] : impl_->peaks) {
+    auto v = cell->exchange(0, std::memory_order_relaxed);
+    if (v > 0) {
+      out.emplace(kind, v);
+    }
+  }
   return out;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -22,7 +23,11 @@ public:
   void set_incarnation(int64_t n);
   int64_t incarnation() const;
 
-  /// An entity of `kind` saw `depth` messages in its mailbox.
+  /// The deepest-mailbox cell of `kind` (created on first use, lives as long as the process):
+  /// entities cache it and raise it with `observe_mailbox`.
+  std::atomic<int64_t>& mailbox_peak(const std::string& kind);
+  /// An entity of `kind` saw `depth` messages in its mailbox (lock-free after the first call per
+  /// kind and thread).
   void observe_mailbox(const char* kind, int64_t depth);
   /// The deepest mailbox per kind since the previous call (and resets it).
   std::map<std::string, int64_t> take_mailbox_peaks();
