@@ -51,12 +51,17 @@ struct load_record {
   std::map<size_t, int64_t> cart_tried;                ///< cart user -> last attempted quantity
   std::vector<std::string> orders;                     ///< acked checkouts
   std::atomic<int64_t> ok{0}, unavailable{0}, busy{0}, refused{0}, sold_out{0}, other{0};
+  std::atomic<int64_t> no_retry_after{0}; ///< 503s without a Retry-After header
 
-  void count(int status) {
+  void count(const http_result& r) {
+    auto status = r.status;
     if (status >= 200 && status < 300) {
       ++ok;
     } else if (status == 503) {
       ++unavailable;
+      if (r.header("Retry-After").empty()) {
+        ++no_retry_after;
+      }
     } else if (status == 429) {
       ++busy;
     } else if (status == 409) {
@@ -123,7 +128,7 @@ void run_worker(test_cluster& c, scenario& s, load_record& rec, size_t w, int op
         const auto& post = s.posts[static_cast<size_t>(i / 3) % s.posts.size()];
         auto r
           = http(port, "POST", "/v1/posts/" + post + "/like", "", who.access_token, timeout_ms);
-        rec.count(r.status);
+        rec.count(r);
         if (r.status == 200) {
           std::lock_guard<std::mutex> guard{rec.mu};
           rec.likes.emplace(std::to_string(w), post);
@@ -139,7 +144,7 @@ void run_worker(test_cluster& c, scenario& s, load_record& rec, size_t w, int op
         auto r
           = http(port, "PATCH", "/v1/cart/items/" + s.plenty_sku,
                  json{{"quantity", quantity}}.dump(), s.cart_users[w].access_token, timeout_ms);
-        rec.count(r.status);
+        rec.count(r);
         if (r.status == 200) {
           std::lock_guard<std::mutex> guard{rec.mu};
           rec.cart_acked[w] = quantity;
@@ -151,14 +156,14 @@ void run_worker(test_cluster& c, scenario& s, load_record& rec, size_t w, int op
         auto add
           = http(port, "POST", "/v1/cart/items", json{{"sku", s.sku}, {"quantity", 1}}.dump(),
                  buyer.access_token, timeout_ms);
-        rec.count(add.status);
+        rec.count(add);
         if (add.status != 200) {
           break;
         }
         auto key = "chaos-" + std::to_string(w) + "-" + std::to_string(i) + "-" + unique_suffix();
         auto r = http_with_headers(port, "POST", "/v1/checkout", address_body, buyer.access_token,
                                    {{"Idempotency-Key", key}}, timeout_ms);
-        rec.count(r.status);
+        rec.count(r);
         if (r.status != 201) {
           break;
         }
@@ -171,7 +176,7 @@ void run_worker(test_cluster& c, scenario& s, load_record& rec, size_t w, int op
           auto pay = http(port, "POST",
                           "/v1/payments/" + j["payment"]["id"].get<std::string>() + "/simulate",
                           json{{"outcome", "succeeded"}}.dump(), buyer.access_token, timeout_ms);
-          rec.count(pay.status);
+          rec.count(pay);
         }
         break;
       }
@@ -375,4 +380,5 @@ TEST_CASE("chaos under load: kill -9, a pause past the lease and restarts lose n
   // Never a wrong answer: only successes, out of stock, busy, or "moving, retry" (or no answer
   // from a dead or paused node).
   CHECK(rec.other.load() == 0);
+  CHECK(rec.no_retry_after.load() == 0); // every 503 tells the client when to retry
 }
