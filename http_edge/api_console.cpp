@@ -112,22 +112,18 @@ void run_command(api_context& ctx, responder res,
     res(error_response(503, "unavailable", "this node has no lease keeper"));
     return;
   }
-  command([res](std::string error) {
-    if (!error.empty()) {
-      auto code = error.rfind("no such", 0) == 0 || error.find("never joined") != std::string::npos
-                    ? 404
-                    : 400;
-      if (error.find("unreachable") != std::string::npos) {
-        code = 503;
-      }
-      res(error_response(code,
-                         code == 404   ? "not_found"
-                         : code == 503 ? "unavailable"
-                                       : "invalid_request",
-                         error));
-      return;
+  command([res](runtime::cluster_control::outcome out) {
+    using refusal = runtime::cluster_control::refusal;
+    switch (out.error) {
+      case refusal::none:
+        return res(json_response(202, json{{"status", "accepted"}}));
+      case refusal::not_found:
+        return res(error_response(404, "not_found", out.message));
+      case refusal::invalid:
+        return res(error_response(400, "invalid_request", out.message));
+      case refusal::unavailable:
+        return res(error_response(503, "unavailable", out.message));
     }
-    res(json_response(202, json{{"status", "accepted"}}));
   });
 }
 

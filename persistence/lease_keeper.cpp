@@ -14,6 +14,7 @@
 
 namespace lakoo::persistence {
 
+using refusal = runtime::cluster_control::refusal;
 using runtime::member_view;
 using runtime::placement_view;
 using runtime::shard_map;
@@ -46,6 +47,13 @@ std::string placement_of(int32_t shard, const std::vector<std::string>& nodes,
 }
 
 namespace {
+
+/// A command's failure callback: the database could not run it.
+std::function<void(std::string)> unavailable(runtime::cluster_control::command_done done) {
+  return [done = std::move(done)](std::string why) {
+    done({refusal::unavailable, std::move(why)});
+  };
+}
 
 struct lease_row {
   std::string node; ///< "" when released
@@ -529,7 +537,7 @@ runtime::placement_view lease_keeper::view() const {
 
 void lease_keeper::set_state(std::string node, std::string state, command_done done) {
   if (state != "active" && state != "draining") {
-    done("state must be active or draining");
+    done({refusal::invalid, "state must be active or draining"});
     return;
   }
   std::lock_guard<std::mutex> guard{impl_->mu};
@@ -541,24 +549,24 @@ void lease_keeper::set_state(std::string node, std::string state, command_done d
                                 impl_->cfg.cluster, node, state);
        txn.commit();
        if (r.empty()) {
-         done("node " + node + " has never joined this cluster");
+         done({refusal::not_found, "node " + node + " has never joined this cluster"});
          return;
        }
        log().info("[lease {}] operator set node {} to {}", impl_->tag(), node, state);
        done({});
      },
-     done});
+     unavailable(done)});
   impl_->cv.notify_all();
 }
 
 void lease_keeper::move_shard(int32_t shard, std::string node, command_done done) {
   const auto& nodes = impl_->map->node_ids();
   if (shard < 0 || shard >= impl_->map->shard_count()) {
-    done("no such shard");
+    done({refusal::not_found, "no such shard"});
     return;
   }
   if (impl_->map->index_of(node) == shard_map::nobody) {
-    done("no such node");
+    done({refusal::not_found, "no such node"});
     return;
   }
   bool home = nodes[static_cast<size_t>(shard) % nodes.size()] == node;
@@ -579,7 +587,7 @@ void lease_keeper::move_shard(int32_t shard, std::string node, command_done done
        log().info("[lease {}] operator moved shard {} to {}", impl_->tag(), shard, node);
        done({});
      },
-     done});
+     unavailable(done)});
   impl_->cv.notify_all();
 }
 

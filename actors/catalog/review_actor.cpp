@@ -97,33 +97,18 @@ caf::result<protocol::review_view> add(reviews_actor* self, protocol::add_review
                                std::move(req.user_id), req.rating, std::move(req.body),
                                std::move(req.media_urls), runtime::unix_now() * 1000});
   d.sum += req.rating;
-  auto rp = self->make_response_promise();
-  auto view = to_view(st, d.reviews.front());
-  runtime::persist(self, [self, rp, view](const caf::error* err) mutable {
-    if (err) {
-      rp.deliver(*err);
-      return;
-    }
-    rp.deliver(view);
-    sync_rating(self);
-  });
-  return rp;
+  return runtime::commit(self, to_view(st, d.reviews.front()), [self] { sync_rating(self); });
 }
 
 caf::result<protocol::review_page> list(reviews_actor* self, const protocol::list_reviews& req) {
   auto& st = self->state;
-  const auto& rs = st.data.reviews;
-  auto span
-    = runtime::page_after(rs, req.cursor, req.limit, [](const review_data& r) { return r.id; });
-  if (!span) {
-    return caf::make_error(errc::invalid_request, "cursor", "not a cursor of this list");
+  auto page = runtime::page_of<protocol::review_page>(
+    st.data.reviews, req.cursor, req.limit, [](const review_data& r) { return r.id; },
+    [&st](const review_data& r) { return to_view(st, r); });
+  if (!page) {
+    return page.error();
   }
-  protocol::review_page page;
-  for (auto i = span->begin; i < span->end; ++i) {
-    page.items.push_back(to_view(st, rs[i]));
-  }
-  page.next_cursor = span->next;
-  return runtime::reply_durable(self, std::move(page));
+  return runtime::reply_durable(self, std::move(*page));
 }
 
 caf::behavior reviews_impl(reviews_actor* self, std::string id,

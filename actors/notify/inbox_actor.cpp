@@ -107,33 +107,18 @@ caf::result<bool> add(inbox_actor* self, protocol::notify& req) {
     items.resize(max_inbox);
   }
   // Pushed only once durable: a socket never shows a notification that could still be lost.
-  auto rp = self->make_response_promise();
-  auto view = to_view(items.front());
-  runtime::persist(self, [self, rp, view](const caf::error* err) mutable {
-    if (err) {
-      rp.deliver(*err);
-      return;
-    }
-    rp.deliver(true);
-    push(self, view);
-  });
-  return rp;
+  return runtime::commit(self, true, [self, view = to_view(items.front())] { push(self, view); });
 }
 
 caf::result<protocol::notification_page> list(inbox_actor* self,
                                               const protocol::list_notifications& req) {
-  const auto& items = self->state.data.items;
-  auto span
-    = runtime::page_after(items, req.cursor, req.limit, [](const item_data& i) { return i.id; });
-  if (!span) {
-    return caf::make_error(errc::invalid_request, "cursor", "not a cursor of this list");
+  auto page = runtime::page_of<protocol::notification_page>(
+    self->state.data.items, req.cursor, req.limit, [](const item_data& i) { return i.id; },
+    [](const item_data& i) { return to_view(i); });
+  if (!page) {
+    return page.error();
   }
-  protocol::notification_page page;
-  for (auto i = span->begin; i < span->end; ++i) {
-    page.items.push_back(to_view(items[i]));
-  }
-  page.next_cursor = span->next;
-  return runtime::reply_durable(self, std::move(page));
+  return runtime::reply_durable(self, std::move(*page));
 }
 
 caf::result<int64_t> mark(inbox_actor* self, const protocol::mark_read& req) {

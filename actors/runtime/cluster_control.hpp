@@ -34,8 +34,14 @@ struct placement_view {
 class cluster_control {
 public:
   virtual ~cluster_control() = default;
-  /// Outcome of a command: empty on success, else why not. Runs on another thread.
-  using command_done = std::function<void(std::string error)>;
+  /// Why a command was not carried out (`none`: it was, and is committed).
+  enum class refusal { none, not_found, invalid, unavailable };
+  struct outcome {
+    refusal error = refusal::none;
+    std::string message{};
+  };
+  /// Runs once with the command's outcome, on another thread.
+  using command_done = std::function<void(outcome)>;
 
   virtual placement_view view() const = 0;
   /// `state` "active" or "draining" for member `node`.

@@ -267,6 +267,23 @@ caf::result<Reply> commit(caf::stateful_actor<State>* self, Reply reply) {
   return rp;
 }
 
+/// Like `commit`, and once the change is durable (and `reply` sent) runs `then()`: the effects
+/// that must follow a committed change (notify, push, sync a counter elsewhere).
+template <class State, class Reply, class Then>
+caf::result<Reply> commit(caf::stateful_actor<State>* self, Reply reply, Then then) {
+  auto rp = self->make_response_promise();
+  persist(self,
+          [rp, reply = std::move(reply), then = std::move(then)](const caf::error* err) mutable {
+            if (err) {
+              rp.deliver(*err);
+              return;
+            }
+            rp.deliver(std::move(reply));
+            then();
+          });
+  return rp;
+}
+
 /// Replies `reply` once everything written so far is durable (reads never show a change that
 /// could still be lost).
 template <class State, class Reply>

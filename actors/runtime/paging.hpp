@@ -6,6 +6,9 @@
 #include <string>
 #include <vector>
 
+#include <caf/error.hpp>
+#include <caf/expected.hpp>
+
 #include "actors/protocol/messages.hpp"
 
 namespace lakoo::runtime {
@@ -38,6 +41,28 @@ std::optional<page_span> page_after(const std::vector<T>& items, const std::stri
     out.next = id_of(items[out.end - 1]);
   }
   return out;
+}
+
+/// The answer to a cursor that is not in the list (400, `details.field = "cursor"`).
+inline caf::error bad_cursor() {
+  return caf::make_error(protocol::errc::invalid_request, "cursor", "not a cursor of this list");
+}
+
+/// The page of `items` after `cursor` as a `Page` (`items` rendered by `render`, `next_cursor`),
+/// or `bad_cursor()`.
+template <class Page, class T, class IdOf, class Render>
+caf::expected<Page> page_of(const std::vector<T>& items, const std::string& cursor, int64_t limit,
+                            IdOf id_of, Render render) {
+  auto span = page_after(items, cursor, limit, id_of);
+  if (!span) {
+    return bad_cursor();
+  }
+  Page page;
+  for (auto i = span->begin; i < span->end; ++i) {
+    page.items.push_back(render(items[i]));
+  }
+  page.next_cursor = span->next;
+  return page;
 }
 
 /// `page_after` for a list of ids, as the API's id pages.

@@ -134,7 +134,7 @@ caf::result<protocol::id_page> list(collection_actor* self, const protocol::list
   }
   auto page = runtime::id_page_after(st.data.posts, req.cursor, req.limit);
   if (!page) {
-    return caf::make_error(errc::invalid_request, "cursor", "not a cursor of this list");
+    return runtime::bad_cursor();
   }
   return runtime::reply_durable(self, std::move(*page));
 }

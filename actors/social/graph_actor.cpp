@@ -133,7 +133,7 @@ caf::result<protocol::id_page> list(graph_actor* self, const protocol::list_grap
   }
   auto page = runtime::id_page_after(ids, req.cursor, req.limit);
   if (!page) {
-    return caf::make_error(errc::invalid_request, "cursor", "not a cursor of this list");
+    return runtime::bad_cursor();
   }
   return runtime::reply_durable(self, std::move(*page));
 }
@@ -189,18 +189,8 @@ caf::result<bool> authored(graph_actor* self, const protocol::authored& req) {
   if (!changed) {
     return runtime::reply_durable(self, true);
   }
-  auto rp = self->make_response_promise();
-  auto item = req.item;
-  bool on = req.on;
-  runtime::persist(self, [self, rp, item, on](const caf::error* err) mutable {
-    if (err) {
-      rp.deliver(*err);
-      return;
-    }
-    rp.deliver(true);
-    fan_out(self, item, on);
-  });
-  return rp;
+  return runtime::commit(self, true,
+                         [self, item = req.item, on = req.on] { fan_out(self, item, on); });
 }
 
 protocol::author_posts recent(const graph_state& st) {

@@ -39,23 +39,9 @@ bool contains(const std::vector<std::string>& sorted, const std::string& x) {
 
 protocol::post_view to_view(const post_state& st, const std::string& viewer) {
   const auto& d = st.data;
-  protocol::post_view v;
-  v.id = st.id;
-  v.author_id = d.author_id;
-  v.seller_id = d.seller_id;
-  v.caption = d.caption;
-  v.media_urls = d.media_urls;
-  for (const auto& t : d.tags) {
-    v.product_tags.push_back({t.product_id, t.x, t.y, t.title, t.price, t.currency, t.category});
-  }
-  v.hashtags = d.hashtags;
-  v.like_count = static_cast<int64_t>(d.likers.size());
-  v.save_count = static_cast<int64_t>(d.savers.size());
-  v.comment_count = d.comment_count;
+  auto v = view_of_post(st.id, d);
   v.liked_by_me = !viewer.empty() && contains(d.likers, viewer);
   v.saved_by_me = !viewer.empty() && contains(d.savers, viewer);
-  v.created_at = runtime::rfc3339(d.created_ms / 1000);
-  v.created_ms = d.created_ms;
   return v;
 }
 
@@ -132,17 +118,10 @@ caf::result<protocol::post_view> create(post_actor* self, protocol::create_post&
   }
   d.hashtags = std::move(req.hashtags);
   d.created_ms = runtime::unix_ms();
-  auto rp = self->make_response_promise();
-  runtime::persist(self, [self, rp](const caf::error* err) mutable {
-    if (err) {
-      rp.deliver(*err);
-      return;
-    }
+  return runtime::commit(self, to_view(st, ""), [self] {
     runtime::log().info("[post {}] created by {}", self->state.id, self->state.data.author_id);
-    rp.deliver(to_view(self->state, ""));
     announce(self);
   });
-  return rp;
 }
 
 caf::result<protocol::post_view> react(post_actor* self, protocol::react_post& req) {
@@ -166,16 +145,8 @@ caf::result<protocol::post_view> react(post_actor* self, protocol::react_post& r
     set.erase(it);
   }
   add_heat(st, like ? like_weight : save_weight, req.on);
-  auto rp = self->make_response_promise();
-  auto user = req.user;
-  bool on = req.on;
-  runtime::persist(self, [self, rp, user, like, on](const caf::error* err) mutable {
-    if (err) {
-      rp.deliver(*err);
-      return;
-    }
+  return runtime::commit(self, to_view(st, req.user), [self, user = req.user, like, on = req.on] {
     auto& s = self->state;
-    rp.deliver(to_view(s, user));
     tell_engaged(self, user, on);
     if (on && like && user != s.data.author_id) {
       runtime::notify_user(self, s.data.author_id,
@@ -183,7 +154,6 @@ caf::result<protocol::post_view> react(post_actor* self, protocol::react_post& r
                                             "Someone liked your post"});
     }
   });
-  return rp;
 }
 
 caf::result<bool> comments_counted(post_actor* self, protocol::set_comment_count& req) {
@@ -196,26 +166,17 @@ caf::result<bool> comments_counted(post_actor* self, protocol::set_comment_count
   if (!st.data.deleted) {
     add_heat(st, comment_weight * static_cast<double>(added), true);
   }
-  auto rp = self->make_response_promise();
-  auto count = req.count;
-  auto commenter = req.commenter;
-  auto excerpt = req.excerpt;
-  runtime::persist(self, [self, rp, count, commenter, excerpt](const caf::error* err) mutable {
-    if (err) {
-      rp.deliver(*err);
-      return;
-    }
-    rp.deliver(true);
-    auto& s = self->state;
-    if (!commenter.empty() && commenter != s.data.author_id && !s.data.deleted) {
-      tell_engaged(self, commenter, true);
-      runtime::notify_user(self, s.data.author_id,
-                           protocol::notify{"comment:" + s.id + ":" + std::to_string(count),
-                                            "post_commented", commenter, s.id,
-                                            "New comment on your post: " + excerpt});
-    }
-  });
-  return rp;
+  return runtime::commit(
+    self, true, [self, count = req.count, commenter = req.commenter, excerpt = req.excerpt] {
+      auto& s = self->state;
+      if (!commenter.empty() && commenter != s.data.author_id && !s.data.deleted) {
+        tell_engaged(self, commenter, true);
+        runtime::notify_user(self, s.data.author_id,
+                             protocol::notify{"comment:" + s.id + ":" + std::to_string(count),
+                                              "post_commented", commenter, s.id,
+                                              "New comment on your post: " + excerpt});
+      }
+    });
 }
 
 caf::result<bool> remove(post_actor* self, const protocol::delete_post& req) {
@@ -227,17 +188,10 @@ caf::result<bool> remove(post_actor* self, const protocol::delete_post& req) {
     return caf::make_error(errc::forbidden, "only the author or an admin may delete a post");
   }
   st.data.deleted = true;
-  auto rp = self->make_response_promise();
-  runtime::persist(self, [self, rp](const caf::error* err) mutable {
-    if (err) {
-      rp.deliver(*err);
-      return;
-    }
+  return runtime::commit(self, true, [self] {
     runtime::log().info("[post {}] deleted", self->state.id);
-    rp.deliver(true);
     announce(self);
   });
-  return rp;
 }
 
 caf::behavior post_impl(post_actor* self, std::string id,

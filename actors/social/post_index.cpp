@@ -115,21 +115,7 @@ void post_index::apply(const std::vector<runtime::snapshot>& batch) {
     p->comments = d.comment_count;
     p->heat = d.heat;
     p->version = s.version;
-    auto& v = p->view;
-    v.id = s.id;
-    v.author_id = d.author_id;
-    v.seller_id = d.seller_id;
-    v.caption = d.caption;
-    v.media_urls = d.media_urls;
-    for (const auto& t : d.tags) {
-      v.product_tags.push_back({t.product_id, t.x, t.y, t.title, t.price, t.currency, t.category});
-    }
-    v.hashtags = d.hashtags;
-    v.like_count = p->likes;
-    v.save_count = p->saves;
-    v.comment_count = d.comment_count;
-    v.created_at = runtime::rfc3339(d.created_ms / 1000);
-    v.created_ms = d.created_ms;
+    p->view = view_of_post(s.id, d);
     p->likers = std::move(d.likers);
     p->savers = std::move(d.savers);
     decoded.emplace_back(std::move(p), d.deleted);

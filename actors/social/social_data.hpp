@@ -10,6 +10,8 @@
 
 #include <msgpack.hpp>
 
+#include "actors/protocol/messages.hpp"
+
 namespace lakoo::social {
 
 struct tag_data {
@@ -112,5 +114,9 @@ inline double heat_value(double heat, int64_t now_ms, int64_t half_life_s) {
   }
   return std::exp2(heat - static_cast<double>(now_ms) / 1000.0 / static_cast<double>(half_life_s));
 }
+
+/// The public view of post `id` (no viewer: `liked_by_me`/`saved_by_me` false), as both the
+/// post actor and the post index render it. Defined in social.cpp.
+protocol::post_view view_of_post(const std::string& id, const post_data& d);
 
 } // namespace lakoo::social

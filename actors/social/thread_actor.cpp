@@ -101,33 +101,18 @@ caf::result<protocol::comment_view> add(thread_actor* self, protocol::add_commen
   }
   cs.push_back({runtime::new_id("cmt"), std::move(req.author_id), std::move(req.parent_id),
                 std::move(req.body), runtime::unix_ms()});
-  auto view = to_view(st, cs.back());
-  auto rp = self->make_response_promise();
-  runtime::persist(self, [self, rp, view](const caf::error* err) mutable {
-    if (err) {
-      rp.deliver(*err);
-      return;
-    }
-    rp.deliver(view);
-    sync_count(self);
-  });
-  return rp;
+  return runtime::commit(self, to_view(st, cs.back()), [self] { sync_count(self); });
 }
 
 caf::result<protocol::comment_page> list(thread_actor* self, const protocol::list_comments& req) {
   auto& st = self->state;
-  const auto& cs = st.data.comments;
-  auto span
-    = runtime::page_after(cs, req.cursor, req.limit, [](const comment_data& c) { return c.id; });
-  if (!span) {
-    return caf::make_error(errc::invalid_request, "cursor", "not a cursor of this list");
+  auto page = runtime::page_of<protocol::comment_page>(
+    st.data.comments, req.cursor, req.limit, [](const comment_data& c) { return c.id; },
+    [&st](const comment_data& c) { return to_view(st, c); });
+  if (!page) {
+    return page.error();
   }
-  protocol::comment_page page;
-  for (auto i = span->begin; i < span->end; ++i) {
-    page.items.push_back(to_view(st, cs[i]));
-  }
-  page.next_cursor = span->next;
-  return runtime::reply_durable(self, std::move(page));
+  return runtime::reply_durable(self, std::move(*page));
 }
 
 caf::behavior thread_impl(thread_actor* self, std::string id,

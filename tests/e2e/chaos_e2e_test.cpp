@@ -16,6 +16,7 @@
 
 #include "tests/e2e/e2e_helpers.hpp"
 #include "tests/e2e/social_helpers.hpp"
+#include "tests/support/wait.hpp"
 
 namespace {
 
@@ -23,24 +24,8 @@ using namespace lakoo::test;
 using nlohmann::json;
 using clock_type = std::chrono::steady_clock;
 
-const char* const address_body
-  = R"({"shipping_address":{"recipient":"Sari","phone":"+62 812 3456 789",
-  "line1":"Jl. Malioboro 1","city":"Yogyakarta","province":"DIY","postal_code":"55271"}})";
-
 int64_t ms_since(clock_type::time_point t) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(clock_type::now() - t).count();
-}
-
-/// Polls `pred` (bounded); the time it took in ms, or -1.
-int64_t wait_until(const std::function<bool()>& pred, int seconds = 30) {
-  auto t0 = clock_type::now();
-  while (ms_since(t0) < seconds * 1000) {
-    if (pred()) {
-      return ms_since(t0);
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(25));
-  }
-  return -1;
 }
 
 /// What the load client saw and what the cluster acknowledged.
@@ -161,8 +146,8 @@ void run_worker(test_cluster& c, scenario& s, load_record& rec, size_t w, int op
           break;
         }
         auto key = "chaos-" + std::to_string(w) + "-" + std::to_string(i) + "-" + unique_suffix();
-        auto r = http_with_headers(port, "POST", "/v1/checkout", address_body, buyer.access_token,
-                                   {{"Idempotency-Key", key}}, timeout_ms);
+        auto r = http_with_headers(port, "POST", "/v1/checkout", checkout_address_body,
+                                   buyer.access_token, {{"Idempotency-Key", key}}, timeout_ms);
         rec.count(r);
         if (r.status != 201) {
           break;
@@ -246,7 +231,7 @@ void check_invariants(test_cluster& c, scenario& s, load_record& rec) {
   std::set<std::string> seen;
   int64_t paid_units = 0;
   int64_t paid_total = 0;
-  auto all_final = wait_until(
+  auto all_final = wait_for(
     [&] {
       seen.clear();
       paid_units = 0;
@@ -268,27 +253,27 @@ void check_invariants(test_cluster& c, scenario& s, load_record& rec) {
       }
       return true;
     },
-    90);
+    std::chrono::seconds(90));
   CHECK(all_final >= 0);
   for (const auto& id : rec.orders) {
     CHECK(seen.count(id) == 1);
   }
   // No oversell, and each paid order credited exactly once.
   CHECK(paid_units <= s.stock);
-  auto avail = wait_until(
+  auto avail = wait_for(
     [&] {
       auto r = read_retrying(c, "/v1/products/" + s.product, "");
       return r.status == 200
              && r.json()["variants"][0]["available"].get<int64_t>() == s.stock - paid_units;
     },
-    30);
+    std::chrono::seconds(30));
   CHECK(avail >= 0);
-  auto credited = wait_until(
+  auto credited = wait_for(
     [&] {
       auto r = read_retrying(c, "/v1/sellers/" + s.seller + "/earnings", s.owner.access_token);
       return r.status == 200 && r.json()["gross"].get<int64_t>() == paid_total;
     },
-    30);
+    std::chrono::seconds(30));
   CHECK(credited >= 0);
   INFO("orders " << seen.size() << ", paid units " << paid_units);
 }
@@ -338,14 +323,14 @@ TEST_CASE("chaos under load: kill -9, a pause past the lease and restarts lose n
   // 1. kill -9 n2 mid-load: n1 and n3 take its shards over.
   c.kill9(1);
   auto killed_at = clock_type::now();
-  auto takeover_kill = wait_until([&] { return taken_over(0, 1) && taken_over(2, 1); });
+  auto takeover_kill = wait_for([&] { return taken_over(0, 1) && taken_over(2, 1); });
   CHECK(takeover_kill >= 0); // taken over at all (how fast is reported, not asserted)
   auto unavailable_after_kill = rec.unavailable.load();
 
   // 2. SIGSTOP n3 for longer than its lease: n1 takes everything, n3's writes are refused.
   c.pause(2);
   auto paused_at = clock_type::now();
-  auto takeover_pause = wait_until([&] { return taken_over(0, 2); });
+  auto takeover_pause = wait_for([&] { return taken_over(0, 2); });
   CHECK(takeover_pause >= 0);
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
   c.resume(2);

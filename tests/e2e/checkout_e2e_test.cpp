@@ -17,10 +17,6 @@ using nlohmann::json;
 
 namespace {
 
-const char* const address_body
-  = R"({"shipping_address":{"recipient":"Sari","phone":"+62 812 3456 789",
-  "line1":"Jl. Malioboro 1","city":"Yogyakarta","province":"DIY","postal_code":"55271"}})";
-
 /// Polls GET `target` (bounded) until `pred(body)`; fails the test otherwise.
 json poll(uint16_t port, const std::string& target, const std::string& token,
           const std::function<bool(const json&)>& pred, int seconds = 20) {
@@ -55,7 +51,7 @@ void add_to_cart(uint16_t port, const session& s, const std::string& sku, int64_
 }
 
 http_result checkout(uint16_t port, const session& s, const std::string& key = "",
-                     const std::string& body = address_body) {
+                     const std::string& body = checkout_address_body) {
   return http_with_headers(
     port, "POST", "/v1/checkout", body, s.access_token,
     key.empty() ? std::vector<std::pair<std::string, std::string>>{}

@@ -86,6 +86,11 @@ inline std::string listed_product(uint16_t port, const std::string& seller, cons
   return id;
 }
 
+/// A checkout body with a new shipping address.
+inline const char* const checkout_address_body
+  = R"({"shipping_address":{"recipient":"Sari","phone":"+62 812 3456 789",
+  "line1":"Jl. Malioboro 1","city":"Yogyakarta","province":"DIY","postal_code":"55271"}})";
+
 inline std::string login_body(const session& s) {
   return nlohmann::json{{"email", s.email}, {"password", s.password}}.dump();
 }

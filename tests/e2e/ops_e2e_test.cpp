@@ -12,6 +12,7 @@
 
 #include "tests/e2e/e2e_helpers.hpp"
 #include "tests/e2e/social_helpers.hpp"
+#include "tests/support/wait.hpp"
 
 namespace {
 
@@ -33,17 +34,6 @@ int64_t shards_of(const json& view, const std::string& node) {
     }
   }
   return -1;
-}
-
-bool eventually(const std::function<bool()>& pred, int seconds = 30) {
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (pred()) {
-      return true;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return false;
 }
 
 /// A client that retries: on 503 and 429 it waits a little and tries again, on a refused
@@ -129,10 +119,9 @@ TEST_CASE("the console shows members, shards, entities and sagas, and checks its
                someone.access_token)
             .status
           == 200);
-  auto order = http_with_headers(
-    c.port(2), "POST", "/v1/checkout",
-    R"({"shipping_address":{"recipient":"Sari","phone":"+62 812 3456 789","line1":"Jl. Malioboro 1","city":"Yogyakarta","province":"DIY","postal_code":"55271"}})",
-    someone.access_token, {{"Idempotency-Key", "console-" + unique_suffix()}});
+  auto order
+    = http_with_headers(c.port(2), "POST", "/v1/checkout", checkout_address_body,
+                        someone.access_token, {{"Idempotency-Key", "console-" + unique_suffix()}});
   REQUIRE(order.status == 201);
   auto awaiting = [&] {
     int64_t n = 0;

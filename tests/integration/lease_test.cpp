@@ -14,6 +14,7 @@
 
 #include "persistence/lease_keeper.hpp"
 #include "tests/integration/pg_helpers.hpp"
+#include "tests/support/wait.hpp"
 
 namespace {
 
@@ -22,8 +23,11 @@ using lakoo::persistence::lease_settings;
 using lakoo::persistence::pg_settings;
 using lakoo::persistence::placement_of;
 using lakoo::runtime::shard_map;
+using outcome = lakoo::runtime::cluster_control::outcome;
+using refusal = lakoo::runtime::cluster_control::refusal;
 using lakoo::runtime::snapshot;
 using lakoo::runtime::store_status;
+using lakoo::test::eventually;
 using lakoo::test::load_sync;
 using lakoo::test::migrated_dsn;
 using lakoo::test::save_sync;
@@ -54,18 +58,6 @@ struct member {
       [this] { ++changes; });
   }
 };
-
-/// Polls `pred` for up to `timeout`.
-bool eventually(const std::function<bool()>& pred, std::chrono::milliseconds timeout = 15s) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (pred()) {
-      return true;
-    }
-    std::this_thread::sleep_for(20ms);
-  }
-  return pred();
-}
 
 int64_t lease_epoch(const std::string& cluster, int32_t shard) {
   pqxx::connection conn{migrated_dsn()};
@@ -185,25 +177,25 @@ TEST_CASE("drain hands every shard to the others and undrain brings them back", 
   member a{cluster, "n1", 16};
   member b{cluster, "n2", 16};
   REQUIRE(eventually([&] { return a.keeper->view().settled && b.keeper->view().settled; }));
-  std::promise<std::string> drained;
-  a.keeper->set_state("n2", "draining", [&](std::string e) { drained.set_value(e); });
-  CHECK(drained.get_future().get().empty());
+  std::promise<outcome> drained;
+  a.keeper->set_state("n2", "draining", [&](outcome o) { drained.set_value(o); });
+  CHECK(drained.get_future().get().error == refusal::none);
   REQUIRE(eventually([&] { return a.map->shards_of(0) == shard_count; }));
   CHECK(b.map->shards_of(1) == 0);
-  std::promise<std::string> unknown;
-  a.keeper->set_state("n9", "draining", [&](std::string e) { unknown.set_value(e); });
-  CHECK_FALSE(unknown.get_future().get().empty());
-  std::promise<std::string> back;
-  b.keeper->set_state("n2", "active", [&](std::string e) { back.set_value(e); });
-  CHECK(back.get_future().get().empty());
+  std::promise<outcome> unknown;
+  a.keeper->set_state("n9", "draining", [&](outcome o) { unknown.set_value(o); });
+  CHECK(unknown.get_future().get().error == refusal::not_found);
+  std::promise<outcome> back;
+  b.keeper->set_state("n2", "active", [&](outcome o) { back.set_value(o); });
+  CHECK(back.get_future().get().error == refusal::none);
   REQUIRE(eventually([&] { return b.map->shards_of(1) == 8; }));
   // An operator move places one shard elsewhere, and moving it home again undoes it.
-  std::promise<std::string> moved;
-  a.keeper->move_shard(1, "n1", [&](std::string e) { moved.set_value(e); });
-  CHECK(moved.get_future().get().empty());
+  std::promise<outcome> moved;
+  a.keeper->move_shard(1, "n1", [&](outcome o) { moved.set_value(o); });
+  CHECK(moved.get_future().get().error == refusal::none);
   REQUIRE(eventually([&] { return a.map->owner_of(1) == 0 && b.map->owner_of(1) == 0; }));
-  std::promise<std::string> home;
-  a.keeper->move_shard(1, "n2", [&](std::string e) { home.set_value(e); });
-  CHECK(home.get_future().get().empty());
+  std::promise<outcome> home;
+  a.keeper->move_shard(1, "n2", [&](outcome o) { home.set_value(o); });
+  CHECK(home.get_future().get().error == refusal::none);
   REQUIRE(eventually([&] { return b.map->owner_of(1) == 1; }));
 }
