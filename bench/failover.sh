@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-3}
 build=${LAKOO_BUILD_DIR:-build}
-report=$build/tests/e2e/e2e-logs/chaos-report.txt
+report=$build/e2e-logs/chaos-report.txt
 [ -x "$build/tests/e2e/lakoo_e2e_tests" ] || { echo "no test build in $build: run ./lakoo test first" >&2; exit 1; }
 mkdir -p "$(dirname "$report")"
 before=$(wc -l <"$report" 2>/dev/null || echo 0)

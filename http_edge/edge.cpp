@@ -2,6 +2,7 @@
 
 #include "http_edge/api_context.hpp"
 #include "http_edge/console_feed.hpp"
+#include "http_edge/http_metrics.hpp"
 #include "http_edge/log.hpp"
 #include "http_edge/push_hub.hpp"
 
@@ -81,6 +82,8 @@ struct edge::impl {
     add_social_routes(routes, ctx);
     add_feed_routes(routes, ctx);
     add_graph_routes(routes, ctx);
+    publish_route("GET", "/v1/ws"); // the upgrades, decided by decide_upgrade
+    publish_route("GET", "/v1/admin/console/ws");
   }
 
   /// One frame of the live console: `{"type":"console","console":{...}}`.

@@ -39,10 +39,19 @@ void describe_once() {
     auto& m = runtime::metrics::global();
     m.describe(requests_family, "counter", "HTTP requests answered, by route template and status");
     m.describe(seconds_family, "histogram", "HTTP request latency from routing to answer");
+    m.describe("lakoo_http_route_info", "gauge", "Routes this node serves (always 1)");
   });
 }
 
 } // namespace
+
+void publish_route(const std::string& method, const std::string& pattern) {
+  describe_once();
+  runtime::metrics::global()
+    .gauge_of("lakoo_http_route_info",
+              "route=\"" + escape_label(pattern) + "\",method=\"" + escape_label(method) + "\"")
+    .set(1);
+}
 
 struct route_metrics::series {
   std::atomic<runtime::histogram*> latency{nullptr};

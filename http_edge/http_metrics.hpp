@@ -26,6 +26,11 @@ private:
   std::unique_ptr<series> series_;
 };
 
+/// Publishes `lakoo_http_route_info{route,method} 1` for a route the node serves (route table
+/// entries and the WebSocket upgrades), so operators and the route-coverage test can read the
+/// table the running binary really has.
+void publish_route(const std::string& method, const std::string& pattern);
+
 /// Maps a request method to a bounded label value: the usual verbs as sent, else "OTHER".
 std::string method_label(const std::string& method);
 

@@ -2,6 +2,7 @@
 
 #include <mutex>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include <caf/all.hpp>
@@ -17,6 +18,10 @@ struct push_hub::impl {
   std::mutex mutex;
   /// user -> link id -> link
   std::unordered_map<std::string, std::unordered_map<uint64_t, std::shared_ptr<ws_link>>> users;
+  /// Users whose inbox has confirmed it pushes to this node's relay, and the sockets that have
+  /// been told so (`{"type":"ready"}`). Cleared with the user's last socket.
+  std::unordered_set<std::string> watching;
+  std::unordered_set<uint64_t> greeted;
   caf::actor relay;
   runtime::counter& pushed
     = runtime::metrics::global().counter_of("lakoo_ws_frames_total", "kind=\"notification\"");
@@ -31,6 +36,33 @@ struct push_hub::impl {
       }
     }
     return out;
+  }
+
+  /// The inbox of `user` pushes here now: every socket of the user not yet told gets the ready
+  /// frame (from then on, every notification reaches it live; earlier ones are in the inbox).
+  void confirmed(const std::string& user) {
+    std::vector<std::shared_ptr<ws_link>> fresh;
+    {
+      std::lock_guard<std::mutex> guard{mutex};
+      auto it = users.find(user);
+      if (it == users.end()) {
+        return; // the last socket closed meanwhile
+      }
+      watching.insert(user);
+      for (auto& [id, link] : it->second) {
+        if (greeted.insert(id).second) {
+          fresh.push_back(link);
+        }
+      }
+    }
+    for (auto& link : fresh) {
+      link->send(ready_frame());
+    }
+  }
+
+  static const std::string& ready_frame() {
+    static const std::string frame = nlohmann::json{{"type", "ready"}}.dump();
+    return frame;
   }
 
   std::vector<std::string> watched() {
@@ -58,15 +90,20 @@ caf::behavior relay_impl(caf::stateful_actor<relay_state>* self,
                          std::shared_ptr<push_hub::impl> hub, caf::actor router,
                          std::chrono::milliseconds timeout, std::chrono::milliseconds renew) {
   self->set_error_handler([](caf::error&) {});
-  auto watch = [self, router, timeout, renew](const std::string& user, bool on) {
+  auto watch = [self, hub, router, timeout, renew](const std::string& user, bool on) {
     protocol::watch_inbox w{caf::actor_cast<caf::actor>(self), watch_ttl_ms(renew), on};
     self
       ->request(router, timeout, protocol::route_atom::value, "inbox:" + user,
                 caf::make_message(std::move(w)))
-      .then([](bool) {},
-            [user](caf::error& e) {
-              log().debug("[push] watch of inbox {} failed: {}", user, caf::to_string(e));
-            });
+      .then(
+        [hub, user, on](bool) {
+          if (on) {
+            hub->confirmed(user);
+          }
+        },
+        [user](caf::error& e) {
+          log().debug("[push] watch of inbox {} failed: {}", user, caf::to_string(e));
+        });
   };
   self->delayed_send(self, renew, protocol::tick_atom::value);
   return {
@@ -106,11 +143,16 @@ push_hub::~push_hub() {
 
 void push_hub::opened(const std::string& user, std::shared_ptr<ws_link> link) {
   bool first = false;
+  bool ready = false;
   {
     std::lock_guard<std::mutex> guard{impl_->mutex};
     auto& links = impl_->users[user];
     first = links.empty();
-    links.emplace(link->id(), std::move(link));
+    ready = impl_->watching.count(user) > 0 && impl_->greeted.insert(link->id()).second;
+    links.emplace(link->id(), link);
+  }
+  if (ready) { // the user's inbox already pushes here: nothing to wait for
+    link->send(impl::ready_frame());
   }
   log().info("[ws] [user {}] socket open{}", user, first ? " (watching the inbox)" : "");
   if (first) {
@@ -127,8 +169,10 @@ void push_hub::closed(const std::string& user, uint64_t link_id) {
       return;
     }
     it->second.erase(link_id);
+    impl_->greeted.erase(link_id);
     if (it->second.empty()) {
       impl_->users.erase(it);
+      impl_->watching.erase(user);
       last = true;
     }
   }

@@ -18,7 +18,9 @@ namespace lakoo::edge {
 /// shard lives) push to. While a user has a socket here the relay watches that user's inbox,
 /// renewing every `renew` (the inbox forgets a relay that stops renewing, e.g. after a crash).
 /// A push goes to every socket of the user on this node; the other nodes' relays do the same
-/// for theirs.
+/// for theirs. Once the inbox has confirmed the watch, each socket of the user gets one
+/// `{"type":"ready"}` frame: every notification after it is pushed live, anything before it is
+/// in `GET /v1/notifications` (a client reads the inbox after "ready" and misses nothing).
 ///
 /// Thread-safe: `opened`/`closed` come from io threads, pushes from the relay's CAF thread.
 /// Lifecycle: constructed (relay spawned) -> destroyed (relay stopped, sockets left to the

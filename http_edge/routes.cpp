@@ -162,6 +162,7 @@ void route_table::add(std::string method, std::string pattern, route_handler h) 
       throw std::invalid_argument("route_table: duplicate route " + method + " " + pattern);
     }
   }
+  publish_route(method, pattern);
   sh.routes.push_back(std::move(r));
   // Most specific first: shorter paths first, then segment by segment a literal beats a capture.
   std::stable_sort(shapes_.begin(), shapes_.end(), [](const auto& a, const auto& b) {

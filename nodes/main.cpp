@@ -184,6 +184,9 @@ int run(const node::node_config& cfg, size_t index, sigset_t& signals) {
   env->settings["trending_half_life_s"] = std::to_string(cfg.trending_half_life_s);
   if (const char* fp = std::getenv("LAKOO_TEST_FAILPOINT")) { // crash points for chaos tests
     env->settings["failpoint"] = fp;
+    if (const char* once = std::getenv("LAKOO_TEST_FAILPOINT_ONCE")) {
+      env->settings["failpoint_once"] = once; // fires on the first node to create this file
+    }
     spdlog::warn("[node] failpoint {} armed", fp);
   }
 

@@ -11,6 +11,7 @@
 
 #include <pqxx/pqxx>
 
+#include "actors/runtime/metrics.hpp"
 #include "persistence/log.hpp"
 #include "persistence/pg_store.hpp"
 
@@ -68,6 +69,7 @@ public:
       conn_ = std::move(conn);
     } catch (const std::exception& e) {
       last_failure_ = std::chrono::steady_clock::now();
+      connect_failures().add();
       if (failures_++ == 0) {
         log().error("[{}] cannot connect to PostgreSQL: {}", ctx_, one_line(e));
       }
@@ -89,6 +91,17 @@ public:
   }
 
 private:
+  /// `lakoo_db_connect_failures_total`: failed attempts to open a connection, all links.
+  static runtime::counter& connect_failures() {
+    static runtime::counter& c = []() -> runtime::counter& {
+      auto& m = runtime::metrics::global();
+      m.describe("lakoo_db_connect_failures_total", "counter",
+                 "Failed attempts to connect to PostgreSQL (each is retried after a delay)");
+      return m.counter_of("lakoo_db_connect_failures_total");
+    }();
+    return c;
+  }
+
   std::string ctx_;
   std::string dsn_;
   std::chrono::milliseconds retry_delay_;

@@ -1,13 +1,22 @@
 #!/usr/bin/env bash
 # A private PostgreSQL 15 cluster in a folder of ours, reachable only over a Unix socket.
-#   pg_cluster.sh start <dir>   initdb if needed, start, create database "lakoo"; prints the DSN
+#   pg_cluster.sh start <dir> [--fresh]
+#                               initdb if needed, start, create database "lakoo"; prints the DSN.
+#                               --fresh drops "lakoo" first (the test fixture: every run starts
+#                               from an empty database, never from what earlier runs left)
 #   pg_cluster.sh stop <dir>    fast shutdown
 #   pg_cluster.sh dsn <dir>     prints the DSN
 # Runs the server as the `postgres` system user when started as root (initdb refuses root).
 set -euo pipefail
 
-cmd=${1:?usage: pg_cluster.sh start|stop|dsn <dir>}
-dir=${2:?usage: pg_cluster.sh start|stop|dsn <dir>}
+cmd=${1:?usage: pg_cluster.sh start|stop|dsn <dir> [--fresh]}
+dir=${2:?usage: pg_cluster.sh start|stop|dsn <dir> [--fresh]}
+fresh=0
+case ${3:-} in
+  "") ;;
+  --fresh) fresh=1 ;;
+  *) echo "pg_cluster.sh: unknown option ${3}" >&2; exit 2 ;;
+esac
 mkdir -p "$dir"
 dir=$(cd "$dir" && pwd)
 data="$dir/data"
@@ -54,6 +63,9 @@ CONF
       "$pgbin/pg_isready" -h "$sock" -p 5432 -q && break
       sleep 0.1
     done
+    if [ "$fresh" = 1 ]; then
+      psql -h "$sock" -p 5432 -U postgres -d postgres -qc "drop database if exists lakoo with (force)" >/dev/null
+    fi
     if ! psql -h "$sock" -p 5432 -U postgres -d postgres -tAc "select 1 from pg_database where datname='lakoo'" | grep -q 1; then
       psql -h "$sock" -p 5432 -U postgres -d postgres -qc "create database lakoo" >/dev/null
     fi

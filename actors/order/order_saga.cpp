@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <mutex>
 
+#include "actors/runtime/failpoint.hpp"
 #include "actors/runtime/node_status.hpp"
 
 namespace lakoo::order::saga {
@@ -196,8 +197,7 @@ void do_reserve(order_actor* self) {
       // again under the same key is a no-op. The next write is `awaiting`.
       enter_stage(s, "opening");
       // Chaos tests: die between the reservations and the payment (LAKOO_TEST_FAILPOINT).
-      auto fp = s.env->settings.find("failpoint");
-      if (fp != s.env->settings.end() && fp->second == "order_after_reserve") {
+      if (runtime::failpoint_fires(*s.env, "order_after_reserve")) {
         runtime::log().critical("[order {}] failpoint order_after_reserve: exiting", s.id);
         std::_Exit(137);
       }

@@ -51,7 +51,7 @@ void check_field(uint16_t port, const char* method, const std::string& path, con
 
 } // namespace
 
-TEST_CASE("bad input on every route gets a clear 4xx, changes nothing, and kills no node",
+TEST_CASE("bad input on the identity routes gets a clear 4xx, changes nothing, kills no node",
           "[e2e][validation]") {
   test_cluster c{"badinput"};
   REQUIRE(c.wait_all_ready());

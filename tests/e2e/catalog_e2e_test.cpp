@@ -1,7 +1,8 @@
-#include <atomic>
-#include <thread>
+#include <algorithm>
 
 #include "tests/e2e/e2e_helpers.hpp"
+#include "tests/support/checks.hpp"
+#include "tests/support/race.hpp"
 
 using namespace lakoo::test;
 using nlohmann::json;
@@ -112,7 +113,8 @@ TEST_CASE("a product goes from draft to active through moderation, visible only 
   CHECK(http(c.port(0), "GET", "/v1/products/prd_00000000000000000000000000").status == 404);
 }
 
-TEST_CASE("two products created at once with the same sku: exactly one 409", "[e2e][catalog]") {
+TEST_CASE("three products created at once with the same sku: one created, two 409",
+          "[e2e][catalog]") {
   test_cluster c{"sku-race"};
   REQUIRE(c.wait_all_ready());
   auto admin = admin_token(c.port(0));
@@ -120,21 +122,18 @@ TEST_CASE("two products created at once with the same sku: exactly one 409", "[e
   auto seller = active_seller(c, owner, admin);
   for (int round = 0; round < 3; ++round) {
     auto sku = "RACE" + unique_suffix();
-    std::atomic<int> created{0};
-    std::atomic<int> conflicts{0};
-    std::vector<std::thread> threads;
-    for (int t = 0; t < 3; ++t) {
-      threads.emplace_back([&, t] {
-        auto r = http(c.port(static_cast<size_t>(t)), "POST", "/v1/sellers/" + seller + "/products",
-                      product(sku).dump(), owner.access_token);
-        (r.status == 201 ? created : conflicts) += (r.status == 201 || r.status == 409) ? 1 : 0;
+    auto run = race(
+      3, [&](size_t t) { return http_connection{c.port(t)}; },
+      [&](size_t, http_connection& conn) {
+        return conn
+          .request("POST", "/v1/sellers/" + seller + "/products", product(sku).dump(),
+                   owner.access_token)
+          .status;
       });
-    }
-    for (auto& t : threads) {
-      t.join();
-    }
-    CHECK(created == 1);
-    CHECK(conflicts == 2);
+    INFO("round " << round << ", peak in flight " << run.timing.peak_in_flight());
+    CHECK(std::count(run.results.begin(), run.results.end(), 201) == 1);
+    CHECK(std::count(run.results.begin(), run.results.end(), 409) == 2);
+    CHECK(run.timing.peak_in_flight() >= 2);
   }
 }
 
@@ -179,9 +178,10 @@ TEST_CASE("product input and seller state are checked before anything is created
 
   // A pending seller cannot list products yet.
   auto newbie = register_user(c.port(0), "Baru");
-  auto pending = http(c.port(0), "POST", "/v1/sellers", json{{"brand_name", "Baru"}}.dump(),
-                      newbie.access_token)
-                   .json()["id"]
+  auto pending = json_of(http(c.port(0), "POST", "/v1/sellers", json{{"brand_name", "Baru"}}.dump(),
+                              newbie.access_token),
+                         201)
+                   .at("id")
                    .get<std::string>();
   CHECK(http(c.port(0), "POST", "/v1/sellers/" + pending + "/products",
              product("NEW" + unique_suffix()).dump(), newbie.access_token)
@@ -238,8 +238,8 @@ TEST_CASE("the cart holds active skus within availability, at current prices", "
                json{{"price", 300000}}.dump(), owner.access_token)
             .status
           == 200);
-  auto now = http(c.port(2), "GET", "/v1/cart", "", buyer.access_token).json();
-  CHECK(now["items"][0]["unit_price"] == 300000);
+  auto now = json_of(http(c.port(2), "GET", "/v1/cart", "", buyer.access_token), 200);
+  CHECK(now.at("items").at(0).at("unit_price") == 300000);
   CHECK(now["subtotal"] == 4 * 300000 + 375000);
 
   auto set = http(c.port(0), "PATCH", "/v1/cart/items/" + sku + "-M", json{{"quantity", 1}}.dump(),
@@ -262,9 +262,14 @@ TEST_CASE("the cart holds active skus within availability, at current prices", "
           .error_field()
         == "quantity");
   CHECK(http(c.port(0), "GET", "/v1/cart").status == 401);
+  CHECK_STATUS(http(c.port(0), "PATCH", "/v1/cart/items/" + sku + "-M",
+                    json{{"quantity", -1}}.dump(), buyer.access_token),
+               400);
+  CHECK_STATUS(http(c.port(0), "DELETE", "/v1/cart/items/" + sku + "-M"), 401);
+  CHECK_STATUS(http(c.port(0), "DELETE", "/v1/cart"), 401);
 
   CHECK(http(c.port(2), "DELETE", "/v1/cart", "", buyer.access_token).status == 204);
-  auto empty = http(c.port(0), "GET", "/v1/cart", "", buyer.access_token).json();
-  CHECK(empty["items"].empty());
-  CHECK(empty["subtotal"] == 0);
+  auto empty = json_of(http(c.port(0), "GET", "/v1/cart", "", buyer.access_token), 200);
+  CHECK(empty.at("items").empty());
+  CHECK(empty.at("subtotal") == 0);
 }

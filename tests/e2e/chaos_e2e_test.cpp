@@ -1,7 +1,13 @@
-// Cluster operations under load on real 3-node clusters: kill -9, SIGSTOP past the lease,
-// restarts, drain and a rolling restart, with a bounded load client running checkouts, likes and
-// cart writes. Every acknowledged write must be there afterwards.
+// Cluster operations under load on real 3-node clusters: kill -9, SIGSTOP past the lease and
+// restarts, with a bounded load client running checkouts, likes and cart writes. Safety: every
+// acknowledged write is there afterwards, nothing is oversold, each paid order is credited once.
+// Progress: the cluster acknowledges writes in every phase (before the kill, while the dead
+// node's shards are taken over, while a node hangs, after the restarts), so a cluster that
+// stopped serving cannot pass. (Fencing of a stale writer is proven deterministically by the
+// integration test "a write fenced by a newer lease epoch..."; here fenced writes are only
+// reported, since whether the paused node had a write in flight at SIGSTOP is luck.)
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <fstream>
@@ -37,11 +43,16 @@ struct load_record {
   std::vector<std::string> orders;                     ///< acked checkouts
   std::atomic<int64_t> ok{0}, unavailable{0}, busy{0}, refused{0}, sold_out{0}, other{0};
   std::atomic<int64_t> no_retry_after{0}; ///< 503s without a Retry-After header
+  /// The scenario's phase (set by the test) and the 2xx answers seen in each.
+  static constexpr size_t phases = 5;
+  std::atomic<size_t> phase{0};
+  std::array<std::atomic<int64_t>, phases> ok_in_phase{};
 
   void count(const http_result& r) {
     auto status = r.status;
     if (status >= 200 && status < 300) {
       ++ok;
+      ++ok_in_phase[phase.load()];
     } else if (status == 503) {
       ++unavailable;
       if (r.header("Retry-After").empty()) {
@@ -100,19 +111,55 @@ struct scenario {
   }
 };
 
-/// One load worker: `ops` operations (or until `stop`), each on the next node, `timeout_ms` each.
+/// Which node a worker sends to: the next one round robin, skipping for a second a node that
+/// gave no answer (refused or timed out), as a load balancer's health check would.
+struct node_picker {
+  explicit node_picker(size_t nodes, size_t first) : down_until(nodes), next(first) {}
+
+  size_t pick() {
+    auto now = clock_type::now();
+    for (size_t k = 0; k < down_until.size(); ++k) {
+      auto n = next++ % down_until.size();
+      if (down_until[n] <= now) {
+        return n;
+      }
+    }
+    return next++ % down_until.size(); // all look down: try anyway
+  }
+
+  void answered(size_t n, const http_result& r) {
+    if (r.status == 0) {
+      down_until[n] = clock_type::now() + std::chrono::seconds(1);
+    }
+  }
+
+  std::vector<clock_type::time_point> down_until;
+  size_t next;
+};
+
+/// One load worker: `ops` operations (or until `stop`), spread over the nodes, `timeout_ms` each.
 void run_worker(test_cluster& c, scenario& s, load_record& rec, size_t w, int ops,
                 const std::atomic<bool>& stop, int timeout_ms) {
-  size_t node = w;
+  node_picker nodes{c.size(), w};
   int64_t quantity = 1;
+  bool backoff = false;
   for (int i = 0; i < ops && !stop; ++i) {
-    auto port = c.port(node++ % c.size());
+    // A client paced like a person's taps, which backs off a little after "retry later".
+    std::this_thread::sleep_for(std::chrono::milliseconds(backoff ? 50 : 5));
+    backoff = false;
+    auto at = nodes.pick();
+    auto port = c.port(at);
+    auto seen = [&](http_result r) { // what the picker and the pacing learn from each answer
+      nodes.answered(at, r);
+      backoff = backoff || r.status == 503 || r.status == 429;
+      return r;
+    };
     switch (i % 3) {
       case 0: { // like
         const auto& who = s.likers[w];
         const auto& post = s.posts[static_cast<size_t>(i / 3) % s.posts.size()];
-        auto r
-          = http(port, "POST", "/v1/posts/" + post + "/like", "", who.access_token, timeout_ms);
+        auto r = seen(
+          http(port, "POST", "/v1/posts/" + post + "/like", "", who.access_token, timeout_ms));
         rec.count(r);
         if (r.status == 200) {
           std::lock_guard<std::mutex> guard{rec.mu};
@@ -126,9 +173,9 @@ void run_worker(test_cluster& c, scenario& s, load_record& rec, size_t w, int op
           std::lock_guard<std::mutex> guard{rec.mu};
           rec.cart_tried[w] = quantity;
         }
-        auto r
-          = http(port, "PATCH", "/v1/cart/items/" + s.plenty_sku,
-                 json{{"quantity", quantity}}.dump(), s.cart_users[w].access_token, timeout_ms);
+        auto r = seen(http(port, "PATCH", "/v1/cart/items/" + s.plenty_sku,
+                           json{{"quantity", quantity}}.dump(), s.cart_users[w].access_token,
+                           timeout_ms));
         rec.count(r);
         if (r.status == 200) {
           std::lock_guard<std::mutex> guard{rec.mu};
@@ -139,15 +186,16 @@ void run_worker(test_cluster& c, scenario& s, load_record& rec, size_t w, int op
       default: { // checkout: one unit, pay every other order, let the rest expire
         const auto& buyer = s.buyers[w];
         auto add
-          = http(port, "POST", "/v1/cart/items", json{{"sku", s.sku}, {"quantity", 1}}.dump(),
-                 buyer.access_token, timeout_ms);
+          = seen(http(port, "POST", "/v1/cart/items", json{{"sku", s.sku}, {"quantity", 1}}.dump(),
+                      buyer.access_token, timeout_ms));
         rec.count(add);
         if (add.status != 200) {
           break;
         }
         auto key = "chaos-" + std::to_string(w) + "-" + std::to_string(i) + "-" + unique_suffix();
-        auto r = http_with_headers(port, "POST", "/v1/checkout", checkout_address_body,
-                                   buyer.access_token, {{"Idempotency-Key", key}}, timeout_ms);
+        auto r
+          = seen(http_with_headers(port, "POST", "/v1/checkout", checkout_address_body,
+                                   buyer.access_token, {{"Idempotency-Key", key}}, timeout_ms));
         rec.count(r);
         if (r.status != 201) {
           break;
@@ -158,9 +206,9 @@ void run_worker(test_cluster& c, scenario& s, load_record& rec, size_t w, int op
           rec.orders.push_back(j["order"]["id"].get<std::string>());
         }
         if ((i / 3) % 2 == 0) {
-          auto pay = http(port, "POST",
-                          "/v1/payments/" + j["payment"]["id"].get<std::string>() + "/simulate",
-                          json{{"outcome", "succeeded"}}.dump(), buyer.access_token, timeout_ms);
+          auto pay = seen(http(
+            port, "POST", "/v1/payments/" + j["payment"]["id"].get<std::string>() + "/simulate",
+            json{{"outcome", "succeeded"}}.dump(), buyer.access_token, timeout_ms));
           rec.count(pay);
         }
         break;
@@ -258,7 +306,8 @@ void check_invariants(test_cluster& c, scenario& s, load_record& rec) {
   for (const auto& id : rec.orders) {
     CHECK(seen.count(id) == 1);
   }
-  // No oversell, and each paid order credited exactly once.
+  // No oversell, and each paid order credited exactly once; something was sold at all.
+  CHECK(paid_units > 0);
   CHECK(paid_units <= s.stock);
   auto avail = wait_for(
     [&] {
@@ -284,12 +333,16 @@ int64_t metric(uint16_t port, const std::string& series) {
   return at == std::string::npos ? 0 : std::stoll(body.substr(at + series.size() + 2));
 }
 
+std::string phase_counts(const load_record& rec) {
+  std::string out;
+  for (size_t p = 0; p < load_record::phases; ++p) {
+    out += (p ? "/" : "") + std::to_string(rec.ok_in_phase[p].load());
+  }
+  return out;
+}
+
 void report(const std::string& line) {
-  std::ofstream out{std::string{std::getenv("LAKOO_TEST_WORK_DIR")
-                                  ? std::getenv("LAKOO_TEST_WORK_DIR")
-                                  : "e2e-logs"}
-                      + "/chaos-report.txt",
-                    std::ios::app};
+  std::ofstream out{work_dir() + "/chaos-report.txt", std::ios::app};
   out << line << "\n";
   WARN(line);
 }
@@ -305,7 +358,8 @@ TEST_CASE("chaos under load: kill -9, a pause past the lease and restarts lose n
   std::atomic<bool> stop{false};
   std::vector<std::thread> workers;
   for (size_t w = 0; w < 3; ++w) {
-    workers.emplace_back([&, w] { run_worker(c, s, rec, w, 2400, stop, 2500); });
+    // Until told to stop (at most 20000 operations each, to stay bounded).
+    workers.emplace_back([&, w] { run_worker(c, s, rec, w, 20000, stop, 2500); });
   }
   // Taken over: seen from `from`, `dead` is no longer a live member, holds nothing, and every
   // shard is held where it belongs.
@@ -319,8 +373,18 @@ TEST_CASE("chaos under load: kill -9, a pause past the lease and restarts lose n
     return v["settled"] == true && m["live"] == false && m["shards"] == 0;
   };
 
-  std::this_thread::sleep_for(std::chrono::seconds(2));
+  const char* phase_names[load_record::phases]
+    = {"before the kill", "during the takeover of the killed node",
+       "while a node hangs, before its lease ran out", "after its takeover, while it still hangs",
+       "after the restarts"};
+  // Each phase lasts until the cluster has acknowledged writes in it (bounded), so progress is
+  // waited for where it is expected instead of hoped for after a fixed sleep.
+  auto acked_in_phase = [&](size_t phase, int64_t n) {
+    return eventually([&] { return rec.ok_in_phase[phase].load() >= n; }, std::chrono::seconds(20));
+  };
+  CHECK(acked_in_phase(0, 30));
   // 1. kill -9 n2 mid-load: n1 and n3 take its shards over.
+  rec.phase = 1;
   c.kill9(1);
   auto killed_at = clock_type::now();
   auto takeover_kill = wait_for([&] { return taken_over(0, 1) && taken_over(2, 1); });
@@ -328,17 +392,21 @@ TEST_CASE("chaos under load: kill -9, a pause past the lease and restarts lose n
   auto unavailable_after_kill = rec.unavailable.load();
 
   // 2. SIGSTOP n3 for longer than its lease: n1 takes everything, n3's writes are refused.
+  rec.phase = 2;
   c.pause(2);
   auto paused_at = clock_type::now();
   auto takeover_pause = wait_for([&] { return taken_over(0, 2); });
   CHECK(takeover_pause >= 0);
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  // n1 now holds every shard: it serves writes while n3 still hangs.
+  rec.phase = 3;
+  CHECK(acked_in_phase(3, 10));
   c.resume(2);
   auto paused_ms = ms_since(paused_at);
 
   // 3. Restart n2; n3 rejoins as a new incarnation. Shards come back a few at a time.
+  rec.phase = 4;
   c.start(1);
-  std::this_thread::sleep_for(std::chrono::seconds(2));
+  CHECK(acked_in_phase(4, 30));
   stop = true;
   for (auto& t : workers) {
     t.join();
@@ -346,8 +414,19 @@ TEST_CASE("chaos under load: kill -9, a pause past the lease and restarts lose n
   REQUIRE(c.wait_all_ready(60000));
   auto settled_ms = ms_since(killed_at);
 
-  // The paused node noticed that its membership expired and dropped its shards; whatever it
-  // tried to write for them afterwards was refused (fenced) and never acknowledged.
+  // Progress: writes were acknowledged in every phase where the cluster can serve them, and of
+  // every kind. (While a node hangs and its lease still runs, each of the three workers may be
+  // waiting out its client timeout on an entity of the hung node: that phase is only reported.)
+  for (size_t p : {0, 1, 3, 4}) {
+    INFO("2xx " << phase_names[p]);
+    CHECK(rec.ok_in_phase[p].load() > 0);
+  }
+  CHECK_FALSE(rec.likes.empty());
+  CHECK_FALSE(rec.cart_acked.empty());
+  CHECK_FALSE(rec.orders.empty());
+
+  // The paused node noticed that its membership expired and dropped its shards (a write it had
+  // in flight, if any, was refused by the epoch fence: reported below, not asserted).
   CHECK(metric(c.port(2), "lakoo_shard_lease_events_total{event=\"expired\"}") >= 1);
   auto fenced = metric(c.port(2), "lakoo_snapshot_fenced_total");
 
@@ -359,9 +438,9 @@ TEST_CASE("chaos under load: kill -9, a pause past the lease and restarts lose n
          + std::to_string(rec.busy.load()) + ", 409s " + std::to_string(rec.sold_out.load())
          + ", refused/timed out " + std::to_string(rec.refused.load()) + ", 2xx "
          + std::to_string(rec.ok.load()) + ", other " + std::to_string(rec.other.load())
-         + ", acked orders " + std::to_string(rec.orders.size())
-         + ", fenced writes on the paused node " + std::to_string(fenced) + ", all settled "
-         + std::to_string(settled_ms) + " ms after the kill");
+         + ", acked orders " + std::to_string(rec.orders.size()) + ", 2xx by phase "
+         + phase_counts(rec) + ", fenced writes on the paused node " + std::to_string(fenced)
+         + ", all settled " + std::to_string(settled_ms) + " ms after the kill");
   // Never a wrong answer: only successes, out of stock, busy, or "moving, retry" (or no answer
   // from a dead or paused node).
   CHECK(rec.other.load() == 0);

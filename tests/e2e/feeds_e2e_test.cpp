@@ -2,11 +2,9 @@
 
 #include <algorithm>
 #include <chrono>
-#include <future>
-#include <thread>
 
 #include "tests/e2e/social_helpers.hpp"
-#include "tests/support/ws_client.hpp"
+#include "tests/support/checks.hpp"
 
 namespace {
 using namespace lakoo::test;
@@ -27,15 +25,21 @@ TEST_CASE("trending follows engagement, for-you and explore rank with reasons", 
   auto warm = make_post(cluster.port(1), b, "lumayan");
   auto cold = make_post(cluster.port(2), b, "sepi");
   for (int i = 0; i < 3; ++i) {
-    http(cluster.port(0), "POST", "/v1/posts/" + hot + "/like", "",
-         likers[static_cast<size_t>(i)].access_token);
+    REQUIRE_STATUS(http(cluster.port(0), "POST", "/v1/posts/" + hot + "/like", "",
+                        likers[static_cast<size_t>(i)].access_token),
+                   200);
   }
-  http(cluster.port(1), "POST", "/v1/posts/" + warm + "/like", "", likers[0].access_token);
-  http(cluster.port(2), "POST", "/v1/posts/" + cold + "/comments", json{{"body", "hm"}}.dump(),
-       likers[1].access_token); // a comment weighs 3: cold ties with hot's 3 likes...
-  http(cluster.port(2), "POST", "/v1/posts/" + hot + "/save", "", likers[1].access_token); // +2
+  REQUIRE_STATUS(
+    http(cluster.port(1), "POST", "/v1/posts/" + warm + "/like", "", likers[0].access_token), 200);
+  // A comment weighs 3: cold ties with hot's 3 likes...
+  REQUIRE_STATUS(http(cluster.port(2), "POST", "/v1/posts/" + cold + "/comments",
+                      json{{"body", "hm"}}.dump(), likers[1].access_token),
+                 201);
+  REQUIRE_STATUS(
+    http(cluster.port(2), "POST", "/v1/posts/" + hot + "/save", "", likers[1].access_token),
+    200); // +2
 
-  // The database is shared with other tests: look at this test's posts only.
+  // Other tests' posts may be in the database too (one per ctest run): look at these only.
   std::vector<std::string> mine{hot, warm, cold};
   auto order_of = [&](const json& items) {
     std::vector<std::string> ids;
@@ -73,7 +77,7 @@ TEST_CASE("trending follows engagement, for-you and explore rank with reasons", 
   std::vector<std::string> want{hot, cold, warm};
   auto trending
     = poll([&] { return all_pages(cluster.port(1), "/v1/trending", "", 100); },
-           [&](const json& items) { return order_of(items) == want; }, std::chrono::seconds(10));
+           [&](const json& items) { return order_of(items) == want; }, std::chrono::seconds(20));
   CHECK(order_of(trending) == want);
   // Small pages walk the same ranking without repeats or gaps.
   auto paged = all_pages(cluster.port(1), "/v1/trending", "", 3); // the node polled above
@@ -109,6 +113,9 @@ TEST_CASE("trending follows engagement, for-you and explore rank with reasons", 
   }
   CHECK(http(cluster.port(0), "GET", "/v1/feed?cursor=o.x", "", viewer.access_token).status == 400);
   CHECK(http(cluster.port(0), "GET", "/v1/feed").status == 401);
+  CHECK_STATUS(http(cluster.port(0), "GET", "/v1/feed/explore"), 401);
+  CHECK_STATUS(http(cluster.port(0), "GET", "/v1/feed/explore?limit=500", "", viewer.access_token),
+               400);
 }
 
 TEST_CASE("authors with very many followers are pulled into feeds at read time", "[e2e][social]") {
@@ -126,20 +133,20 @@ TEST_CASE("authors with very many followers are pulled into feeds at read time",
        {std::make_pair(cluster.port(1), &f1), std::make_pair(cluster.port(0), &f2)}) {
     CHECK(
       has_post(poll([&, port = port, fan = fan] { return feed(port, *fan); },
-                    [&](const json& p) { return has_post(p, old_post); }, std::chrono::seconds(1)),
+                    [&](const json& p) { return has_post(p, old_post); }, std::chrono::seconds(10)),
                old_post));
   }
 
   auto post = make_post(cluster.port(1), star, "sesudah");
   for (auto* fan : {&f1, &f2}) {
     auto page = poll([&] { return feed(cluster.port(2), *fan); },
-                     [&](const json& p) { return has_post(p, post); }, std::chrono::seconds(1));
-    CHECK(has_post(page, post));
-    CHECK(page["items"][0]["post"]["id"] == post); // newest first, merged with the pushed ones
+                     [&](const json& p) { return has_post(p, post); }, std::chrono::seconds(10));
+    REQUIRE(has_post(page, post));
+    CHECK(page.at("items").at(0).at("post").at("id") == post); // newest first, merged
   }
-  // Unfollowing drops the pulled author too.
+  // Unfollowing drops the pulled author too (the follow answers once the feed took it in).
   follow(cluster.port(0), f1, star, false);
-  CHECK(feed(cluster.port(1), f1)["items"].empty());
+  CHECK(feed(cluster.port(1), f1).at("items").empty());
 }
 
 TEST_CASE("collections: private boards, saving into them, and who may see them", "[e2e][social]") {
@@ -161,23 +168,39 @@ TEST_CASE("collections: private boards, saving into them, and who may see them",
                json{{"collection_id", board}}.dump(), owner.access_token)
             .status
           == 200);
-  auto posts
-    = http(cluster.port(0), "GET", "/v1/collections/" + board + "/posts", "", owner.access_token)
-        .json();
-  REQUIRE(posts["items"].size() == 1);
-  CHECK(posts["items"][0]["id"] == post);
-  CHECK(posts["items"][0]["saved_by_me"] == true);
+  auto posts = items_of(
+    http(cluster.port(0), "GET", "/v1/collections/" + board + "/posts", "", owner.access_token));
+  REQUIRE(posts.size() == 1);
+  CHECK(posts.at(0).at("id") == post);
+  CHECK(posts.at(0).at("saved_by_me") == true);
+  // The board itself: its owner sees it with its count, anyone sees a public one.
+  auto mine = json_of(
+    http(cluster.port(1), "GET", "/v1/collections/" + board, "", owner.access_token), 200);
+  CHECK(mine.at("name") == "Outfit Lebaran");
+  CHECK(mine.at("is_public") == false);
+  CHECK(mine.at("post_count") == 1);
+  auto public_board = pub.json()["id"].get<std::string>();
+  CHECK(json_of(http(cluster.port(0), "GET", "/v1/collections/" + public_board, "",
+                     stranger.access_token),
+                200)
+          .at("name")
+        == "Publik");
+  CHECK(json_of(http(cluster.port(0), "GET", "/v1/collections/" + public_board), 200).at("name")
+        == "Publik");
   // The stranger sees only the public board and cannot read or fill the private one.
-  auto theirs = http(cluster.port(1), "GET", "/v1/users/" + owner.user_id + "/collections", "",
-                     stranger.access_token)
-                  .json();
-  REQUIRE(theirs["items"].size() == 1);
-  CHECK(theirs["items"][0]["name"] == "Publik");
-  CHECK(http(cluster.port(0), "GET", "/v1/users/" + owner.user_id + "/collections", "",
-             owner.access_token)
-          .json()["items"]
+  CHECK_STATUS(http(cluster.port(0), "GET", "/v1/collections/" + board, "", stranger.access_token),
+               404);
+  CHECK_STATUS(http(cluster.port(0), "GET", "/v1/collections/" + board), 404);
+  auto theirs = items_of(http(cluster.port(1), "GET", "/v1/users/" + owner.user_id + "/collections",
+                              "", stranger.access_token));
+  REQUIRE(theirs.size() == 1);
+  CHECK(theirs.at(0).at("name") == "Publik");
+  CHECK(items_of(http(cluster.port(0), "GET", "/v1/users/" + owner.user_id + "/collections", "",
+                      owner.access_token))
           .size()
         == 2);
+  CHECK_STATUS(http(cluster.port(0), "GET", "/v1/users/" + owner.user_id + "/collections?limit=0"),
+               400);
   CHECK(
     http(cluster.port(1), "GET", "/v1/collections/" + board + "/posts", "", stranger.access_token)
       .status
@@ -186,7 +209,8 @@ TEST_CASE("collections: private boards, saving into them, and who may see them",
                           json{{"collection_id", pub.json()["id"]}}.dump(), stranger.access_token);
   CHECK(into_public.status == 403);
   // Nothing changed by the refused save.
-  CHECK(http(cluster.port(0), "GET", "/v1/posts/" + post, "", stranger.access_token)
-          .json()["saved_by_me"]
-        == false);
+  auto seen
+    = json_of(http(cluster.port(0), "GET", "/v1/posts/" + post, "", stranger.access_token), 200);
+  CHECK(seen.at("saved_by_me") == false);
+  CHECK(seen.at("save_count") == 1); // the owner's save into the private board
 }

@@ -7,6 +7,8 @@
 #include <thread>
 
 #include "tests/e2e/e2e_helpers.hpp"
+#include "tests/support/checks.hpp"
+#include "tests/support/wait.hpp"
 
 using namespace lakoo::test;
 using nlohmann::json;
@@ -34,11 +36,18 @@ json poll_listing(uint16_t port, const std::string& target,
 }
 
 std::vector<std::string> ids_of(const json& page) {
+  INFO(page.dump().substr(0, 500));
+  REQUIRE(page.contains("items"));
   std::vector<std::string> out;
-  for (const auto& item : page["items"]) {
-    out.push_back(item["id"].get<std::string>());
+  for (const auto& item : page.at("items")) {
+    out.push_back(item.at("id").get<std::string>());
   }
   return out;
+}
+
+/// The product ids of a page answered with 200 (any other status fails the test).
+std::vector<std::string> ids_of(const http_result& r) {
+  return ids_of(json_of(r, 200));
 }
 
 /// The suffix as letters only, so it is one search word.
@@ -113,32 +122,35 @@ TEST_CASE("listings and search follow moderation and price changes on every node
   auto found = http(c.port(1), "GET", "/v1/products?q=" + word);
   REQUIRE(found.status == 200);
   CHECK(ids_of(found.json()) == std::vector<std::string>{scarf, cloth});
-  CHECK(ids_of(http(c.port(2), "GET", "/v1/products?q=SUMBA+" + word).json())
+  CHECK(ids_of(http(c.port(2), "GET", "/v1/products?q=SUMBA+" + word))
         == std::vector<std::string>{cloth});
-  CHECK(ids_of(http(c.port(0), "GET", "/v1/products?q=" + word + "%20kuda").json())
+  CHECK(ids_of(http(c.port(0), "GET", "/v1/products?q=" + word + "%20kuda"))
         == std::vector<std::string>{scarf});
-  CHECK(http(c.port(0), "GET", "/v1/products?q=" + word + "+sepatu").json()["items"].empty());
-  CHECK(ids_of(http(c.port(0), "GET", "/v1/products?category=fashion&q=" + word).json())
+  CHECK(ids_of(http(c.port(0), "GET", "/v1/products?q=" + word + "+sepatu")).empty());
+  CHECK(ids_of(http(c.port(0), "GET", "/v1/products?category=fashion&q=" + word))
         == std::vector<std::string>{scarf});
-  CHECK(ids_of(http(c.port(0), "GET", "/v1/products?category=HOME&seller_id=" + seller).json())
+  CHECK(ids_of(http(c.port(0), "GET", "/v1/products?category=HOME&seller_id=" + seller))
         == std::vector<std::string>{cloth});
 
   // Cursor pages.
-  auto first = http(c.port(2), "GET", by_seller + "&limit=1").json();
+  auto first = json_of(http(c.port(2), "GET", by_seller + "&limit=1"), 200);
   CHECK(ids_of(first) == std::vector<std::string>{cloth});
   REQUIRE(first["next_cursor"].is_string());
-  auto second = http(c.port(0), "GET",
-                     by_seller + "&limit=1&cursor=" + first["next_cursor"].get<std::string>())
-                  .json();
+  auto second
+    = json_of(http(c.port(0), "GET",
+                   by_seller + "&limit=1&cursor=" + first["next_cursor"].get<std::string>()),
+              200);
   CHECK(ids_of(second) == std::vector<std::string>{scarf});
   CHECK(second["next_cursor"].is_null());
 
   // The seller's product count follows the index.
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
   int64_t count = -1;
-  while (count != 2 && std::chrono::steady_clock::now() < deadline) {
-    count = http(c.port(1), "GET", "/v1/sellers/" + seller).json()["product_count"].get<int64_t>();
-  }
+  CHECK(eventually([&] {
+    count = json_of(http(c.port(1), "GET", "/v1/sellers/" + seller), 200)
+              .at("product_count")
+              .get<int64_t>();
+    return count == 2;
+  }));
   CHECK(count == 2);
 
   // A price change and a stock change show up everywhere.
@@ -162,7 +174,7 @@ TEST_CASE("listings and search follow moderation and price changes on every node
     poll_listing(c.port(n), by_seller,
                  [&](const json& p) { return ids_of(p) == std::vector<std::string>{cloth}; });
   }
-  CHECK(ids_of(http(c.port(2), "GET", "/v1/products?q=" + word).json())
+  CHECK(ids_of(http(c.port(2), "GET", "/v1/products?q=" + word))
         == std::vector<std::string>{cloth});
   (void)draft;
 }
@@ -195,9 +207,9 @@ TEST_CASE("listing parameters are checked", "[e2e][catalog][listing]") {
     CHECK(r.error_code() == "invalid_request");
     CHECK(r.error_field() == bc.field);
   }
-  auto ok = http(port, "GET", "/v1/products?seller_id=sel_unknown&category=nothing&q=zzzz");
-  CHECK(ok.status == 200);
-  CHECK(ok.json()["items"].empty());
-  CHECK(ok.json()["next_cursor"].is_null());
+  auto ok
+    = json_of(http(port, "GET", "/v1/products?seller_id=sel_unknown&category=nothing&q=zzzz"), 200);
+  CHECK(ok.at("items").empty());
+  CHECK(ok.at("next_cursor").is_null());
   CHECK(http(port, "POST", "/v1/products").status == 405);
 }

@@ -2,32 +2,18 @@
 // upgrade, pushes to every socket of a user on other nodes than the inbox. (Slow clients:
 // social_e2e_test.cpp, which has a cheap way to make many notifications.)
 
+#include <algorithm>
 #include <chrono>
 #include <memory>
-#include <thread>
 
 #include "tests/e2e/e2e_helpers.hpp"
+#include "tests/support/checks.hpp"
 #include "tests/support/ws_client.hpp"
 
 namespace {
 
 using namespace lakoo::test;
 using nlohmann::json;
-
-std::string upgrade_request(uint16_t port, const std::string& target,
-                            const std::string& extra_headers = "") {
-  return "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port)
-         + "\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n"
-           "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-         + extra_headers + "\r\n";
-}
-
-int status_of(const std::string& raw) {
-  if (raw.size() < 12) {
-    return 0;
-  }
-  return std::stoi(raw.substr(9, 3));
-}
 
 auto kind_is(const std::string& kind) {
   return [kind](const json& f) {
@@ -85,7 +71,9 @@ TEST_CASE("every socket of a user gets each notification, on any node", "[e2e][p
   ws_client phone{cluster.port(1), "/v1/ws", owner.access_token};
   ws_client laptop{cluster.port(2), "/v1/ws?token=" + owner.access_token};
   ws_client tablet{cluster.port(2), "/v1/ws", owner.access_token};
-  std::this_thread::sleep_for(std::chrono::milliseconds(300)); // the relays' watch is one hop
+  for (auto* socket : {&phone, &laptop, &tablet}) {
+    REQUIRE(socket->wait_ready()); // the user's inbox pushes to the socket's node from now on
+  }
 
   // The approval happens through node 1; the inbox lives wherever its shard is.
   open_shop(cluster.port(0), owner, admin, "Toko Putri");
@@ -97,10 +85,12 @@ TEST_CASE("every socket of a user gets each notification, on any node", "[e2e][p
     CHECK(frame["notification"]["id"].get<std::string>().rfind("ntf_", 0) == 0);
   }
   // The same notification is in the inbox.
-  auto inbox = http(cluster.port(1), "GET", "/v1/notifications", "", owner.access_token).json();
-  REQUIRE(inbox["items"].size() == 1);
-  CHECK(inbox["items"][0]["id"]
-        == phone.wait_for(kind_is("seller_approved"))["notification"]["id"]);
+  auto inbox = items_of(http(cluster.port(1), "GET", "/v1/notifications", "", owner.access_token));
+  REQUIRE(inbox.size() == 1);
+  CHECK(inbox.at(0).at("id") == phone.wait_for(kind_is("seller_approved"))["notification"]["id"]);
+  // A socket opened later on a node already watching is ready at once, and gets the next ones.
+  ws_client late{cluster.port(1), "/v1/ws", owner.access_token};
+  REQUIRE(late.wait_ready());
 
   // A closed socket is cleaned up; the others keep receiving.
   tablet.close();
@@ -122,6 +112,8 @@ TEST_CASE("every socket of a user gets each notification, on any node", "[e2e][p
           == 200);
   CHECK(phone.wait_for(kind_is("product_approved")).is_object());
   CHECK(laptop.wait_for(kind_is("product_approved")).is_object());
+  CHECK(late.wait_for(kind_is("product_approved")).is_object());
+  CHECK(tablet.frames().size() == 2); // ready and seller_approved: closed before the approval
 }
 
 TEST_CASE("idle sockets are pinged: a live client stays, a silent one is closed", "[e2e][push]") {
@@ -130,13 +122,21 @@ TEST_CASE("idle sockets are pinged: a live client stays, a silent one is closed"
   auto p = cluster.port(0);
   auto user = register_user(p, "Sepi");
   ws_client live{p, "/v1/ws", user.access_token}; // reads, so Beast answers the pings
+  REQUIRE(live.wait_ready());
   // A raw client that upgrades and then never answers anything: the server pings it after 1 s of
   // silence and closes it at 2 s, long before this exchange's own 10 s limit.
   auto started = std::chrono::steady_clock::now();
   auto raw = raw_exchange(p, upgrade_request(p, "/v1/ws?token=" + user.access_token), 10000);
   auto waited = std::chrono::steady_clock::now() - started;
   CHECK(status_of(raw) == 101);
+  // Closed for its silence, not at once: after the idle timeout, before the exchange's limit.
+  CHECK(waited >= std::chrono::milliseconds(1500));
   CHECK(waited < std::chrono::seconds(8));
+  // It was pinged before it was dropped: a ping frame (FIN + opcode 9) after the headers.
+  auto frames = raw.substr(std::min(raw.size(), raw.find("\r\n\r\n") + 4));
+  CHECK(frames.find('\x89') != std::string::npos);
+  // The live client has been connected longer than the idle timeout and is still open.
+  CHECK(std::chrono::steady_clock::now() - started > std::chrono::seconds(2));
   CHECK_FALSE(live.closed());
   // The live one still gets notifications.
   auto admin = admin_token(p);

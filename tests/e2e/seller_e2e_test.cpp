@@ -1,7 +1,8 @@
-#include <atomic>
-#include <thread>
+#include <algorithm>
 
 #include "tests/e2e/e2e_helpers.hpp"
+#include "tests/support/checks.hpp"
+#include "tests/support/race.hpp"
 
 using namespace lakoo::test;
 using nlohmann::json;
@@ -97,21 +98,25 @@ TEST_CASE("concurrent applications of one user through all nodes: exactly one se
   test_cluster c{"seller-race"};
   REQUIRE(c.wait_all_ready());
   auto s = register_user(c.port(0), "Balap");
-  std::atomic<int> created{0};
-  std::atomic<int> conflicts{0};
-  std::vector<std::thread> threads;
-  for (int t = 0; t < 9; ++t) {
-    threads.emplace_back([&, t] {
-      auto r = http(c.port(static_cast<size_t>(t % 3)), "POST", "/v1/sellers",
-                    json{{"brand_name", "Toko " + std::to_string(t)}}.dump(), s.access_token);
-      (r.status == 201 ? created : conflicts) += (r.status == 201 || r.status == 409) ? 1 : 0;
+  auto run = race(
+    9, [&](size_t t) { return http_connection{c.port(t % 3)}; },
+    [&](size_t t, http_connection& conn) {
+      return conn
+        .request("POST", "/v1/sellers", json{{"brand_name", "Toko " + std::to_string(t)}}.dump(),
+                 s.access_token)
+        .status;
     });
-  }
-  for (auto& t : threads) {
-    t.join();
-  }
-  CHECK(created == 1);
-  CHECK(conflicts == 8);
+  INFO("peak in flight " << run.timing.peak_in_flight());
+  CHECK(std::count(run.results.begin(), run.results.end(), 201) == 1);
+  CHECK(std::count(run.results.begin(), run.results.end(), 409) == 8);
+  CHECK(run.timing.peak_in_flight() >= 3);
+  // The one seller is the user's.
+  auto me = json_of(http(c.port(1), "GET", "/v1/me", "", s.access_token), 200);
+  REQUIRE(me.at("seller_id").is_string());
+  auto shop = json_of(http(c.port(2), "GET", "/v1/sellers/" + me.at("seller_id").get<std::string>(),
+                           "", s.access_token),
+                      200);
+  CHECK(shop.at("owner_user_id") == s.user_id);
 }
 
 TEST_CASE("bad seller input is rejected with the field named", "[e2e][seller][validation]") {
@@ -132,5 +137,7 @@ TEST_CASE("bad seller input is rejected with the field named", "[e2e][seller][va
   check({{"brand_name", "B"}, {"bio", std::string(5001, 'x')}}, "bio");
   CHECK(http(c.port(0), "POST", "/v1/sellers", json{{"brand_name", "B"}}.dump()).status == 401);
   // Nothing was created by the rejected requests.
-  CHECK(http(c.port(0), "GET", "/v1/me", "", s.access_token).json()["seller_id"].is_null());
+  auto me = json_of(http(c.port(0), "GET", "/v1/me", "", s.access_token), 200);
+  REQUIRE(me.contains("seller_id"));
+  CHECK(me.at("seller_id").is_null());
 }

@@ -3,10 +3,12 @@
 
 #include <algorithm>
 #include <chrono>
-#include <future>
 #include <thread>
 
 #include "tests/e2e/social_helpers.hpp"
+#include "tests/support/checks.hpp"
+#include "tests/support/race.hpp"
+#include "tests/support/wait.hpp"
 #include "tests/support/ws_client.hpp"
 
 namespace {
@@ -25,18 +27,19 @@ TEST_CASE("posts tag products, reach followers' feeds within a second, and leave
   auto product = shop_product(cluster.port(0), admin, seller, "BTK");
 
   follow(cluster.port(1), fan, seller);
-  CHECK(feed(cluster.port(1), fan)["items"].empty()); // built, empty
+  CHECK(feed(cluster.port(1), fan).at("items").empty()); // built, empty
 
   auto started = clock_type::now();
   auto post = make_post(cluster.port(2), seller, "Batik tulis baru #batik", product);
   auto page = poll([&] { return feed(cluster.port(1), fan); },
-                   [&](const json& p) { return has_post(p, post); }, std::chrono::seconds(1));
+                   [&](const json& p) { return has_post(p, post); }, std::chrono::seconds(10));
   INFO(page.dump());
   REQUIRE(has_post(page, post));
+  // API.md promises "within 1 second": reported here, not asserted (no timing in tests).
   WARN("post -> follower's feed: "
        << std::chrono::duration_cast<std::chrono::milliseconds>(clock_type::now() - started).count()
        << " ms");
-  auto item = page["items"][0];
+  auto item = page.at("items").at(0);
   CHECK(item["reason"] == "following");
   CHECK(item["post"]["author_id"] == seller.user_id);
   CHECK(item["post"]["seller_id"].is_string());
@@ -48,52 +51,68 @@ TEST_CASE("posts tag products, reach followers' feeds within a second, and leave
   CHECK(tag["x"] == 0.5);
   CHECK(item["post"]["hashtags"].empty());
   // Someone who does not follow sees nothing in their following feed.
-  CHECK(feed(cluster.port(0), other)["items"].empty());
+  CHECK(feed(cluster.port(0), other).at("items").empty());
 
   // A price change shows on the tag (the tag shows the product as it is now).
-  auto sku = http(cluster.port(0), "GET", "/v1/products/" + product).json()["variants"][0]["sku"];
+  auto sku = json_of(http(cluster.port(0), "GET", "/v1/products/" + product), 200)
+               .at("variants")
+               .at(0)
+               .at("sku");
   REQUIRE(http(cluster.port(0), "PATCH",
                "/v1/products/" + product + "/variants/" + sku.get<std::string>(),
                json{{"price", 99000}}.dump(), seller.access_token)
             .status
           == 200);
-  auto repriced = poll([&] { return http(cluster.port(1), "GET", "/v1/posts/" + post).json(); },
-                       [](const json& p) { return p["product_tags"][0]["price"] == 99000; },
-                       std::chrono::seconds(5));
+  auto repriced
+    = poll([&] { return json_of(http(cluster.port(1), "GET", "/v1/posts/" + post), 200); },
+           [](const json& p) { return p.at("product_tags").at(0).at("price") == 99000; },
+           std::chrono::seconds(10));
   CHECK(repriced["product_tags"][0]["price"] == 99000);
 
   // Counts on the profile.
-  auto profile = http(cluster.port(2), "GET", "/v1/users/" + seller.user_id).json();
-  CHECK(profile["follower_count"] == 1);
-  CHECK(profile["post_count"] == 1);
-  CHECK(http(cluster.port(2), "GET", "/v1/users/" + fan.user_id).json()["following_count"] == 1);
+  auto user_of = [&](size_t node, const session& who) {
+    return json_of(http(cluster.port(node), "GET", "/v1/users/" + who.user_id), 200);
+  };
+  auto profile = user_of(2, seller);
+  CHECK(profile.at("follower_count") == 1);
+  CHECK(profile.at("post_count") == 1);
+  CHECK(user_of(2, fan).at("following_count") == 1);
   // Following a seller's owner is following the seller.
-  auto shop
-    = http(cluster.port(1), "GET", "/v1/sellers/" + item["post"]["seller_id"].get<std::string>())
-        .json();
-  CHECK(shop["follower_count"] == 1);
+  auto shop = json_of(
+    http(cluster.port(1), "GET", "/v1/sellers/" + item["post"]["seller_id"].get<std::string>()),
+    200);
+  CHECK(shop.at("follower_count") == 1);
   auto followers
-    = http(cluster.port(0), "GET", "/v1/users/" + seller.user_id + "/followers").json();
-  REQUIRE(followers["items"].size() == 1);
-  CHECK(followers["items"][0]["id"] == fan.user_id);
-  CHECK(
-    http(cluster.port(0), "GET", "/v1/users/" + fan.user_id + "/following").json()["items"][0]["id"]
-    == seller.user_id);
+    = items_of(http(cluster.port(0), "GET", "/v1/users/" + seller.user_id + "/followers"));
+  REQUIRE(followers.size() == 1);
+  CHECK(followers.at(0).at("id") == fan.user_id);
+  auto following
+    = items_of(http(cluster.port(0), "GET", "/v1/users/" + fan.user_id + "/following"));
+  REQUIRE(following.size() == 1);
+  CHECK(following.at(0).at("id") == seller.user_id);
+  CHECK_STATUS(http(cluster.port(0), "GET", "/v1/users/" + seller.user_id + "/followers?limit=0"),
+               400);
+  CHECK_STATUS(http(cluster.port(0), "GET", "/v1/users/" + fan.user_id + "/following?cursor=zzz"),
+               400);
 
   // Following twice is a no-op; unfollow takes the author's posts out of the feed.
   follow(cluster.port(2), fan, seller);
-  CHECK(http(cluster.port(2), "GET", "/v1/users/" + seller.user_id).json()["follower_count"] == 1);
+  CHECK(user_of(2, seller).at("follower_count") == 1);
   follow(cluster.port(0), fan, seller, false);
-  // Feeds are read models: gone within a second (in practice at once).
-  auto gone_within_a_second = [&](uint16_t port) {
+  // Feeds are read models: the post leaves (in practice at once; polled, each poll a 200 page).
+  auto gone = [&](uint16_t port) {
     return !has_post(poll([&] { return feed(port, fan); },
                           [&](const json& p) { return !has_post(p, post); },
-                          std::chrono::seconds(1)),
+                          std::chrono::seconds(10)),
                      post);
   };
-  CHECK(gone_within_a_second(cluster.port(1)));
-  CHECK(http(cluster.port(2), "GET", "/v1/users/" + seller.user_id).json()["follower_count"] == 0);
+  CHECK(gone(cluster.port(1)));
+  CHECK(user_of(2, seller).at("follower_count") == 0);
   follow(cluster.port(0), fan, seller, false); // idempotent
+  CHECK_STATUS(
+    http(cluster.port(0), "DELETE", "/v1/users/" + fan.user_id + "/follow", "", fan.access_token),
+    400); // yourself
+  CHECK_STATUS(http(cluster.port(0), "DELETE", "/v1/users/" + seller.user_id + "/follow"), 401);
 
   // Following again brings the author's recent posts back; deleting removes them everywhere.
   follow(cluster.port(0), fan, seller);
@@ -102,14 +121,14 @@ TEST_CASE("posts tag products, reach followers' feeds within a second, and leave
   CHECK(http(cluster.port(0), "DELETE", "/v1/posts/" + post, "", seller.access_token).status
         == 204);
   CHECK(http(cluster.port(1), "GET", "/v1/posts/" + post).status == 404);
-  CHECK(gone_within_a_second(cluster.port(1)));
-  CHECK(gone_within_a_second(cluster.port(0)));
+  CHECK(gone(cluster.port(1)));
+  CHECK(gone(cluster.port(0)));
   CHECK(http(cluster.port(1), "DELETE", "/v1/posts/" + post, "", seller.access_token).status
         == 404);
   auto after
-    = poll([&] { return http(cluster.port(2), "GET", "/v1/users/" + seller.user_id).json(); },
-           [](const json& p) { return p["post_count"] == 0; }, std::chrono::seconds(5));
-  CHECK(after["post_count"] == 0);
+    = poll([&] { return user_of(2, seller); },
+           [](const json& p) { return p.at("post_count") == 0; }, std::chrono::seconds(10));
+  CHECK(after.at("post_count") == 0);
 }
 
 TEST_CASE("likes, follows and comments notify the author's sockets on every node",
@@ -118,12 +137,15 @@ TEST_CASE("likes, follows and comments notify the author's sockets on every node
   REQUIRE(cluster.wait_all_ready());
   auto author = register_user(cluster.port(0), "Penulis");
   auto reader = register_user(cluster.port(1), "Pembaca");
+  auto third = register_user(cluster.port(2), "Ketiga");
   // One socket on every node: at least two of them are on nodes other than the inbox's.
   std::vector<std::unique_ptr<ws_client>> sockets;
   for (size_t i = 0; i < cluster.size(); ++i) {
     sockets.push_back(std::make_unique<ws_client>(cluster.port(i), "/v1/ws", author.access_token));
   }
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  for (auto& s : sockets) {
+    REQUIRE(s->wait_ready()); // the inbox pushes to this socket's node from now on
+  }
   auto post = make_post(cluster.port(0), author, "Ootd hari ini");
 
   follow(cluster.port(2), reader, author);
@@ -142,18 +164,55 @@ TEST_CASE("likes, follows and comments notify the author's sockets on every node
     }
   }
   CHECK(sockets[0]->wait_for(kind_is("post_liked"))["notification"]["subject_id"] == post);
-  // A second like is a no-op: no second notification.
-  REQUIRE(
-    http(cluster.port(0), "POST", "/v1/posts/" + post + "/like", "", reader.access_token).status
-    == 200);
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  int likes = 0;
-  for (const auto& f : sockets[1]->frames()) {
-    likes += kind_is("post_liked")(f) ? 1 : 0;
+  // A second like is a no-op: no second notification. Proven with a marker: a like by someone
+  // else after it goes through the same post and inbox, so once its frame is here a duplicate
+  // would have arrived before it.
+  REQUIRE_STATUS(
+    http(cluster.port(0), "POST", "/v1/posts/" + post + "/like", "", reader.access_token), 200);
+  REQUIRE_STATUS(
+    http(cluster.port(1), "POST", "/v1/posts/" + post + "/like", "", third.access_token), 200);
+  auto likes_by = [&](const std::string& user) {
+    int n = 0;
+    for (const auto& f : sockets[1]->frames()) {
+      n += kind_is("post_liked")(f) && f["notification"]["actor_id"] == user ? 1 : 0;
+    }
+    return n;
+  };
+  CHECK(absent_until([&] { return likes_by(third.user_id) == 1; },
+                     [&] { return likes_by(reader.user_id) > 1; })
+        == absence::proven);
+  auto inbox = items_of(http(cluster.port(2), "GET", "/v1/notifications", "", author.access_token));
+  CHECK(inbox.size() == 4); // follower, like, comment, the marker's like
+  for (const auto& n : inbox) {
+    CHECK(n.at("read") == false);
   }
-  CHECK(likes == 1);
-  auto inbox = http(cluster.port(2), "GET", "/v1/notifications", "", author.access_token).json();
-  CHECK(inbox["items"].size() == 3);
+
+  // Reading: by ids, then all; a bad body changes nothing.
+  auto read_body = json{{"ids", {inbox.at(0).at("id")}}}.dump();
+  auto marked
+    = http(cluster.port(0), "POST", "/v1/notifications/read", read_body, author.access_token);
+  CHECK(json_of(marked, 200).at("marked") == 1);
+  auto bad_read = http(cluster.port(0), "POST", "/v1/notifications/read", json{{"ids", 5}}.dump(),
+                       author.access_token);
+  CHECK_STATUS(bad_read, 400);
+  CHECK(bad_read.error_field() == "ids");
+  CHECK_STATUS(http(cluster.port(0), "POST", "/v1/notifications/read", read_body), 401);
+  auto after_one
+    = items_of(http(cluster.port(1), "GET", "/v1/notifications", "", author.access_token));
+  REQUIRE(after_one.size() == 4);
+  CHECK(after_one.at(0).at("read") == true);
+  CHECK(after_one.at(1).at("read") == false);
+  CHECK(json_of(http(cluster.port(2), "POST", "/v1/notifications/read", json{{"all", true}}.dump(),
+                     author.access_token),
+                200)
+          .at("marked")
+        == 3);
+  for (const auto& n :
+       items_of(http(cluster.port(0), "GET", "/v1/notifications", "", author.access_token))) {
+    CHECK(n.at("read") == true);
+  }
+  CHECK_STATUS(http(cluster.port(0), "GET", "/v1/notifications?limit=0", "", author.access_token),
+               400);
 
   // Comments: oldest first, replies name their parent, an unknown parent is refused.
   auto first = c.json()["id"].get<std::string>();
@@ -191,41 +250,60 @@ TEST_CASE("concurrent likes through all nodes give exact counts that survive a r
   for (size_t i = 0; i < n; ++i) {
     fans.push_back(register_user(cluster.port(i % 3), "Fan" + std::to_string(i)));
   }
-  // Every fan likes twice at once through two different nodes; a third of them also save.
-  std::vector<std::future<int>> calls;
+  // Every fan likes twice at once through two different nodes; a third of them also save. The
+  // connections are open before the gate opens, so the requests really run at once.
+  struct call {
+    size_t node;
+    std::string what;
+    const session* who;
+  };
+  std::vector<call> calls;
   for (size_t i = 0; i < n; ++i) {
-    for (size_t k = 0; k < 2; ++k) {
-      calls.push_back(std::async(std::launch::async, [&, i, k] {
-        return http(cluster.port((i + k) % 3), "POST", "/v1/posts/" + post + "/like", "",
-                    fans[i].access_token)
-          .status;
-      }));
-    }
+    calls.push_back({i % 3, "/like", &fans[i]});
+    calls.push_back({(i + 1) % 3, "/like", &fans[i]});
     if (i % 3 == 0) {
-      calls.push_back(std::async(std::launch::async, [&, i] {
-        return http(cluster.port(i % 3), "POST", "/v1/posts/" + post + "/save", "",
-                    fans[i].access_token)
-          .status;
-      }));
+      calls.push_back({i % 3, "/save", &fans[i]});
     }
   }
-  for (auto& c : calls) {
-    CHECK(c.get() == 200);
+  auto run = race(
+    calls.size(), [&](size_t i) { return http_connection{cluster.port(calls[i].node)}; },
+    [&](size_t i, http_connection& conn) {
+      return conn
+        .request("POST", "/v1/posts/" + post + calls[i].what, "", calls[i].who->access_token)
+        .status;
+    });
+  for (auto status : run.results) {
+    CHECK(status == 200);
   }
-  auto p = http(cluster.port(1), "GET", "/v1/posts/" + post, "", fans[0].access_token).json();
-  CHECK(p["like_count"] == n);
-  CHECK(p["save_count"] == n / 3);
-  CHECK(p["liked_by_me"] == true);
-  CHECK(p["saved_by_me"] == true);
-  CHECK(http(cluster.port(1), "GET", "/v1/posts/" + post, "", fans[1].access_token)
-          .json()["saved_by_me"]
+  INFO("peak requests in flight: " << run.timing.peak_in_flight());
+  CHECK(run.timing.peak_in_flight() >= 8);
+  auto p
+    = json_of(http(cluster.port(1), "GET", "/v1/posts/" + post, "", fans[0].access_token), 200);
+  CHECK(p.at("like_count") == n);
+  CHECK(p.at("save_count") == n / 3);
+  CHECK(p.at("liked_by_me") == true);
+  CHECK(p.at("saved_by_me") == true);
+  CHECK(json_of(http(cluster.port(1), "GET", "/v1/posts/" + post, "", fans[1].access_token), 200)
+          .at("saved_by_me")
         == false);
-  // Unlike twice: one less.
-  for (int k = 0; k < 2; ++k) {
-    CHECK(http(cluster.port(k), "DELETE", "/v1/posts/" + post + "/like", "", fans[5].access_token)
-            .json()["like_count"]
-          == n - 1);
+  // Unlike twice, unsave twice: one less each.
+  for (size_t k = 0; k < 2; ++k) {
+    auto unliked
+      = http(cluster.port(k), "DELETE", "/v1/posts/" + post + "/like", "", fans[5].access_token);
+    CHECK(json_of(unliked, 200).at("like_count") == n - 1);
+    auto unsaved
+      = http(cluster.port(k), "DELETE", "/v1/posts/" + post + "/save", "", fans[6].access_token);
+    auto after = json_of(unsaved, 200);
+    CHECK(after.at("save_count") == n / 3 - 1);
+    CHECK(after.at("saved_by_me") == false);
   }
+  CHECK_STATUS(http(cluster.port(0), "DELETE", "/v1/posts/" + post + "/save"), 401);
+  CHECK_STATUS(http(cluster.port(0), "DELETE", "/v1/posts/pst_00000000000000000000000000/like", "",
+                    fans[5].access_token),
+               404);
+  CHECK_STATUS(http(cluster.port(0), "DELETE", "/v1/posts/pst_00000000000000000000000000/save", "",
+                    fans[6].access_token),
+               404);
   // Every node killed and restarted: the counts were durable before they were acknowledged.
   for (size_t i = 0; i < cluster.size(); ++i) {
     cluster.kill9(i);
@@ -234,10 +312,10 @@ TEST_CASE("concurrent likes through all nodes give exact counts that survive a r
     cluster.start(i);
   }
   REQUIRE(cluster.wait_all_ready());
-  p = http(cluster.port(2), "GET", "/v1/posts/" + post, "", fans[5].access_token).json();
-  CHECK(p["like_count"] == n - 1);
-  CHECK(p["save_count"] == n / 3);
-  CHECK(p["liked_by_me"] == false);
+  p = json_of(http(cluster.port(2), "GET", "/v1/posts/" + post, "", fans[5].access_token), 200);
+  CHECK(p.at("like_count") == n - 1);
+  CHECK(p.at("save_count") == n / 3 - 1);
+  CHECK(p.at("liked_by_me") == false);
 }
 
 TEST_CASE("bad social input gets 400 naming the field and changes nothing", "[e2e][social]") {
@@ -251,7 +329,9 @@ TEST_CASE("bad social input gets 400 naming the field and changes nothing", "[e2
   auto draft = http(
     p, "POST",
     "/v1/sellers/"
-      + http(p, "GET", "/v1/me", "", seller.access_token).json()["seller_id"].get<std::string>()
+      + json_of(http(p, "GET", "/v1/me", "", seller.access_token), 200)
+          .at("seller_id")
+          .get<std::string>()
       + "/products",
     json{{"title", "Draf"},
          {"category", "food"},
@@ -293,7 +373,7 @@ TEST_CASE("bad social input gets 400 naming the field and changes nothing", "[e2
   }
   CHECK(http(p, "POST", "/v1/posts", "{not json", seller.access_token).status == 400);
   CHECK(http(p, "POST", "/v1/posts", json{{"media_urls", media}}.dump()).status == 401);
-  CHECK(http(p, "GET", "/v1/users/" + seller.user_id).json()["post_count"] == 0);
+  CHECK(json_of(http(p, "GET", "/v1/users/" + seller.user_id), 200).at("post_count") == 0);
 
   auto post = make_post(p, seller, "ok", product);
   auto me = seller;
@@ -326,9 +406,9 @@ TEST_CASE("bad social input gets 400 naming the field and changes nothing", "[e2
              me.access_token)
           .error_field()
         == "collection_id");
-  auto after = http(p, "GET", "/v1/posts/" + post).json();
-  CHECK(after["comment_count"] == 0);
-  CHECK(after["save_count"] == 0);
+  auto after = json_of(http(p, "GET", "/v1/posts/" + post), 200);
+  CHECK(after.at("comment_count") == 0);
+  CHECK(after.at("save_count") == 0);
   CHECK(http(p, "GET", "/health").status == 200);
 }
 
@@ -342,8 +422,9 @@ TEST_CASE("a socket that stops reading is dropped, its inbox keeps everything",
   auto post = make_post(p, author, "komen dong");
   ws_client slow{p, "/v1/ws", author.access_token, true};
   ws_client fine{p, "/v1/ws", author.access_token};
+  REQUIRE(slow.wait_ready());
+  REQUIRE(fine.wait_ready());
   slow.stall();
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));
   // Each comment notifies the author with an excerpt: ~300 frames of ~300 bytes overflow the
   // stalled socket's kernel buffers, then its 8-frame queue.
   const int n = 300;
@@ -369,7 +450,22 @@ TEST_CASE("a socket that stops reading is dropped, its inbox keeps everything",
   CHECK(slow.wait_closed(std::chrono::seconds(10)));
   auto metrics = http(p, "GET", "/metrics").body;
   CHECK(metrics.find("lakoo_ws_dropped_total{reason=\"slow_client\"} ") != std::string::npos);
-  auto inbox = http(p, "GET", "/v1/notifications?limit=100", "", author.access_token).json();
-  CHECK(inbox["items"].size() == 100);
+  // The inbox kept all of them: page through it.
+  size_t kept = 0;
+  std::string cursor;
+  for (int page = 0; page < 10; ++page) {
+    auto r = json_of(
+      http(p, "GET", "/v1/notifications?limit=100" + (cursor.empty() ? "" : "&cursor=" + cursor),
+           "", author.access_token),
+      200);
+    for (const auto& item : r.at("items")) {
+      kept += item.at("kind") == "post_commented" ? 1 : 0;
+    }
+    if (r.at("next_cursor").is_null()) {
+      break;
+    }
+    cursor = r.at("next_cursor").get<std::string>();
+  }
+  CHECK(kept == static_cast<size_t>(n));
   CHECK(http(p, "GET", "/health").status == 200);
 }

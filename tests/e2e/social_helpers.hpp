@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "tests/e2e/e2e_helpers.hpp"
+#include "tests/support/checks.hpp"
 
 namespace lakoo::test {
 
@@ -29,12 +30,13 @@ inline json poll(const std::function<json()>& get, const std::function<bool(cons
   }
 }
 
+/// Whether the feed page `page` (a 200 answer's body) holds `post_id`. A body without `items`
+/// fails the test: an error answer must never read as "not there".
 inline bool has_post(const json& page, const std::string& post_id) {
-  if (!page.contains("items")) {
-    return false;
-  }
-  for (const auto& item : page["items"]) {
-    if (item["post"]["id"] == post_id) {
+  INFO(page.dump().substr(0, 500));
+  REQUIRE(page.contains("items"));
+  for (const auto& item : page.at("items")) {
+    if (item.at("post").at("id") == post_id) {
       return true;
     }
   }
@@ -60,9 +62,10 @@ inline void follow(uint16_t port, const session& who, const session& whom, bool 
   REQUIRE(r.status == 200);
 }
 
+/// A feed page of `who`, answered with 200 (anything else fails the test).
 inline json feed(uint16_t port, const session& who,
                  const std::string& path = "/v1/feed/following") {
-  return http(port, "GET", path, "", who.access_token).json();
+  return json_of(http(port, "GET", path, "", who.access_token), 200);
 }
 
 inline auto kind_is(const std::string& kind) {

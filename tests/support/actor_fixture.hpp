@@ -3,9 +3,12 @@
 /// A real actor system with this node's router over a memory store: for entity tests that need
 /// real concurrency. Every wait is bounded.
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include <caf/all.hpp>
 
@@ -75,6 +78,65 @@ struct actor_fixture {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     return alive(kind) == 0;
+  }
+
+  /// Sends every `(key, message)` of `asks` at once while the entities are still activating
+  /// (every snapshot load is held until all of them have been sent), so they all wait for their
+  /// entity together: the race of first messages at activation, forced instead of hoped for.
+  /// `lanes` threads send (each sends its share, then collects the answers). Returns the replies
+  /// in the order of `asks`, and whether every message had been sent before the loads were
+  /// released (assert it: the proof that they overlapped).
+  template <class Reply, class Msg>
+  std::pair<std::vector<caf::expected<Reply>>, bool>
+  ask_all_at_activation(const std::vector<std::pair<std::string, Msg>>& asks, size_t lanes = 8) {
+    std::vector<caf::expected<Reply>> out;
+    for (size_t i = 0; i < asks.size(); ++i) {
+      out.emplace_back(caf::make_error(caf::sec::request_timeout));
+    }
+    std::atomic<size_t> sent{0};
+    store.hold_loads(true);
+    std::vector<std::thread> threads;
+    for (size_t lane = 0; lane < lanes && lane < asks.size(); ++lane) {
+      threads.emplace_back([&, lane] {
+        caf::scoped_actor me{sys};
+        using handle_type
+          = decltype(me->request(router, std::chrono::seconds(10), protocol::route_atom::value,
+                                 std::string{}, caf::message{}));
+        std::vector<std::pair<size_t, handle_type>> pending;
+        for (size_t i = lane; i < asks.size(); i += lanes) {
+          pending.emplace_back(i, me->request(router, std::chrono::seconds(10),
+                                              protocol::route_atom::value, asks[i].first,
+                                              caf::make_message(asks[i].second)));
+          ++sent;
+        }
+        for (auto& [i, h] : pending) {
+          auto at = i;
+          h.receive([&](Reply& r) { out[at] = std::move(r); },
+                    [&](caf::error& e) { out[at] = std::move(e); });
+        }
+      });
+    }
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (sent.load() < asks.size() && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    bool all_sent = sent.load() == asks.size();
+    store.hold_loads(false);
+    for (auto& t : threads) {
+      t.join();
+    }
+    return {std::move(out), all_sent};
+  }
+
+  /// `ask_all_at_activation` with every message for one entity `key`.
+  template <class Reply, class Msg>
+  std::pair<std::vector<caf::expected<Reply>>, bool>
+  ask_at_activation(const std::string& key, const std::vector<Msg>& msgs) {
+    std::vector<std::pair<std::string, Msg>> asks;
+    for (const auto& m : msgs) {
+      asks.emplace_back(key, m);
+    }
+    return ask_all_at_activation<Reply>(asks);
   }
 
   /// Sends `msg` to entity `key` through the router and waits (bounded) for the reply.

@@ -1,5 +1,6 @@
 #include "tests/support/test_cluster.hpp"
 
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <csignal>
@@ -48,12 +49,22 @@ std::string env_or(const char* name, const std::string& fallback) {
 
 } // namespace
 
+std::string work_dir() {
+  auto dir = env_or("LAKOO_TEST_WORK_DIR", LAKOO_TEST_DEFAULT_WORK_DIR);
+  ::mkdir(dir.c_str(), 0755);
+  return dir;
+}
+
+std::string call_log_path() {
+  return work_dir() + "/http-calls.log";
+}
+
 std::string unique_suffix() {
   static const std::string prefix = [] {
     std::random_device rd;
     return std::to_string(rd() % 1000000) + "-" + std::to_string(::getpid());
   }();
-  static int counter = 0;
+  static std::atomic<int> counter{0}; // called from load workers' threads too
   return prefix + "-" + std::to_string(++counter);
 }
 
@@ -64,8 +75,7 @@ test_cluster::test_cluster(const std::string& name, size_t nodes,
   if (dsn.empty()) {
     throw std::runtime_error("LAKOO_TEST_PG_DSN is not set (run through ctest)");
   }
-  dir_ = env_or("LAKOO_TEST_WORK_DIR", "e2e-logs");
-  ::mkdir(dir_.c_str(), 0755);
+  dir_ = work_dir();
   conf_ = dir_ + "/" + name_ + ".conf";
   std::ofstream conf{conf_};
   std::set<uint16_t> taken; // the kernel may hand the same free port out twice

@@ -3,7 +3,7 @@
 /// Starts a real LAKOO cluster for end-to-end tests: N `lakoo-node` processes on 127.0.0.1
 /// with free ports, a cluster.conf of their own, the PostgreSQL of the `pg` CTest fixture
 /// (LAKOO_TEST_PG_DSN). Nodes can be killed (-9), stopped and restarted. The destructor kills
-/// whatever is still running. Logs go to `<build>/e2e-logs/<test>-<node>.log`.
+/// whatever is still running. Logs go to `<work dir>/<test>-<node>.log` (see `work_dir`).
 
 #include <cstdint>
 #include <map>
@@ -57,6 +57,13 @@ private:
   std::vector<uint16_t> cluster_ports_;
   std::vector<pid_t> pids_;
 };
+
+/// Where the e2e tests write logs, the call record and browser profiles: LAKOO_TEST_WORK_DIR,
+/// else `<build>/e2e-logs` (compiled in). Created if missing.
+std::string work_dir();
+
+/// The record of every HTTP call of the e2e tests: `<work dir>/http-calls.log`.
+std::string call_log_path();
 
 /// A TCP port on 127.0.0.1 that is free right now.
 uint16_t free_port();

@@ -10,6 +10,9 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
+#include <sys/socket.h>
+
+#include "tests/support/http_client.hpp"
 
 namespace lakoo::test {
 
@@ -26,6 +29,9 @@ struct ws_client::impl {
   std::vector<nlohmann::json> frames;
   bool closed = false;
   std::atomic<bool> stalled{false};
+  /// The socket's descriptor, read once before the reader starts: `close()` shuts it down with
+  /// a plain syscall, so the test thread never touches the Asio socket the reader is using.
+  int fd = -1;
   std::thread reader;
 
   void read_loop() {
@@ -72,10 +78,14 @@ ws_client::ws_client(uint16_t port, const std::string& target, const std::string
   websocket::response_type res;
   beast::error_code ec;
   impl_->ws.handshake(res, "127.0.0.1:" + std::to_string(port), target, ec);
+  // A declined upgrade's status is not kept by Beast: recorded as 0 (tests that check a refusal
+  // of an upgrade use raw_exchange, which records the real status).
+  record_call_line("GET " + target.substr(0, target.find('?')) + " " + (ec ? "0" : "101"));
   if (ec) {
     throw std::runtime_error("websocket upgrade failed: " + ec.message() + " (HTTP "
                              + std::to_string(res.result_int()) + ")");
   }
+  impl_->fd = impl_->ws.next_layer().native_handle();
   impl_->reader = std::thread([i = impl_.get()] { i->read_loop(); });
 }
 
@@ -97,6 +107,13 @@ nlohmann::json ws_client::wait_for(const std::function<bool(const nlohmann::json
     return false;
   });
   return found;
+}
+
+bool ws_client::wait_ready(std::chrono::milliseconds timeout) {
+  return wait_for(
+           [](const nlohmann::json& f) { return f.is_object() && f.value("type", "") == "ready"; },
+           timeout)
+    .is_object();
 }
 
 std::vector<nlohmann::json> ws_client::frames() const {
@@ -123,15 +140,18 @@ void ws_client::close() {
   if (!impl_ || !impl_->reader.joinable()) {
     return;
   }
-  beast::error_code ec;
-  impl_->ws.next_layer().shutdown(tcp::socket::shutdown_both, ec);
-  impl_->ws.next_layer().close(ec);
+  // The reader may be blocked in `ws.read`: end its read with shutdown(2) on the descriptor,
+  // let it finish, and only then close the Asio socket (no concurrent use of the object).
+  ::shutdown(impl_->fd, SHUT_RDWR);
+  impl_->stalled = false;
   {
     std::lock_guard<std::mutex> guard{impl_->mutex};
     impl_->closed = true;
     impl_->cv.notify_all();
   }
   impl_->reader.join();
+  beast::error_code ec;
+  impl_->ws.next_layer().close(ec);
 }
 
 } // namespace lakoo::test

@@ -30,6 +30,10 @@ public:
   nlohmann::json wait_for(const std::function<bool(const nlohmann::json&)>& pred,
                           std::chrono::milliseconds timeout = std::chrono::seconds(5));
 
+  /// Waits (bounded) for the server's `{"type":"ready"}` frame: from then on every notification
+  /// of the user is pushed to this socket. Use it instead of sleeping after connecting.
+  bool wait_ready(std::chrono::milliseconds timeout = std::chrono::seconds(10));
+
   /// Every frame received so far.
   std::vector<nlohmann::json> frames() const;
 

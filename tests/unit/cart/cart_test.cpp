@@ -3,8 +3,11 @@
 #include <catch2/catch.hpp>
 
 #include "tests/support/actor_fixture.hpp"
+#include "tests/support/expected.hpp"
 
 using namespace lakoo;
+using lakoo::test::error_of;
+using lakoo::test::must;
 
 TEST_CASE("a cart adds up quantities within what is available", "[cart]") {
   test::actor_fixture f{test::kinds_of(cart::register_kinds)};
@@ -49,6 +52,7 @@ TEST_CASE("a cart adds up quantities within what is available", "[cart]") {
     auto bad = add("KMJ-M", 0, 5);
     REQUIRE_FALSE(bad);
     CHECK(bad.error() == protocol::errc::invalid_request);
-    CHECK(f.ask<protocol::cart_view>("cart:usr_1", protocol::get_cart{})->lines[0].quantity == 5);
+    CHECK(must(f.ask<protocol::cart_view>("cart:usr_1", protocol::get_cart{})).lines[0].quantity
+          == 5);
   }
 }

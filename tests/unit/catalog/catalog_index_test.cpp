@@ -314,6 +314,7 @@ TEST_CASE("a large batch (bulk load) orders and searches like one product at a t
     CHECK(ca == cb);
   }
   auto all = must_query(bulk, {"", "", "", 100, ""});
+  REQUIRE(all.items.size() == 100);
   for (size_t i = 1; i < all.items.size(); ++i) {
     const auto& x = *all.items[i - 1].product;
     const auto& y = *all.items[i].product;

@@ -5,8 +5,11 @@
 
 #include "actors/catalog/catalog.hpp"
 #include "tests/support/actor_fixture.hpp"
+#include "tests/support/expected.hpp"
 
 using namespace lakoo;
+using lakoo::test::error_of;
+using lakoo::test::must;
 
 namespace {
 
@@ -71,14 +74,14 @@ TEST_CASE("moderation moves a product through its lifecycle", "[catalog]") {
   auto stranger = step("submit", "usr_other");
   REQUIRE_FALSE(stranger);
   CHECK(stranger.error() == protocol::errc::forbidden);
-  CHECK(step("submit", "usr_1")->status == "pending");
+  CHECK(must(step("submit", "usr_1")).status == "pending");
   auto rejected = step("reject", "admin", "photo is blurry");
   REQUIRE(rejected);
   CHECK(rejected->status == "rejected");
   CHECK(rejected->rejection_reason == "photo is blurry");
-  CHECK(step("submit", "usr_1")->status == "pending");
-  CHECK(step("approve", "admin")->status == "active");
-  CHECK(step("approve", "admin")->status == "active"); // repeat: no change
+  CHECK(must(step("submit", "usr_1")).status == "pending");
+  CHECK(must(step("approve", "admin")).status == "active");
+  CHECK(must(step("approve", "admin")).status == "active"); // repeat: no change
   auto resubmit = step("submit", "usr_1");
   REQUIRE_FALSE(resubmit);
   CHECK(resubmit.error() == protocol::errc::conflict);
@@ -105,26 +108,24 @@ TEST_CASE("concurrent creations sharing skus: exactly one wins", "[catalog]") {
   test::actor_fixture f{test::kinds_of(catalog::register_kinds)};
   for (int round = 0; round < 20; ++round) {
     auto stem = "RACE" + std::to_string(round);
-    std::atomic<int> created{0};
-    std::atomic<int> conflicts{0};
-    std::vector<std::thread> threads;
+    // Three new products claim the same skus; all three creations wait together for their
+    // products (and the skus) to activate.
+    std::vector<std::pair<std::string, protocol::create_product>> asks;
     for (int t = 0; t < 3; ++t) {
-      threads.emplace_back([&, t] {
-        caf::scoped_actor me{f.sys};
-        // Different variant orders on purpose: claims must not depend on the request's order.
-        auto p = t % 2 == 0 ? shirt({stem + "-M", stem + "-L", stem + "-S"})
-                            : shirt({stem + "-S", stem + "-L", stem + "-M"});
-        me->request(f.router, std::chrono::seconds(10), protocol::route_atom::value,
-                    "product:prd_r" + std::to_string(round) + "_" + std::to_string(t),
-                    caf::make_message(p))
-          .receive([&](protocol::product_view&) { ++created; },
-                   [&](caf::error& e) { conflicts += e == protocol::errc::conflict ? 1 : 0; });
-      });
+      // Different variant orders on purpose: claims must not depend on the request's order.
+      asks.emplace_back("product:prd_r" + std::to_string(round) + "_" + std::to_string(t),
+                        t % 2 == 0 ? shirt({stem + "-M", stem + "-L", stem + "-S"})
+                                   : shirt({stem + "-S", stem + "-L", stem + "-M"}));
     }
-    for (auto& t : threads) {
-      t.join();
-    }
+    auto [replies, overlapped] = f.ask_all_at_activation<protocol::product_view>(asks);
     INFO("round " << round);
+    CHECK(overlapped);
+    int created = 0;
+    int conflicts = 0;
+    for (auto& r : replies) {
+      created += r ? 1 : 0;
+      conflicts += r == protocol::errc::conflict ? 1 : 0;
+    }
     CHECK(created == 1);
     CHECK(conflicts == 2);
   }

@@ -126,7 +126,9 @@ TEST_CASE("refresh tokens carry a family and a 32-byte secret", "[http_edge]") {
 
   std::string hash2;
   CHECK(make_refresh_token("f-9", hash2) != token);
-  CHECK(parse_refresh_token("f.a.b." + token.substr(4))->family_id == "f.a.b");
+  auto dotted = parse_refresh_token("f.a.b." + token.substr(4));
+  REQUIRE(dotted.has_value());
+  CHECK(dotted->family_id == "f.a.b");
   CHECK_FALSE(parse_refresh_token(token.substr(4)));          // no family
   CHECK_FALSE(parse_refresh_token("f-9." + token.substr(5))); // 42 chars
   CHECK_FALSE(parse_refresh_token("f-9.!" + token.substr(5)));

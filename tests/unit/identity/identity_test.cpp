@@ -23,21 +23,19 @@ protocol::address addr(const std::string& id, bool is_default = false) {
 TEST_CASE("concurrent registrations of one email: exactly one wins", "[identity]") {
   test::actor_fixture f{test::kinds_of(identity::register_kinds)};
   constexpr int contenders = 20;
-  std::atomic<int> won{0};
-  std::atomic<int> conflicts{0};
-  std::vector<std::thread> threads;
+  std::vector<protocol::open_account> claims;
   for (int i = 0; i < contenders; ++i) {
-    threads.emplace_back([&, i] {
-      caf::scoped_actor me{f.sys};
-      protocol::open_account req{"usr_" + std::to_string(i), "same@x.id", "hash", "N", {}};
-      me->request(f.router, std::chrono::seconds(10), protocol::route_atom::value,
-                  std::string{"account:same@x.id"}, caf::make_message(req))
-        .receive([&](protocol::user_view&) { ++won; },
-                 [&](caf::error& e) { conflicts += e == protocol::errc::conflict ? 1 : 0; });
-    });
+    claims.push_back({"usr_" + std::to_string(i), "same@x.id", "hash", "N", {}});
   }
-  for (auto& t : threads) {
-    t.join();
+  // All twenty claims wait together for the account entity to activate.
+  auto [replies, overlapped]
+    = f.ask_at_activation<protocol::user_view>("account:same@x.id", claims);
+  CHECK(overlapped);
+  int won = 0;
+  int conflicts = 0;
+  for (auto& r : replies) {
+    won += r ? 1 : 0;
+    conflicts += r == protocol::errc::conflict ? 1 : 0;
   }
   CHECK(won == 1);
   CHECK(conflicts == contenders - 1);

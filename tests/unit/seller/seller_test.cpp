@@ -24,23 +24,22 @@ bool has_seller_role(test::actor_fixture& f, const std::string& user) {
 } // namespace
 
 TEST_CASE("a user gets at most one seller account, even when applying concurrently", "[seller]") {
-  test::actor_fixture f{test::kinds_of(identity::register_kinds, seller::register_kinds)};
+  test::actor_fixture f{test::kinds_of(identity::register_kinds, seller::register_kinds),
+                        std::chrono::seconds(1)};
   REQUIRE(f.ask<protocol::user_view>("user:usr_s1", protocol::create_user{"s@x.id", "S", {}}));
-  std::atomic<int> created{0};
-  std::atomic<int> conflicts{0};
-  std::vector<std::thread> threads;
+  // The user passivates, then ten applications arrive together while it is activating again.
+  REQUIRE(f.wait_passivated("user"));
+  std::vector<protocol::apply_seller> apps;
   for (int i = 0; i < 10; ++i) {
-    threads.emplace_back([&, i] {
-      caf::scoped_actor me{f.sys};
-      protocol::apply_seller app{"sel_" + std::to_string(i), profile("Tenun " + std::to_string(i))};
-      me->request(f.router, std::chrono::seconds(10), protocol::route_atom::value,
-                  std::string{"user:usr_s1"}, caf::make_message(app))
-        .receive([&](protocol::seller_view& s) { created += s.status == "pending" ? 1 : 0; },
-                 [&](caf::error& e) { conflicts += e == protocol::errc::conflict ? 1 : 0; });
-    });
+    apps.push_back({"sel_" + std::to_string(i), profile("Tenun " + std::to_string(i))});
   }
-  for (auto& t : threads) {
-    t.join();
+  auto [replies, overlapped] = f.ask_at_activation<protocol::seller_view>("user:usr_s1", apps);
+  CHECK(overlapped);
+  int created = 0;
+  int conflicts = 0;
+  for (auto& r : replies) {
+    created += r && r->status == "pending" ? 1 : 0;
+    conflicts += r == protocol::errc::conflict ? 1 : 0;
   }
   CHECK(created == 1);
   CHECK(conflicts == 9);
