@@ -13,8 +13,11 @@
 ///     wait-settled [secs]    wait until every shard is where it belongs (exit 1 on timeout)
 ///
 /// Credentials default to the first of `admin_emails` and `admin_password` from cluster.conf;
-/// LAKOO_CONSOLE_EMAIL / LAKOO_CONSOLE_PASSWORD override them.
+/// LAKOO_CONSOLE_EMAIL / LAKOO_CONSOLE_PASSWORD override them. A node that answers 503
+/// (shards moving, a lease being taken over) is asked again after its Retry-After, for up to
+/// 30 seconds.
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -45,37 +48,71 @@ using nlohmann::json;
 struct reply {
   int status = 0; ///< 0: no answer
   json body;
+  int retry_after_s = 0; ///< from a 503's Retry-After
 };
 
-reply call(const std::string& host, uint16_t port, const std::string& method,
-           const std::string& target, const std::string& token, const std::string& body = "") {
+/// One request with a real deadline (Beast's stream timeouts apply to async operations only).
+reply call_once(const std::string& host, uint16_t port, const std::string& method,
+                const std::string& target, const std::string& token, const std::string& body) {
   reply out;
+  net::io_context ioc;
+  beast::tcp_stream stream{ioc};
+  tcp::resolver resolver{ioc};
+  bhttp::request<bhttp::string_body> req{bhttp::string_to_verb(method), target, 11};
+  req.set(bhttp::field::host, host);
+  if (!token.empty()) {
+    req.set(bhttp::field::authorization, "Bearer " + token);
+  }
+  if (method != "GET") {
+    req.set(bhttp::field::content_type, "application/json");
+    req.body() = body.empty() ? "{}" : body;
+    req.prepare_payload();
+  }
+  beast::flat_buffer buffer;
+  bhttp::response<bhttp::string_body> res;
+  beast::error_code ec;
   try {
-    net::io_context ioc;
-    beast::tcp_stream stream{ioc};
+    auto endpoints = resolver.resolve(host, std::to_string(port));
     stream.expires_after(std::chrono::seconds(10));
-    tcp::resolver resolver{ioc};
-    stream.connect(resolver.resolve(host, std::to_string(port)));
-    bhttp::request<bhttp::string_body> req{bhttp::string_to_verb(method), target, 11};
-    req.set(bhttp::field::host, host);
-    if (!token.empty()) {
-      req.set(bhttp::field::authorization, "Bearer " + token);
-    }
-    if (method != "GET") {
-      req.set(bhttp::field::content_type, "application/json");
-      req.body() = body.empty() ? "{}" : body;
-      req.prepare_payload();
-    }
-    bhttp::write(stream, req);
-    beast::flat_buffer buffer;
-    bhttp::response<bhttp::string_body> res;
-    bhttp::read(stream, buffer, res);
-    out.status = static_cast<int>(res.result_int());
-    out.body = json::parse(res.body(), nullptr, false);
+    stream.async_connect(endpoints, [&](beast::error_code e, const tcp::endpoint&) {
+      if ((ec = e)) {
+        return;
+      }
+      bhttp::async_write(stream, req, [&](beast::error_code e2, size_t) {
+        if ((ec = e2)) {
+          return;
+        }
+        bhttp::async_read(stream, buffer, res, [&](beast::error_code e3, size_t) { ec = e3; });
+      });
+    });
+    ioc.run();
   } catch (const std::exception&) {
-    out.status = 0;
+    return out;
+  }
+  if (ec) {
+    return out;
+  }
+  out.status = static_cast<int>(res.result_int());
+  out.body = json::parse(res.body(), nullptr, false);
+  if (auto it = res.find(bhttp::field::retry_after); it != res.end()) {
+    out.retry_after_s = std::atoi(std::string(it->value()).c_str());
   }
   return out;
+}
+
+/// A request as an operator wants it: a node that says 503 (shards moving, a lease being
+/// taken over) is asked again after its Retry-After, for up to 30 seconds in all.
+reply call(const std::string& host, uint16_t port, const std::string& method,
+           const std::string& target, const std::string& token, const std::string& body = "") {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  for (;;) {
+    auto r = call_once(host, port, method, target, token, body);
+    if (r.status != 503 || std::chrono::steady_clock::now() >= deadline) {
+      return r;
+    }
+    auto wait = std::chrono::milliseconds(std::clamp(r.retry_after_s, 0, 5) * 1000);
+    std::this_thread::sleep_for(std::max(wait, std::chrono::milliseconds(200)));
+  }
 }
 
 struct options {
