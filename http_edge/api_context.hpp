@@ -157,6 +157,10 @@ nlohmann::json notification_json(const protocol::notification_view& n);
 /// The API's Address object.
 nlohmann::json address_json(const protocol::address& a);
 
+/// The API's line of a Cart or an Order: `{"sku","product_id","seller_id","title","unit_price",
+/// "quantity","line_total"}`.
+nlohmann::json line_json(const protocol::order_line& l);
+
 /// Reads the address fields of `v`'s object into `out`. With `partial`, every field is optional
 /// and `fields` lists the ones present; otherwise recipient, phone, line1, city, province and
 /// postal_code are required and country defaults to "ID".
@@ -170,9 +174,8 @@ void add_console_routes(route_table& routes, api_context& ctx);
 
 /// Every node's router stats (bounded wait; unreachable nodes are missing); `done` on a CAF
 /// thread.
-void fetch_cluster_stats(api_context& ctx,
-                         std::function<void(caf::expected<std::vector<protocol::router_stats>>)>
-                           done);
+void fetch_cluster_stats(
+  api_context& ctx, std::function<void(caf::expected<std::vector<protocol::router_stats>>)> done);
 /// The operator console's view: members, placement, actors, mailboxes, sagas, recent errors.
 nlohmann::json console_json(const api_context& ctx,
                             const std::vector<protocol::router_stats>& stats);

@@ -1,5 +1,6 @@
 #include <algorithm>
 
+#include "actors/pricing/pricing.hpp"
 #include "actors/runtime/ids.hpp"
 #include "http_edge/api_context.hpp"
 
@@ -97,7 +98,7 @@ std::optional<protocol::create_product> read_product(const json& body, responder
     validator iv{item, prefix};
     protocol::variant x;
     x.sku = iv.required_string("sku", max_sku_chars);
-    x.price = iv.required_int("price", 1);
+    x.price = iv.required_int("price", 1, pricing::max_unit_price);
     x.stock = iv.required_int("stock", 0, 1000000000);
     if (const auto* options = iv.object("options", false)) {
       for (const auto& [name, value] : options->items()) {
@@ -244,7 +245,7 @@ void change_variant(api_context& ctx, access_claims&& claims, request&& req, par
     return;
   }
   validator v{*body};
-  auto price = v.optional_int("price", 1);
+  auto price = v.optional_int("price", 1, pricing::max_unit_price);
   auto stock = v.optional_int("stock", 0, 1000000000);
   if (!v.ok()) {
     return res(v.error());

@@ -176,47 +176,16 @@ void create_post(api_context& ctx, access_claims&& claims, request&& req, respon
   if (!v.ok()) {
     return res(v.error());
   }
-  std::vector<std::string> keys;
   for (size_t i = 0; i < post.product_tags.size(); ++i) {
     if (!is_minted_id(post.product_tags[i].product_id, "prd")) {
       return res(
         field_error("product_tags[" + std::to_string(i) + "].product_id", "not an active product"));
     }
-    keys.push_back("product:" + post.product_tags[i].product_id);
   }
-  ask_all<protocol::product_view>(
-    ctx.gw, keys, protocol::get_product{},
-    [&ctx, post = std::move(post),
-     res](std::vector<caf::expected<protocol::product_view>> products) mutable {
-      for (size_t i = 0; i < products.size(); ++i) {
-        auto& p = products[i];
-        if (!p && to_http_status(p.error()) >= 500) {
-          return res(error_from(p.error()));
-        }
-        auto field = "product_tags[" + std::to_string(i) + "].product_id";
-        if (!p || p->status != "active" || p->variants.empty()) {
-          return res(field_error(field, "not an active product"));
-        }
-        auto& t = post.product_tags[i];
-        t.title = p->title;
-        t.price = p->variants.front().price;
-        t.currency = p->variants.front().currency;
-        t.category = p->category;
-      }
-      auto author_key = "user:" + post.author_id; // before `post` is moved into the callback
-      ctx.gw.ask<protocol::user_view>(
-        author_key, protocol::get_user{},
-        [&ctx, post = std::move(post), res](caf::expected<protocol::user_view> u) mutable {
-          if (!u) {
-            return res(error_from(u.error()));
-          }
-          post.seller_id = u->seller_id;
-          ctx.gw.ask<protocol::post_view>(
-            "post:" + runtime::new_id("pst"), std::move(post),
-            answer<protocol::post_view>(
-              res, 201, [&ctx](const protocol::post_view& view) { return post_json(ctx, view); }));
-        });
-    });
+  ctx.gw.ask<protocol::post_view>(
+    "post:" + runtime::new_id("pst"), std::move(post),
+    answer<protocol::post_view>(
+      res, 201, [&ctx](const protocol::post_view& view) { return post_json(ctx, view); }));
 }
 
 void react(api_context& ctx, const access_claims& claims, params& p, const std::string& what,
@@ -231,8 +200,8 @@ void react(api_context& ctx, const access_claims& claims, params& p, const std::
       res, 200, [&ctx](const protocol::post_view& view) { return post_json(ctx, view); }));
 }
 
-/// `POST /v1/posts/{id}/save {"collection_id"?}`: the collection is checked (exists, mine)
-/// before anything changes.
+/// `POST /v1/posts/{id}/save {"collection_id"?}`: one ask, to the post, or to the collection (which
+/// checks that it is the caller's before anything changes, then saves and files the post).
 void save(api_context& ctx, access_claims&& claims, request&& req, params&& p, responder res) {
   auto id = post_id_of(p, res);
   if (!id) {
@@ -253,41 +222,15 @@ void save(api_context& ctx, access_claims&& claims, request&& req, params&& p, r
       return res(error_response(404, "not_found", "collection not found"));
     }
   }
-  auto user = claims.sub;
-  auto do_save = [&ctx, id = *id, user, collection, res]() mutable {
-    ctx.gw.ask<protocol::post_view>(
-      "post:" + id, protocol::react_post{user, "save", true},
-      [&ctx, id, user, collection, res](caf::expected<protocol::post_view> view) mutable {
-        if (!view || collection.empty()) {
-          return answer<protocol::post_view>(res, 200, [&ctx](const protocol::post_view& x) {
-            return post_json(ctx, x);
-          })(std::move(view));
-        }
-        auto post = *view;
-        ctx.gw.ask<protocol::collection_view>(
-          "collection:" + collection, protocol::collect_post{user, id, true},
-          [&ctx, post, res](caf::expected<protocol::collection_view> c) mutable {
-            if (!c) {
-              return res(error_from(c.error()));
-            }
-            res(json_response(200, post_json(ctx, post)));
-          });
-      });
-  };
+  auto render = [&ctx](const protocol::post_view& x) { return post_json(ctx, x); };
   if (collection.empty()) {
-    return do_save();
+    return ctx.gw.ask<protocol::post_view>("post:" + *id,
+                                           protocol::react_post{claims.sub, "save", true},
+                                           answer<protocol::post_view>(res, 200, render));
   }
-  ctx.gw.ask<protocol::collection_view>(
-    "collection:" + collection, protocol::get_collection{user},
-    [user, do_save, res](caf::expected<protocol::collection_view> c) mutable {
-      if (!c) {
-        return res(error_from(c.error()));
-      }
-      if (c->owner_id != user) {
-        return res(error_response(403, "forbidden", "not your collection"));
-      }
-      do_save();
-    });
+  ctx.gw.ask<protocol::post_view>("collection:" + collection,
+                                  protocol::save_to_collection{claims.sub, *id},
+                                  answer<protocol::post_view>(res, 200, render));
 }
 
 void comment(api_context& ctx, access_claims&& claims, request&& req, params&& p, responder res) {

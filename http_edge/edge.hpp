@@ -1,11 +1,11 @@
 #pragma once
 
-#include "actors/runtime/cluster_control.hpp"
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "actors/runtime/cluster_control.hpp"
 #include "actors/runtime/revocations.hpp"
 #include "actors/runtime/store.hpp"
 #include "http_edge/server.hpp"
@@ -31,15 +31,11 @@ struct identity_settings {
     = std::make_shared<runtime::revocation_list>();
 };
 
-class sandbox_provider;
-
 /// Checkout and payment settings, filled by `nodes/` from cluster.conf.
 struct commerce_settings {
   std::string payment_provider = "sandbox";
   std::string webhook_secret;
   int64_t payment_ttl_s = 900;
-  /// The sandbox provider (for `POST /v1/payments/{id}/simulate`); null with a real provider.
-  std::shared_ptr<sandbox_provider> sandbox;
 };
 
 /// How the edge ranks feeds (trending, for-you, explore), from cluster.conf.

@@ -207,8 +207,8 @@ void sandbox_provider::refund(const std::string& payment_id, int64_t amount, con
   });
 }
 
-std::string sandbox_provider::simulate(const std::string& payment_id, int64_t amount,
-                                       const std::string& outcome) {
+std::optional<std::string> sandbox_provider::simulate(const std::string& payment_id, int64_t amount,
+                                                      const std::string& outcome) {
   delivery d;
   d.event_id = runtime::new_id("evt");
   d.body = nlohmann::json{

@@ -33,7 +33,8 @@ public:
 
   /// Schedules the webhook of `outcome` (`succeeded` | `failed`) for the payment; returns its
   /// event id.
-  std::string simulate(const std::string& payment_id, int64_t amount, const std::string& outcome);
+  std::optional<std::string> simulate(const std::string& payment_id, int64_t amount,
+                                      const std::string& outcome) override;
 
   void stop();
 

@@ -172,6 +172,7 @@ int run(const node::node_config& cfg, size_t index, sigset_t& signals) {
   }
   auto env = std::make_shared<runtime::entity_env>();
   env->store = &store;
+  env->lists = &store;
   auto shards = std::make_shared<runtime::shard_map>(ids, cfg.shards, true);
   env->shards = shards;
   env->node_id = me.id;
@@ -269,7 +270,6 @@ int run(const node::node_config& cfg, size_t index, sigset_t& signals) {
     cs.payment_provider = cfg.payment_provider;
     cs.webhook_secret = cfg.webhook_secret;
     cs.payment_ttl_s = cfg.payment_ttl_s;
-    cs.sandbox = cfg.payment_provider == "sandbox" ? sandbox : nullptr;
     edge::social_read_settings ss;
     ss.trending_half_life_s = cfg.trending_half_life_s;
     edge::edge http{es, is, cs, ss, ci, gw, catalog_index, post_index, store};

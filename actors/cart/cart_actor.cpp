@@ -1,6 +1,9 @@
 #include <algorithm>
+#include <map>
 
 #include "actors/cart/cart.hpp"
+#include "actors/pricing/pricing.hpp"
+#include "actors/runtime/asks.hpp"
 #include "actors/runtime/entity.hpp"
 
 namespace lakoo::cart {
@@ -16,19 +19,27 @@ struct line_data {
   MSGPACK_DEFINE_MAP(sku, product_id, quantity)
 };
 
-/// Snapshot body of `cart:<user id>`.
-struct cart_data {
-  uint16_t v = 1;
-  std::vector<line_data> lines;    ///< oldest first
-  std::vector<std::string> orders; ///< recent orders whose lines were taken out, oldest first
-  MSGPACK_DEFINE_MAP(v, lines, orders)
+/// What a checkout took (kept so a repeat of the same checkout gets the same lines).
+struct taken_data {
+  std::string key;
+  std::vector<line_data> lines;
+  MSGPACK_DEFINE_MAP(key, lines)
 };
 
-/// Orders a cart remembers having taken out (a repeat of an older one is far beyond any retry).
-constexpr size_t max_remembered_orders = 64;
+/// Snapshot body of `cart:<user id>`.
+struct cart_data {
+  uint16_t v = 2;
+  std::vector<line_data> lines;      ///< oldest first
+  std::vector<taken_data> taken;     ///< recent checkouts' takes, oldest first
+  std::vector<std::string> returned; ///< recent return keys, oldest first
+  MSGPACK_DEFINE_MAP(v, lines, taken, returned)
+};
 
-/// One user's cart: which skus in which quantities. Prices and titles are not kept: the cart
-/// is always shown with the catalog's current ones.
+/// Takes and returns a cart remembers (a repeat of an older one is far beyond any retry).
+constexpr size_t max_remembered = 64;
+
+/// One user's cart: which skus in which quantities. Prices and titles are never kept: the cart
+/// is priced by the pricing module from the catalog's current offers whenever it is shown.
 struct cart_state : runtime::entity_state<cart_data> {
   static inline const char* name = "lakoo.cart";
   static inline const char* kind = cart_kind;
@@ -36,66 +47,223 @@ struct cart_state : runtime::entity_state<cart_data> {
 
 using cart_actor = caf::stateful_actor<cart_state>;
 
-protocol::cart_view to_view(const cart_data& d) {
-  protocol::cart_view v;
-  for (const auto& l : d.lines) {
-    v.lines.push_back({l.sku, l.product_id, l.quantity});
+/// Product views by product id, as read for one answer.
+using products = std::map<std::string, protocol::product_view>;
+
+protocol::cart_lines lines_of(const std::vector<line_data>& lines) {
+  protocol::cart_lines out;
+  for (const auto& l : lines) {
+    out.lines.push_back({l.sku, l.product_id, l.quantity});
   }
-  return v;
+  return out;
 }
 
-caf::result<protocol::cart_view> change(cart_actor* self, protocol::change_cart& req) {
+/// The cart priced now: every line whose product still sells its sku, at the offer's price.
+protocol::cart_view priced(const cart_data& d, const products& known) {
+  std::vector<pricing::wanted> wanted;
+  std::map<std::string, pricing::offer> offers;
+  for (const auto& l : d.lines) {
+    wanted.push_back({l.sku, l.quantity});
+    auto p = known.find(l.product_id);
+    if (p != known.end()) {
+      if (auto o = pricing::offer_from(p->second, l.sku)) {
+        offers.emplace(l.sku, std::move(*o));
+      }
+    }
+  }
+  auto q = pricing::price(wanted, [&](const std::string& sku) -> const pricing::offer* {
+    auto o = offers.find(sku);
+    return o == offers.end() ? nullptr : &o->second;
+  });
+  protocol::cart_view view;
+  view.currency = q.currency;
+  view.subtotal = q.subtotal;
+  for (const auto& pl : q.lines) {
+    const auto& o = pl.item;
+    view.items.push_back({o.sku, o.product_id, o.seller_id, o.title, o.unit_price, pl.quantity,
+                          pl.line_total, o.seller_user_id});
+  }
+  return view;
+}
+
+/// Reads the products of the cart's lines that `known` lacks (all at once), then answers `rp`
+/// with the priced cart. A product that cannot be read now (its shard is moving) fails the
+/// answer: a cart is never shown with a line silently missing. A product that is gone is simply
+/// not for sale.
+void read_and_price(cart_actor* self, caf::response_promise rp, products known) {
+  std::vector<std::string> keys;
+  for (const auto& l : self->state.data.lines) {
+    auto key = "product:" + l.product_id;
+    if (known.count(l.product_id) == 0 && std::find(keys.begin(), keys.end(), key) == keys.end()) {
+      keys.push_back(key);
+    }
+  }
+  runtime::ask_each<protocol::product_view>(
+    self, keys, protocol::get_product{},
+    [self, rp,
+     known = std::move(known)](std::vector<caf::expected<protocol::product_view>> replies) mutable {
+      for (auto& r : replies) {
+        if (r) {
+          auto id = r->id;
+          known.emplace(std::move(id), std::move(*r));
+        } else if (r.error() != errc::not_found) {
+          rp.deliver(r.error());
+          return;
+        }
+      }
+      rp.deliver(priced(self->state.data, known));
+    });
+}
+
+/// Answers `rp` with the priced cart once everything written so far is durable.
+void answer_priced(cart_actor* self, caf::response_promise rp, products known = {}) {
+  runtime::when_durable(self, [self, rp, known = std::move(known)](const caf::error* err) mutable {
+    if (err) {
+      rp.deliver(*err);
+      return;
+    }
+    read_and_price(self, rp, std::move(known));
+  });
+}
+
+/// After a change: once it is durable, answer with the priced cart.
+void commit_and_answer(cart_actor* self, caf::response_promise rp, products known = {}) {
+  runtime::persist(self, [](const caf::error*) {}); // answer_priced waits for this write
+  answer_priced(self, std::move(rp), std::move(known));
+}
+
+caf::error not_for_sale() {
+  return caf::make_error(errc::not_found, "this sku is not for sale");
+}
+
+/// Applies `req` to the lines now that the sku and its product are known (the cart may have
+/// changed while they were read: the change applies to the cart as it is now).
+void apply_change(cart_actor* self, const protocol::change_cart& req, const protocol::sku_view& sku,
+                  const protocol::product_view& product, caf::response_promise rp) {
+  if (!pricing::offer_from(product, req.sku)) {
+    rp.deliver(not_for_sale());
+    return;
+  }
   auto& lines = self->state.data.lines;
   auto i = std::find_if(lines.begin(), lines.end(),
                         [&](const line_data& l) { return l.sku == req.sku; });
-  if (req.quantity < 0 || (!req.replace && req.quantity == 0)) {
-    return caf::make_error(errc::invalid_request, "quantity", "quantity must be positive");
-  }
   int64_t total = req.replace ? req.quantity : req.quantity + (i == lines.end() ? 0 : i->quantity);
-  if (total > req.available) {
-    return caf::make_error(errc::out_of_stock,
-                           "only " + std::to_string(req.available) + " available",
-                           std::vector<std::string>{req.sku});
+  if (total > pricing::max_quantity) {
+    rp.deliver(caf::make_error(errc::invalid_request, "quantity",
+                               "at most " + std::to_string(pricing::max_quantity) + " of one sku"));
+    return;
   }
-  if (total == 0) {
-    if (i == lines.end()) {
-      return runtime::reply_durable(self, to_view(self->state.data));
-    }
-    lines.erase(i);
-  } else if (i != lines.end()) {
+  if (total > sku.available) {
+    rp.deliver(caf::make_error(errc::out_of_stock,
+                               "only " + std::to_string(sku.available) + " available",
+                               std::vector<std::string>{req.sku}));
+    return;
+  }
+  if (i != lines.end()) {
     i->quantity = total;
   } else {
     if (lines.size() >= max_lines) {
-      return caf::make_error(errc::conflict, "the cart is full");
+      rp.deliver(caf::make_error(errc::conflict, "the cart is full"));
+      return;
     }
-    lines.push_back({std::move(req.sku), std::move(req.product_id), total});
+    lines.push_back({req.sku, sku.product_id, total});
   }
-  return runtime::commit(self, to_view(self->state.data));
+  commit_and_answer(self, rp, products{{product.id, product}});
 }
 
-/// Takes what an order bought out of the cart, once per order: a line bought in full goes, a
-/// line the buyer raised meanwhile keeps the difference.
-caf::result<protocol::cart_view> remove_bought(cart_actor* self, protocol::remove_bought& req) {
+/// Adds or sets a line: the cart reads the sku (its product and what is available) and the
+/// product (is it sold, at what price) itself; nobody hands it catalog facts.
+caf::result<protocol::cart_view> change(cart_actor* self, protocol::change_cart& req) {
+  auto& lines = self->state.data.lines;
+  if (req.quantity < 0 || (!req.replace && req.quantity == 0)) {
+    return caf::make_error(errc::invalid_request, "quantity", "quantity must be positive");
+  }
+  auto rp = self->make_response_promise();
+  if (req.replace && req.quantity == 0) {
+    auto before = lines.size();
+    lines.erase(std::remove_if(lines.begin(), lines.end(),
+                               [&](const line_data& l) { return l.sku == req.sku; }),
+                lines.end());
+    if (lines.size() == before) {
+      answer_priced(self, rp);
+    } else {
+      commit_and_answer(self, rp);
+    }
+    return rp;
+  }
+  runtime::ask_one<protocol::sku_view>(
+    self, "sku:" + req.sku, protocol::get_sku{},
+    [self, rp, req](caf::expected<protocol::sku_view> sku) mutable {
+      if (!sku) {
+        rp.deliver(sku.error() == errc::not_found ? not_for_sale() : sku.error());
+        return;
+      }
+      runtime::ask_one<protocol::product_view>(
+        self, "product:" + sku->product_id, protocol::get_product{},
+        [self, rp, req, sku = *sku](caf::expected<protocol::product_view> product) mutable {
+          if (!product) {
+            rp.deliver(product.error() == errc::not_found ? not_for_sale() : product.error());
+            return;
+          }
+          apply_change(self, req, sku, *product, rp);
+        });
+    });
+  return rp;
+}
+
+/// Hands every line to a checkout, once per `key`.
+caf::result<protocol::cart_lines> take(cart_actor* self, const protocol::take_cart& req) {
   auto& d = self->state.data;
-  if (std::find(d.orders.begin(), d.orders.end(), req.key) != d.orders.end()) {
-    return runtime::reply_durable(self, to_view(d));
+  auto t = std::find_if(d.taken.begin(), d.taken.end(),
+                        [&](const taken_data& x) { return x.key == req.key; });
+  if (t != d.taken.end()) {
+    return runtime::reply_durable(self, lines_of(t->lines));
   }
-  for (const auto& bought : req.lines) {
+  auto out = lines_of(d.lines);
+  d.taken.push_back({req.key, std::move(d.lines)});
+  d.lines.clear();
+  if (d.taken.size() > max_remembered) {
+    d.taken.erase(d.taken.begin());
+  }
+  return runtime::commit(self, std::move(out));
+}
+
+/// Puts lines back, once per `key`, on top of what the cart holds now.
+caf::result<protocol::cart_lines> give_back(cart_actor* self, protocol::return_to_cart& req) {
+  auto& d = self->state.data;
+  if (std::find(d.returned.begin(), d.returned.end(), req.key) != d.returned.end()) {
+    return runtime::reply_durable(self, lines_of(d.lines));
+  }
+  for (auto& back : req.lines) {
     auto i = std::find_if(d.lines.begin(), d.lines.end(),
-                          [&](const line_data& l) { return l.sku == bought.sku; });
-    if (i == d.lines.end()) {
-      continue;
-    }
-    i->quantity -= bought.quantity;
-    if (i->quantity <= 0) {
-      d.lines.erase(i);
+                          [&](const line_data& l) { return l.sku == back.sku; });
+    if (i != d.lines.end()) {
+      i->quantity = std::min(pricing::max_quantity, i->quantity + back.quantity);
+    } else if (back.quantity > 0) {
+      d.lines.push_back({std::move(back.sku), std::move(back.product_id), back.quantity});
     }
   }
-  d.orders.push_back(std::move(req.key));
-  if (d.orders.size() > max_remembered_orders) {
-    d.orders.erase(d.orders.begin());
+  d.returned.push_back(std::move(req.key));
+  if (d.returned.size() > max_remembered) {
+    d.returned.erase(d.returned.begin());
   }
-  return runtime::commit(self, to_view(d));
+  return runtime::commit(self, lines_of(d.lines));
+}
+
+caf::result<protocol::cart_view> clear(cart_actor* self, const protocol::clear_cart& req) {
+  auto& lines = self->state.data.lines;
+  auto before = lines.size();
+  lines.erase(
+    std::remove_if(lines.begin(), lines.end(),
+                   [&](const line_data& l) { return req.sku.empty() || l.sku == req.sku; }),
+    lines.end());
+  auto rp = self->make_response_promise();
+  if (lines.size() == before) {
+    answer_priced(self, rp);
+  } else {
+    commit_and_answer(self, rp);
+  }
+  return rp;
 }
 
 caf::behavior cart_impl(cart_actor* self, std::string id,
@@ -103,22 +271,14 @@ caf::behavior cart_impl(cart_actor* self, std::string id,
   return runtime::run_entity(self, std::move(id), std::move(env), [self] {
     return caf::message_handler{
       [self](protocol::get_cart) -> caf::result<protocol::cart_view> {
-        return runtime::reply_durable(self, to_view(self->state.data));
+        auto rp = self->make_response_promise();
+        answer_priced(self, rp);
+        return rp;
       },
       [self](protocol::change_cart& req) { return change(self, req); },
-      [self](protocol::remove_bought& req) { return remove_bought(self, req); },
-      [self](protocol::clear_cart& req) -> caf::result<protocol::cart_view> {
-        auto& lines = self->state.data.lines;
-        auto before = lines.size();
-        lines.erase(
-          std::remove_if(lines.begin(), lines.end(),
-                         [&](const line_data& l) { return req.sku.empty() || l.sku == req.sku; }),
-          lines.end());
-        if (lines.size() == before) {
-          return runtime::reply_durable(self, to_view(self->state.data));
-        }
-        return runtime::commit(self, to_view(self->state.data));
-      },
+      [self](protocol::clear_cart& req) { return clear(self, req); },
+      [self](protocol::take_cart& req) { return take(self, req); },
+      [self](protocol::return_to_cart& req) { return give_back(self, req); },
     };
   });
 }

@@ -2,6 +2,7 @@
 
 #include "actors/catalog/catalog.hpp"
 #include "actors/catalog/catalog_data.hpp"
+#include "actors/pricing/pricing.hpp"
 #include "actors/runtime/clock.hpp"
 #include "actors/runtime/entity.hpp"
 
@@ -88,10 +89,21 @@ void claim_next(product_actor* self, caf::response_promise rp,
       });
 }
 
+/// A price the catalog accepts (the pricing module's bounds keep every total exact).
+bool valid_price(int64_t price) {
+  return price >= 1 && price <= pricing::max_unit_price;
+}
+
 caf::result<protocol::product_view> create(product_actor* self, protocol::create_product& req) {
   auto& st = self->state;
   if (st.exists) {
     return caf::make_error(errc::conflict, "product exists");
+  }
+  for (size_t i = 0; i < req.variants.size(); ++i) {
+    if (!valid_price(req.variants[i].price)) {
+      return caf::make_error(errc::invalid_request, "variants[" + std::to_string(i) + "].price",
+                             "between 1 and " + std::to_string(pricing::max_unit_price));
+    }
   }
   auto& d = st.data;
   d.seller_id = std::move(req.seller_id);
@@ -233,8 +245,9 @@ caf::behavior product_impl(product_actor* self, std::string id,
         if (i == vs.end()) {
           return caf::make_error(errc::not_found, "no such variant");
         }
-        if (req.price <= 0) {
-          return caf::make_error(errc::invalid_request, "price", "price must be positive");
+        if (!valid_price(req.price)) {
+          return caf::make_error(errc::invalid_request, "price",
+                                 "between 1 and " + std::to_string(pricing::max_unit_price));
         }
         i->price = req.price;
         return runtime::commit(self, to_view(st));

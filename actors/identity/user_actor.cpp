@@ -2,6 +2,7 @@
 
 #include "actors/identity/identity.hpp"
 #include "actors/identity/identity_data.hpp"
+#include "actors/runtime/books.hpp"
 #include "actors/runtime/clock.hpp"
 #include "actors/runtime/entity.hpp"
 
@@ -232,10 +233,28 @@ caf::message_handler seller_handlers(user_actor* self) {
   };
 }
 
+/// The buyer's order book, for the buyer only.
+caf::message_handler order_handlers(user_actor* self) {
+  return {
+    [self](protocol::list_orders& req) -> caf::result<protocol::order_page> {
+      const auto& id = self->state.id;
+      if (req.requester != id) {
+        return caf::make_error(errc::forbidden, "only the buyer lists their orders");
+      }
+      return runtime::book_page<protocol::order_page, protocol::order_view>(
+        self, std::string{protocol::buyer_book} + ":" + id, "order",
+        protocol::get_order{req.requester, false}, req.limit, req.cursor);
+    },
+  };
+}
+
 caf::behavior user_impl(user_actor* self, std::string id,
                         std::shared_ptr<const runtime::entity_env> env) {
   return runtime::run_entity(self, std::move(id), std::move(env), [self] {
-    return profile_handlers(self).or_else(address_handlers(self)).or_else(seller_handlers(self));
+    return profile_handlers(self)
+      .or_else(address_handlers(self))
+      .or_else(seller_handlers(self))
+      .or_else(order_handlers(self));
   });
 }
 

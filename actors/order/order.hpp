@@ -3,10 +3,12 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <caf/fwd.hpp>
 
+#include "actors/protocol/messages.hpp"
 #include "actors/runtime/entity_env.hpp"
 
 namespace lakoo::order {
@@ -17,19 +19,10 @@ inline constexpr const char* order_kind = "order";
 inline constexpr const char* payment_kind = "payment";
 /// `earnings:<seller id>`: the seller's ledger (credits of paid lines, reversals of refunds).
 inline constexpr const char* earnings_kind = "earnings";
-/// Durable list `orders:<user id>`: the buyer's orders (sort: created ms), newest first.
-inline constexpr const char* buyer_book_kind = "orders";
-/// Durable list `seller_orders:<seller id>`: orders that hold the seller's items.
-inline constexpr const char* seller_book_kind = "seller_orders";
-
-/// Platform commission in basis points (0.5%).
-inline constexpr int64_t commission_bp = 50;
-
-/// What a paid line of `line_total` credits its seller: the line total minus 0.5%, rounded
-/// down to the minor unit (so the commission is rounded up).
-inline int64_t seller_net(int64_t line_total) {
-  return line_total - (line_total * commission_bp + 9999) / 10000;
-}
+/// The order books (durable lists; names in protocol: the buyer's and the seller's entities
+/// read them too).
+inline constexpr const char* buyer_book_kind = protocol::buyer_book;
+inline constexpr const char* seller_book_kind = protocol::seller_book;
 
 /// How long a reservation outlives the payment deadline: a saga that died is resumed well
 /// within it, and a live one releases its reservations explicitly.
@@ -49,6 +42,15 @@ public:
   virtual void refund(const std::string& payment_id, int64_t amount, const std::string& currency,
                       std::function<void(bool)> done)
     = 0;
+  /// A test provider only: schedules the webhook a real payment of `outcome` would cause and
+  /// returns its event id; nullopt from providers that cannot (every real one).
+  virtual std::optional<std::string> simulate(const std::string& payment_id, int64_t amount,
+                                              const std::string& outcome) {
+    (void)payment_id;
+    (void)amount;
+    (void)outcome;
+    return std::nullopt;
+  }
 };
 
 /// Adds the order, payment and earnings kinds. `provider` must outlive the actors.

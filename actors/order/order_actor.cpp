@@ -1,6 +1,7 @@
 #include <algorithm>
 
 #include "actors/order/order_saga.hpp"
+#include "actors/pricing/pricing.hpp"
 #include "actors/runtime/node_status.hpp"
 
 namespace lakoo::order {
@@ -22,9 +23,12 @@ caf::result<protocol::checkout_view> start(order_actor* self, protocol::start_ch
     if (d.stage == "rejected") {
       return caf::make_error(errc::out_of_stock, "not enough stock", d.rejected_skus);
     }
+    if (d.stage == "refused") {
+      return refusal_of(d);
+    }
     auto rp = self->make_response_promise();
     st.checkouts.push_back(rp);
-    if (d.stage == "reserving" || d.stage == "opening"
+    if (d.stage == "pricing" || d.stage == "reserving" || d.stage == "opening"
         || (d.stage == "releasing" && (d.status == "rejected" || d.status == "aborted"))) {
       drive(self); // a retry while the first is still running (or after a crash) waits for it
     } else {
@@ -32,41 +36,48 @@ caf::result<protocol::checkout_view> start(order_actor* self, protocol::start_ch
     }
     return rp;
   }
-  if (req.lines.empty()) {
-    return caf::make_error(errc::invalid_request, "cart", "the cart is empty");
+  if (!req.coupon_codes.empty()) { // vouchers do not exist yet: every code is unknown
+    return caf::make_error(errc::invalid_request, "coupon_code", "no such coupon");
   }
+  auto attempt = st.exists ? d.attempt + 1 : 0; // an aborted checkout starts again
   d = order_data{};
+  d.attempt = attempt;
   d.user_id = std::move(req.user_id);
-  d.currency = "IDR";
-  for (auto& l : req.lines) {
-    d.subtotal += l.line_total;
-    d.lines.push_back({std::move(l.sku), std::move(l.product_id), std::move(l.seller_id),
-                       std::move(l.title), l.unit_price, l.quantity, l.line_total,
-                       std::move(l.seller_user_id)});
+  d.currency = pricing::default_currency;
+  d.address_id = std::move(req.address_id);
+  if (d.address_id.empty()) {
+    const auto& a = req.shipping_address;
+    d.address = {a.label, a.recipient, a.phone,       a.line1,  a.line2,
+                 a.city,  a.province,  a.postal_code, a.country};
   }
-  d.total = d.subtotal;
-  const auto& a = req.shipping_address;
-  d.address = {a.label, a.recipient, a.phone,       a.line1,  a.line2,
-               a.city,  a.province,  a.postal_code, a.country};
+  d.coupon_codes = std::move(req.coupon_codes);
   d.payment_id = "pay_" + st.id.substr(st.id.find('_') + 1);
   d.payment_ttl_s = req.payment_ttl_s;
   d.created_ms = runtime::unix_now() * 1000;
-  d.expires_at = runtime::unix_now() + req.payment_ttl_s;
-  enter_stage(st, "reserving");
+  enter_stage(st, "pricing");
   auto rp = self->make_response_promise();
   st.checkouts.push_back(rp);
   persist_and_drive(self);
   return rp;
 }
 
-bool seller_of(const order_data& d, const std::string& seller_id) {
-  return !seller_id.empty() && sellers_of(d).count(seller_id) > 0;
+/// Whether `user` owns a seller of the order's lines.
+bool seller_of(const order_data& d, const std::string& user) {
+  return !user.empty() && std::any_of(d.lines.begin(), d.lines.end(), [&](const line_data& l) {
+    return l.seller_user_id == user;
+  });
+}
+
+/// An order the API may show: one that was placed (not a refused, rejected or aborted checkout).
+bool is_placed(const order_state& st) {
+  const auto& s = st.data.status;
+  return st.exists && !s.empty() && s != "rejected" && s != "aborted" && s != "refused";
 }
 
 caf::result<protocol::order_view> act(order_actor* self, protocol::order_action& req) {
   auto& st = self->state;
   auto& d = st.data;
-  if (!st.exists || d.status == "rejected" || d.status == "aborted" || d.status.empty()) {
+  if (!is_placed(st) || !(may_read(d, req.requester) || req.admin)) {
     return caf::make_error(errc::not_found, "order not found");
   }
   if (!req.idempotency_key.empty()
@@ -82,7 +93,7 @@ caf::result<protocol::order_view> act(order_actor* self, protocol::order_action&
     }
   };
   if (req.action == "ship" || req.action == "deliver") {
-    bool allowed = seller_of(d, req.requester_seller) || (req.action == "deliver" && req.admin);
+    bool allowed = seller_of(d, req.requester) || (req.action == "deliver" && req.admin);
     if (!allowed) {
       return caf::make_error(errc::forbidden, "only a seller of this order's items can do that");
     }
@@ -204,10 +215,11 @@ caf::behavior order_impl(order_actor* self, std::string id,
     drive(self);             // resume an unfinished stage after a restart or a passivation
     return caf::message_handler{
       [self](protocol::start_checkout& req) { return start(self, req); },
-      [self](protocol::get_order) -> caf::result<protocol::order_view> {
-        const auto& d = self->state.data;
-        if (!self->state.exists || d.status.empty() || d.status == "rejected"
-            || d.status == "aborted") {
+      [self](protocol::get_order& req) -> caf::result<protocol::order_view> {
+        const auto& st = self->state;
+        // Nobody but its buyer, its sellers and admins learns that an order exists.
+        bool reader = req.requester.empty() || req.admin || may_read(st.data, req.requester);
+        if (!is_placed(st) || !reader) {
           return caf::make_error(errc::not_found, "order not found");
         }
         return runtime::reply_durable(self, to_view(self->state));

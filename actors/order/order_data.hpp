@@ -39,23 +39,38 @@ struct event_data {
 ///
 /// The saga's `stage` (internal) and the API `status`:
 ///
-///   reserving -> opening -> awaiting (awaiting_payment) -> confirming (paid) -> done
-///       |            |           |-> releasing (expired | cancelled) -> done
-///       |            |                      confirming/done --cancel|refund--> refunding -> done
-///       +------------+--> rejected (out of stock: never shown) | aborted (transient failure)
+///   pricing -> reserving -> opening -> awaiting (awaiting_payment) -> confirming (paid) -> done
+///     |           |            |           |-> releasing (expired | cancelled) -> done
+///     |           |            |                  confirming/done --cancel|refund--> refunding
+///     |           +------------+--> releasing --> rejected (out of stock) | aborted (transient)
+///     +--> refused (empty cart, nothing for sale, unknown address) | aborted
 ///
-/// Every stage's effects are keyed by the order id, so re-running a stage after a crash (the
-/// durable timer wakes the order) has no second effect.
+/// `pricing` takes the cart's lines (keyed by the order and its attempt, so the cart hands them
+/// over once), prices them with the pricing module and fixes the order's lines and totals;
+/// rejected, refused and aborted orders are never shown, and give their lines back to the cart
+/// (as do orders whose payment failed or expired). Every stage's effects are keyed by the order
+/// id, so re-running a stage after a crash (the durable timer wakes the order) has no second
+/// effect. An aborted order is started again by a retry of the same checkout (a new attempt).
 struct order_data {
-  uint16_t v = 1;
+  uint16_t v = 2;
   std::string user_id;
   std::string stage;
   std::string status;
   std::vector<line_data> lines;
   int64_t subtotal = 0;
+  int64_t discount = 0;
+  int64_t shipping_fee = 0;
   int64_t total = 0;
   std::string currency;
   address_data address;
+  std::string address_id; ///< the buyer's address to ship to (looked up while pricing), or ""
+  std::vector<std::string> coupon_codes;
+  int64_t attempt = 0;      ///< a restarted (aborted) checkout takes the cart again under a new key
+  bool lines_taken = false; ///< the cart handed its lines to this attempt
+  bool give_back = false;   ///< releasing puts the lines back into the cart
+  int32_t refusal_code = 0; ///< refused: the errc, field and message every retry gets
+  std::string refusal_field;
+  std::string refusal_message;
   std::string payment_id;
   int64_t payment_ttl_s = 0;
   int64_t expires_at = 0; ///< unix s
@@ -66,9 +81,11 @@ struct order_data {
   std::vector<std::string> rejected_skus;
   std::vector<std::string> action_keys; ///< Idempotency-Keys of cancel/refund already applied
   bool restock = false;                 ///< refunding puts the units back (not shipped yet)
-  MSGPACK_DEFINE_MAP(v, user_id, stage, status, lines, subtotal, total, currency, address,
-                     payment_id, payment_ttl_s, expires_at, created_ms, history, carrier,
-                     tracking_no, rejected_skus, action_keys, restock)
+  MSGPACK_DEFINE_MAP(v, user_id, stage, status, lines, subtotal, discount, shipping_fee, total,
+                     currency, address, address_id, coupon_codes, attempt, lines_taken, give_back,
+                     refusal_code, refusal_field, refusal_message, payment_id, payment_ttl_s,
+                     expires_at, created_ms, history, carrier, tracking_no, rejected_skus,
+                     action_keys, restock)
 };
 
 /// Snapshot body of `payment:<id>`.

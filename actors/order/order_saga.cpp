@@ -4,6 +4,8 @@
 #include <cstdlib>
 #include <mutex>
 
+#include "actors/pricing/pricing.hpp"
+#include "actors/runtime/asks.hpp"
 #include "actors/runtime/failpoint.hpp"
 #include "actors/runtime/node_status.hpp"
 
@@ -22,6 +24,8 @@ protocol::order_view to_view(const order_state& st) {
       {l.sku, l.product_id, l.seller_id, l.title, l.unit_price, l.quantity, l.line_total});
   }
   v.subtotal = d.subtotal;
+  v.discount = d.discount;
+  v.shipping_fee = d.shipping_fee;
   v.total = d.total;
   v.currency = d.currency;
   const auto& a = d.address;
@@ -89,57 +93,21 @@ std::map<std::string, std::pair<int64_t, int64_t>> earnings_of(const order_data&
   for (const auto& l : d.lines) {
     auto& e = out[l.seller_id];
     e.first += l.line_total;
-    e.second += l.line_total - seller_net(l.line_total);
+    e.second += pricing::commission_of(l.line_total);
   }
   return out;
 }
 
-/// One request to an entity, for `fan_out`: sends it and calls `finish(error or none)`.
-struct send_to {
-  std::function<void(order_actor*, std::function<void(caf::error)>)> run;
-};
+using send_to = runtime::outgoing<order_actor>;
 
-/// A request to `key` answered with a `Reply`.
+/// A request to `key` answered with a `Reply`, for `fan_out`.
 template <class Reply, class Msg>
 send_to ask(std::string key, Msg msg) {
-  return {[key = std::move(key), m = caf::make_message(std::move(msg))](
-            order_actor* self, std::function<void(caf::error)> finish) {
-    auto& st = self->state;
-    self->request(st.env->router, st.env->request_timeout, protocol::route_atom::value, key, m)
-      .then([finish](Reply&) { finish(caf::error{}); },
-            [finish](caf::error& e) { finish(std::move(e)); });
-  }};
+  return runtime::request_to<Reply, order_actor>(std::move(key), std::move(msg));
 }
 
-/// Sends every request at once through the router; `done(errors)` runs in this actor once all
-/// have answered (errors[i] is empty for a success).
-void fan_out(order_actor* self, std::vector<send_to> sends,
-             std::function<void(std::vector<caf::error>)> done) {
-  if (sends.empty()) {
-    return done({});
-  }
-  struct gather {
-    std::vector<caf::error> errors;
-    size_t pending = 0;
-    std::function<void(std::vector<caf::error>)> done;
-  };
-  auto g = std::make_shared<gather>();
-  g->errors.resize(sends.size());
-  g->pending = sends.size();
-  g->done = std::move(done);
-  for (size_t i = 0; i < sends.size(); ++i) {
-    sends[i].run(self, [g, i](caf::error e) {
-      g->errors[i] = std::move(e);
-      if (--g->pending == 0) {
-        g->done(std::move(g->errors));
-      }
-    });
-  }
-}
-
-bool all_ok(const std::vector<caf::error>& errors) {
-  return std::none_of(errors.begin(), errors.end(), [](const caf::error& e) { return bool(e); });
-}
+using runtime::all_ok;
+using runtime::fan_out;
 
 /// Persists the current data, then continues the saga.
 void persist_and_drive(order_actor* self) {
@@ -180,6 +148,221 @@ void answer_checkouts_with_order(order_actor* self) {
 
 // -- stages ---------------------------------------------------------------------------------------
 
+std::string take_key(const order_state& st) {
+  return st.id + ":" + std::to_string(st.data.attempt);
+}
+
+bool may_read(const order_data& d, const std::string& user) {
+  return user == d.user_id || std::any_of(d.lines.begin(), d.lines.end(), [&](const line_data& l) {
+           return l.seller_user_id == user;
+         });
+}
+
+/// The refusal stored by `refuse`, as the error to give a retry.
+caf::error refusal_of(const order_data& d) {
+  auto code = static_cast<errc>(d.refusal_code);
+  if (d.refusal_field.empty()) {
+    return caf::make_error(code, d.refusal_message);
+  }
+  return caf::make_error(code, d.refusal_field, d.refusal_message);
+}
+
+/// Ends the checkout before any order exists (never shown): every waiting and later request
+/// gets invalid_request naming `field`. `lines` go back to the cart first, if it handed any over.
+void refuse(order_actor* self, std::string field, std::string message,
+            std::vector<protocol::cart_line> lines) {
+  auto& st = self->state;
+  auto& d = st.data;
+  d.refusal_code = static_cast<int32_t>(errc::invalid_request);
+  d.refusal_field = std::move(field);
+  d.refusal_message = std::move(message);
+  auto finish = [self] {
+    auto& s = self->state;
+    enter_stage(s, "refused");
+    s.data.status = "refused";
+    s.data.lines.clear();
+    runtime::persist(self, [self](const caf::error* e) {
+      auto err = e ? *e : refusal_of(self->state.data);
+      answer_checkouts(self, [&](caf::response_promise& rp) { rp.deliver(err); });
+    });
+  };
+  if (lines.empty()) {
+    return finish();
+  }
+  st.busy = true;
+  runtime::ask_one<protocol::cart_lines>(
+    self, "cart:" + d.user_id, protocol::return_to_cart{take_key(st) + ":back", std::move(lines)},
+    [self, finish](caf::expected<protocol::cart_lines> back) {
+      self->state.busy = false;
+      if (!back) { // stays `pricing`: the timer retries, the cart hands the same lines again
+        runtime::log().warn("[order {}] giving the lines back failed: {}", self->state.id,
+                            caf::to_string(back.error()));
+        auto e = back.error();
+        answer_checkouts(self, [&](caf::response_promise& rp) { rp.deliver(e); });
+        return;
+      }
+      finish();
+    });
+}
+
+/// Prices the taken lines with the catalog's current offers and fixes the order.
+void price_taken(order_actor* self, std::vector<protocol::cart_line> taken,
+                 std::vector<caf::expected<protocol::product_view>> products) {
+  auto& st = self->state;
+  auto& d = st.data;
+  std::map<std::string, pricing::offer> offers;
+  std::vector<pricing::wanted> wanted;
+  for (size_t i = 0; i < taken.size(); ++i) {
+    wanted.push_back({taken[i].sku, taken[i].quantity});
+    for (auto& p : products) {
+      if (p && p->id == taken[i].product_id) {
+        if (auto o = pricing::offer_from(*p, taken[i].sku)) {
+          offers.emplace(taken[i].sku, std::move(*o));
+        }
+      }
+    }
+  }
+  auto q = pricing::price(wanted, [&](const std::string& sku) -> const pricing::offer* {
+    auto o = offers.find(sku);
+    return o == offers.end() ? nullptr : &o->second;
+  });
+  if (q.error != pricing::problem::none || q.lines.empty()) {
+    return refuse(self, "cart",
+                  q.error != pricing::problem::none ? "the cart cannot be priced"
+                                                    : "nothing in the cart is for sale any more",
+                  std::move(taken));
+  }
+  d.lines.clear();
+  for (const auto& pl : q.lines) {
+    const auto& o = pl.item;
+    d.lines.push_back({o.sku, o.product_id, o.seller_id, o.title, o.unit_price, pl.quantity,
+                       pl.line_total, o.seller_user_id});
+  }
+  d.subtotal = q.subtotal;
+  d.discount = q.discount;
+  d.shipping_fee = q.shipping_fee;
+  d.total = q.total;
+  d.currency = q.currency;
+  // Lines that are no longer sold stay in the cart (the cart does not show them).
+  std::vector<protocol::cart_line> unsold;
+  for (const auto& l : taken) {
+    if (offers.count(l.sku) == 0) {
+      unsold.push_back(l);
+    }
+  }
+  auto next = [self] {
+    auto& s = self->state;
+    s.data.created_ms = runtime::unix_now() * 1000;
+    s.data.expires_at = runtime::unix_now() + s.data.payment_ttl_s;
+    enter_stage(s, "reserving");
+    persist_and_drive(self);
+  };
+  if (unsold.empty()) {
+    return next();
+  }
+  st.busy = true;
+  runtime::ask_one<protocol::cart_lines>(
+    self, "cart:" + d.user_id,
+    protocol::return_to_cart{take_key(st) + ":unsold", std::move(unsold)},
+    [self, next](caf::expected<protocol::cart_lines> back) {
+      self->state.busy = false;
+      if (!back) {
+        runtime::log().warn("[order {}] giving unsold lines back failed: {}", self->state.id,
+                            caf::to_string(back.error()));
+        auto e = back.error();
+        answer_checkouts(self, [&](caf::response_promise& rp) { rp.deliver(e); });
+        return; // stays `pricing`; the timer retries (every step is keyed)
+      }
+      next();
+    });
+}
+
+/// A pricing step failed for a reason that may pass (an unreachable entity): give back what was
+/// taken and end the attempt; the client's retry starts a new one.
+void abort_pricing(order_actor* self, const caf::error& why) {
+  auto& st = self->state;
+  runtime::log().info("[order {}] checkout aborted while pricing: {}", st.id, caf::to_string(why));
+  st.data.status = "aborted";
+  st.data.give_back = st.data.lines_taken;
+  st.data.lines.clear();
+  enter_stage(st, "releasing");
+  persist_and_drive(self);
+}
+
+/// Takes the cart's lines (after the address, if one was named, is known), reads their products
+/// and prices them.
+void do_price(order_actor* self) {
+  auto& st = self->state;
+  const auto& d = st.data;
+  st.busy = true;
+  auto take = [self] {
+    auto& s = self->state;
+    runtime::ask_one<protocol::cart_lines>(
+      self, "cart:" + s.data.user_id, protocol::take_cart{take_key(s)},
+      [self](caf::expected<protocol::cart_lines> taken) {
+        auto& s2 = self->state;
+        if (!taken) {
+          s2.busy = false;
+          return abort_pricing(self, taken.error());
+        }
+        s2.data.lines_taken = true;
+        // The taken lines are kept as the order's (unpriced) lines until priced, so an abort
+        // can give them back.
+        s2.data.lines.clear();
+        for (const auto& l : taken->lines) {
+          s2.data.lines.push_back({l.sku, l.product_id, "", "", 0, l.quantity, 0, ""});
+        }
+        if (taken->lines.empty()) {
+          s2.busy = false;
+          return refuse(self, "cart", "the cart is empty", {});
+        }
+        std::vector<std::string> keys;
+        for (const auto& l : taken->lines) {
+          auto key = "product:" + l.product_id;
+          if (std::find(keys.begin(), keys.end(), key) == keys.end()) {
+            keys.push_back(key);
+          }
+        }
+        runtime::ask_each<protocol::product_view>(
+          self, keys, protocol::get_product{},
+          [self, lines = taken->lines](std::vector<caf::expected<protocol::product_view>> ps) {
+            self->state.busy = false;
+            for (const auto& p : ps) {
+              if (!p && p.error() != errc::not_found) {
+                return abort_pricing(self, p.error());
+              }
+            }
+            price_taken(self, lines, std::move(ps));
+          });
+      });
+  };
+  if (d.address_id.empty()) {
+    return take();
+  }
+  runtime::ask_one<protocol::address_list>(
+    self, "user:" + d.user_id, protocol::list_addresses{},
+    [self, take](caf::expected<protocol::address_list> book) {
+      auto& s = self->state;
+      if (!book && book.error() != errc::not_found) {
+        s.busy = false;
+        return abort_pricing(self, book.error());
+      }
+      if (!book) {
+        s.busy = false;
+        return refuse(self, "address_id", "no such address of yours", {});
+      }
+      auto a = std::find_if(book->items.begin(), book->items.end(),
+                            [&](const protocol::address& x) { return x.id == s.data.address_id; });
+      if (a == book->items.end()) {
+        s.busy = false;
+        return refuse(self, "address_id", "no such address of yours", {});
+      }
+      s.data.address = {a->label, a->recipient, a->phone,       a->line1,  a->line2,
+                        a->city,  a->province,  a->postal_code, a->country};
+      take();
+    });
+}
+
 void do_reserve(order_actor* self) {
   auto& st = self->state;
   auto ttl_ms = (st.data.expires_at + reservation_grace_s - runtime::unix_now()) * 1000;
@@ -212,6 +395,7 @@ void do_reserve(order_actor* self) {
     // Nothing may stay reserved: release all (releasing an unreserved key is a no-op), then
     // end as rejected (out of stock) or aborted (something was unreachable; a retry restarts).
     s.data.rejected_skus = out;
+    s.data.give_back = true;
     enter_stage(s, "releasing");
     s.data.status = out.empty() ? "aborted" : "rejected";
     runtime::log().info("[order {}] checkout {}: {}", s.id, s.data.status,
@@ -264,11 +448,6 @@ void do_confirm(order_actor* self) {
   for (const auto& l : d.lines) {
     sends.push_back(ask<protocol::sku_view>("sku:" + l.sku, protocol::commit_sku{st.id}));
   }
-  protocol::remove_bought bought{st.id, {}};
-  for (const auto& l : d.lines) {
-    bought.lines.push_back({l.sku, l.product_id, l.quantity});
-  }
-  sends.push_back(ask<protocol::cart_view>("cart:" + d.user_id, std::move(bought)));
   sends.push_back(ask<bool>("inbox:" + d.user_id,
                             protocol::notify{st.id + ":paid", "order_paid", "", st.id,
                                              "Payment received: the sellers are preparing it"}));
@@ -321,6 +500,13 @@ void do_release(order_actor* self) {
   std::vector<send_to> sends;
   for (const auto& l : st.data.lines) {
     sends.push_back(ask<protocol::sku_view>("sku:" + l.sku, protocol::release_sku{st.id}));
+  }
+  if (st.data.give_back) { // the lines go back into the buyer's cart, once
+    protocol::return_to_cart back{take_key(st) + ":back", {}};
+    for (const auto& l : st.data.lines) {
+      back.lines.push_back({l.sku, l.product_id, l.quantity});
+    }
+    sends.push_back(ask<protocol::cart_lines>("cart:" + st.data.user_id, std::move(back)));
   }
   if (st.data.status == "expired") {
     sends.push_back(ask<bool>("inbox:" + st.data.user_id,
@@ -406,9 +592,11 @@ void follow_payment(order_actor* self, const std::string& payment_status) {
     }
   } else if (payment_status == "failed") {
     set_status(st, "cancelled", "payment failed");
+    st.data.give_back = true;
     enter_stage(st, "releasing");
   } else if (payment_status == "expired") {
     set_status(st, "expired", "not paid in time");
+    st.data.give_back = true;
     enter_stage(st, "releasing");
   } else {
     return;
@@ -441,7 +629,9 @@ void drive(order_actor* self) {
     return;
   }
   const auto& stage = st.data.stage;
-  if (stage == "reserving") {
+  if (stage == "pricing") {
+    do_price(self);
+  } else if (stage == "reserving") {
     do_reserve(self);
   } else if (stage == "opening") {
     do_open(self);

@@ -47,8 +47,8 @@ struct order_state : runtime::entity_state<order_data> {
     if (s == "awaiting") {
       return data.expires_at * 1000;
     }
-    if (s == "reserving" || s == "opening" || s == "confirming" || s == "releasing"
-        || s == "refunding") {
+    if (s == "pricing" || s == "reserving" || s == "opening" || s == "confirming"
+        || s == "releasing" || s == "refunding") {
       return runtime::unix_now() * 1000 + step_retry_ms;
     }
     return 0;
@@ -81,5 +81,14 @@ void persist_and_drive(order_actor* self);
 
 /// Follows the payment's final state while awaiting it.
 void follow_payment(order_actor* self, const std::string& payment_status);
+
+/// The cart key of the current attempt's take (and of giving its lines back).
+std::string take_key(const order_state& st);
+
+/// Whether `user` may read the order: its buyer, the owner of a seller of its lines.
+bool may_read(const order_data& d, const std::string& user);
+
+/// The error a refused checkout answers (and answers again to every retry).
+caf::error refusal_of(const order_data& d);
 
 } // namespace lakoo::order::saga

@@ -236,11 +236,30 @@ caf::behavior payment_impl(payment_actor* self, std::string id,
           then(ok);
         }
       },
-      [self](protocol::get_payment) -> caf::result<protocol::payment_view> {
-        if (!self->state.exists) {
+      [self](protocol::get_payment& req) -> caf::result<protocol::payment_view> {
+        const auto& st = self->state;
+        bool reader = req.requester.empty() || req.admin || req.requester == st.data.user_id;
+        if (!st.exists || !reader) { // strangers do not learn that it exists
           return caf::make_error(errc::not_found, "payment not found");
         }
         return runtime::reply_durable(self, to_view(self->state));
+      },
+      [self](protocol::simulate_payment& req) -> caf::result<protocol::simulation> {
+        const auto& st = self->state;
+        if (!st.exists) {
+          return caf::make_error(errc::not_found, "payment not found");
+        }
+        if (req.requester != st.data.user_id) {
+          return caf::make_error(errc::forbidden, "not your payment");
+        }
+        if (req.outcome != "succeeded" && req.outcome != "failed") {
+          return caf::make_error(errc::invalid_request, "outcome", "succeeded or failed");
+        }
+        auto event = st.provider->simulate(st.id, st.data.amount, req.outcome);
+        if (!event) {
+          return caf::make_error(errc::not_found, "simulation needs payment_provider = sandbox");
+        }
+        return protocol::simulation{st.id, *event, req.outcome};
       },
       [self](protocol::payment_event& req) { return on_event(self, req); },
       [self](protocol::end_payment& req) { return end(self, req); },

@@ -319,6 +319,26 @@ typename Inspector::result_type inspect(Inspector& f, drop_sku& x) {
 
 // -- cart -----------------------------------------------------------------------
 
+/// A priced line: a sku in a quantity at a unit price. In a cart the price is the catalog's
+/// current one; in an order it was fixed at checkout. Prices come from the pricing module only.
+struct order_line {
+  std::string sku;
+  std::string product_id;
+  std::string seller_id;
+  std::string title;
+  int64_t unit_price = 0;
+  int64_t quantity = 0;
+  int64_t line_total = 0;
+  std::string seller_user_id{}; ///< the seller account's owner (notifications, who may ship)
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, order_line& x) {
+  return f(caf::meta::type_name("order_line"), x.sku, x.product_id, x.seller_id, x.title,
+           x.unit_price, x.quantity, x.line_total, x.seller_user_id);
+}
+
+/// A line as a cart keeps it: a sku and how many (prices are never kept).
 struct cart_line {
   std::string sku;
   std::string product_id;
@@ -330,14 +350,17 @@ typename Inspector::result_type inspect(Inspector& f, cart_line& x) {
   return f(caf::meta::type_name("cart_line"), x.sku, x.product_id, x.quantity);
 }
 
-/// A cart's lines, oldest first (prices are looked up when it is shown).
+/// A cart as the buyer sees it: its lines still for sale, priced now by the domain (lines whose
+/// product is no longer sold are left out), oldest first.
 struct cart_view {
-  std::vector<cart_line> lines;
+  std::vector<order_line> items;
+  int64_t subtotal = 0;
+  std::string currency = "IDR";
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, cart_view& x) {
-  return f(caf::meta::type_name("cart_view"), x.lines);
+  return f(caf::meta::type_name("cart_view"), x.items, x.subtotal, x.currency);
 }
 
 /// To `cart:<user id>` -> cart_view.
@@ -348,21 +371,18 @@ typename Inspector::result_type inspect(Inspector& f, get_cart&) {
   return f(caf::meta::type_name("get_cart"));
 }
 
-/// To `cart:<user id>`: add `quantity` (> 0) of a sku, on top of what the cart holds; the new
-/// total must not exceed `available` (read from the sku by the sender) -> cart_view or
-/// out_of_stock. With `replace`, the quantity replaces the line's (0 removes it).
+/// To `cart:<user id>`: add `quantity` (> 0) of a sku on top of what the cart holds, or with
+/// `replace` set the line to `quantity` (0 removes it). The cart asks the sku and its product
+/// itself: not for sale -> not_found; more than available -> out_of_stock -> cart_view.
 struct change_cart {
   std::string sku;
-  std::string product_id;
   int64_t quantity = 0;
-  int64_t available = 0;
   bool replace = false;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, change_cart& x) {
-  return f(caf::meta::type_name("change_cart"), x.sku, x.product_id, x.quantity, x.available,
-           x.replace);
+  return f(caf::meta::type_name("change_cart"), x.sku, x.quantity, x.replace);
 }
 
 /// To `cart:<user id>`: remove one sku (`sku` set) or every line -> cart_view.
@@ -373,6 +393,39 @@ struct clear_cart {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, clear_cart& x) {
   return f(caf::meta::type_name("clear_cart"), x.sku);
+}
+
+/// Raw cart lines (what a checkout took, or gave back).
+struct cart_lines {
+  std::vector<cart_line> lines;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, cart_lines& x) {
+  return f(caf::meta::type_name("cart_lines"), x.lines);
+}
+
+/// To `cart:<user id>`: a checkout takes every line out of the cart, once per `key` (a repeat
+/// answers the same lines): a second checkout of the same cart finds it empty -> cart_lines.
+struct take_cart {
+  std::string key;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, take_cart& x) {
+  return f(caf::meta::type_name("take_cart"), x.key);
+}
+
+/// To `cart:<user id>`: put lines back (a checkout that failed, a payment that failed or
+/// expired), once per `key`, added to what the cart holds now -> cart_lines (the cart's lines).
+struct return_to_cart {
+  std::string key;
+  std::vector<cart_line> lines;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, return_to_cart& x) {
+  return f(caf::meta::type_name("return_to_cart"), x.key, x.lines);
 }
 
 } // namespace lakoo::protocol

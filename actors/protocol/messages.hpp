@@ -35,6 +35,8 @@ using loaded_atom = caf::atom_constant<caf::atom("loaded")>;
 using persisted_atom = caf::atom_constant<caf::atom("persisted")>;
 /// Periodic timer tick.
 using tick_atom = caf::atom_constant<caf::atom("tick")>;
+/// Store -> entity (local): a durable list page it asked for (`runtime::read_list`).
+using listed_atom = caf::atom_constant<caf::atom("listed")>;
 /// A peer node's router became reachable / unreachable.
 using peer_up_atom = caf::atom_constant<caf::atom("peer_up")>;
 using peer_down_atom = caf::atom_constant<caf::atom("peer_down")>;

@@ -16,24 +16,6 @@ using wake_atom = caf::atom_constant<caf::atom("wake")>;
 /// Payment provider -> payment actor (local only): a call numbered `token` finished.
 using provided_atom = caf::atom_constant<caf::atom("provided")>;
 
-/// One line of an order: what was bought at which price, fixed at checkout.
-struct order_line {
-  std::string sku;
-  std::string product_id;
-  std::string seller_id;
-  std::string title;
-  int64_t unit_price = 0;
-  int64_t quantity = 0;
-  int64_t line_total = 0;
-  std::string seller_user_id{}; ///< the seller account's owner (for notifications)
-};
-
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, order_line& x) {
-  return f(caf::meta::type_name("order_line"), x.sku, x.product_id, x.seller_id, x.title,
-           x.unit_price, x.quantity, x.line_total, x.seller_user_id);
-}
-
 struct order_event {
   std::string status;
   std::string at; ///< RFC 3339
@@ -100,36 +82,46 @@ typename Inspector::result_type inspect(Inspector& f, checkout_view& x) {
   return f(caf::meta::type_name("checkout_view"), x.order, x.payment);
 }
 
-/// To `order:<id>`: run the checkout saga over `lines` (priced by the edge from the cart) ->
-/// checkout_view, or out_of_stock naming the skus (nothing stays reserved). A repeat by the same
-/// user (same Idempotency-Key, so the same order id) answers what the first one got.
+/// To `order:<id>`: check out the buyer's cart -> checkout_view. The saga decides everything
+/// about the price: it takes the cart's lines (a second checkout finds the cart empty), prices
+/// them at the catalog's current prices through the pricing module, reserves every line's
+/// stock, opens the payment. Who and where only: no client field reaches the price. Errors:
+/// invalid_request (empty cart, nothing for sale, unknown address or coupon, naming the field),
+/// out_of_stock naming the skus (nothing stays reserved, the lines go back to the cart). A
+/// repeat by the same user (same Idempotency-Key, so the same order id) answers what the first
+/// one got.
 struct start_checkout {
   std::string user_id;
-  address shipping_address;
-  std::vector<order_line> lines;
+  std::string address_id;   ///< one of the buyer's addresses, or empty when `shipping_address`
+  address shipping_address; ///< used when `address_id` is empty
+  std::vector<std::string> coupon_codes{};
   int64_t payment_ttl_s = 900;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, start_checkout& x) {
-  return f(caf::meta::type_name("start_checkout"), x.user_id, x.shipping_address, x.lines,
-           x.payment_ttl_s);
+  return f(caf::meta::type_name("start_checkout"), x.user_id, x.address_id, x.shipping_address,
+           x.coupon_codes, x.payment_ttl_s);
 }
 
-/// To `order:<id>` -> order_view (not_found while the checkout has not produced an order).
-struct get_order {};
+/// To `order:<id>` -> order_view. With a `requester`, the order answers only its buyer, a seller
+/// of its items and admins (not_found to anybody else, as to a missing order); without one it is
+/// a read by another entity of the domain.
+struct get_order {
+  std::string requester{};
+  bool admin = false;
+};
 
 template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, get_order&) {
-  return f(caf::meta::type_name("get_order"));
+typename Inspector::result_type inspect(Inspector& f, get_order& x) {
+  return f(caf::meta::type_name("get_order"), x.requester, x.admin);
 }
 
 /// To `order:<id>`: a lifecycle step by a user -> order_view. `action`: ship | deliver | cancel |
 /// refund. The order checks who may (buyer, a seller of its items, admin) and when (else 409).
 struct order_action {
   std::string action;
-  std::string requester;        ///< user id
-  std::string requester_seller; ///< the requester's seller id, or ""
+  std::string requester; ///< user id
   bool admin = false;
   std::string carrier;
   std::string tracking_no;
@@ -138,8 +130,49 @@ struct order_action {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, order_action& x) {
-  return f(caf::meta::type_name("order_action"), x.action, x.requester, x.requester_seller, x.admin,
-           x.carrier, x.tracking_no, x.idempotency_key);
+  return f(caf::meta::type_name("order_action"), x.action, x.requester, x.admin, x.carrier,
+           x.tracking_no, x.idempotency_key);
+}
+
+/// Durable list `orders:<user id>`: the buyer's orders (sort: created ms), newest first.
+inline constexpr const char* buyer_book = "orders";
+/// Durable list `seller_orders:<seller id>`: orders that hold the seller's items.
+inline constexpr const char* seller_book = "seller_orders";
+
+/// A page of orders, newest first.
+struct order_page {
+  std::vector<order_view> items;
+  std::string next_cursor; ///< empty: the last page
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, order_page& x) {
+  return f(caf::meta::type_name("order_page"), x.items, x.next_cursor);
+}
+
+/// To `user:<id>` (the buyer's orders) or `seller:<id>` (orders holding the seller's items; its
+/// owner only, else forbidden) -> order_page. `cursor` is one the previous page gave (else
+/// invalid_request naming `cursor`).
+struct list_orders {
+  std::string requester;
+  int64_t limit = 20;
+  std::string cursor;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, list_orders& x) {
+  return f(caf::meta::type_name("list_orders"), x.requester, x.limit, x.cursor);
+}
+
+/// To `seller:<id>`: the seller's earnings, for its owner only (else forbidden) ->
+/// earnings_view.
+struct seller_earnings {
+  std::string requester;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, seller_earnings& x) {
+  return f(caf::meta::type_name("seller_earnings"), x.requester);
 }
 
 /// Payment -> `order:<id>`: the payment reached a final state (succeeded, failed, expired) ->
@@ -171,11 +204,39 @@ typename Inspector::result_type inspect(Inspector& f, open_payment& x) {
 }
 
 /// To `payment:<id>` -> payment_view.
-struct get_payment {};
+struct get_payment {
+  std::string requester{}; ///< set: only its buyer (or an admin) may read it, else not_found
+  bool admin = false;
+};
 
 template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, get_payment&) {
-  return f(caf::meta::type_name("get_payment"));
+typename Inspector::result_type inspect(Inspector& f, get_payment& x) {
+  return f(caf::meta::type_name("get_payment"), x.requester, x.admin);
+}
+
+/// To `payment:<id>`: the buyer asks the provider to act as if the money arrived (`succeeded`)
+/// or was refused (`failed`): it delivers the signed webhook later -> simulation. forbidden for
+/// anybody but the buyer; not_found when the provider cannot simulate (a real one).
+struct simulate_payment {
+  std::string requester;
+  std::string outcome;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, simulate_payment& x) {
+  return f(caf::meta::type_name("simulate_payment"), x.requester, x.outcome);
+}
+
+/// What a simulation scheduled.
+struct simulation {
+  std::string payment_id;
+  std::string event_id;
+  std::string outcome;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, simulation& x) {
+  return f(caf::meta::type_name("simulation"), x.payment_id, x.event_id, x.outcome);
 }
 
 /// To `payment:<id>`: a verified provider event (webhook) -> payment_view. Deduplicated by
@@ -218,8 +279,7 @@ typename Inspector::result_type inspect(Inspector& f, restock_sku& x) {
   return f(caf::meta::type_name("restock_sku"), x.key, x.quantity);
 }
 
-/// To `cart:<user id>`: take bought quantities out of the cart, once per key (the order) ->
-/// cart_view.
+/// Retired (checkouts take the lines out with `take_cart`); kept registered: names are forever.
 struct remove_bought {
   std::string key;
   std::vector<cart_line> lines;
@@ -273,27 +333,6 @@ struct book_order {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, book_order& x) {
   return f(caf::meta::type_name("book_order"), x.order_id, x.created_ms);
-}
-
-/// Retired with `book_order`. Was: a page of an order book -> order_page.
-struct list_orders {
-  int64_t limit = 20;
-  std::string cursor;
-};
-
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, list_orders& x) {
-  return f(caf::meta::type_name("list_orders"), x.limit, x.cursor);
-}
-
-struct order_page {
-  std::vector<std::string> order_ids;
-  std::string next_cursor; ///< empty: last page
-};
-
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, order_page& x) {
-  return f(caf::meta::type_name("order_page"), x.order_ids, x.next_cursor);
 }
 
 } // namespace lakoo::protocol

@@ -147,7 +147,14 @@ namespace {
   X(collect_post)                                                                                  \
   X(list_collection)                                                                               \
   X(get_candidates)                                                                                \
-  X(candidates)
+  X(candidates)                                                                                    \
+  X(cart_lines)                                                                                    \
+  X(take_cart)                                                                                     \
+  X(return_to_cart)                                                                                \
+  X(seller_earnings)                                                                               \
+  X(simulate_payment)                                                                              \
+  X(simulation)                                                                                    \
+  X(save_to_collection)
 
 } // namespace
 

@@ -74,11 +74,12 @@ typename Inspector::result_type inspect(Inspector& f, post_view& x) {
            x.liked_by_me, x.saved_by_me, x.created_at, x.created_ms);
 }
 
-/// To `post:<new id>` -> post_view (a repeat of a created post: conflict). Validated by the edge;
-/// the tags' products were active when it checked.
+/// To `post:<new id>` -> post_view (a repeat of a created post: conflict). The shape is checked
+/// by the edge; the post checks that every tagged product is active (else invalid_request
+/// naming `product_tags[i].product_id`), fills each tag's title and price from it, and reads the
+/// author's seller account. Tags carry only `product_id`, `x` and `y`.
 struct create_post {
   std::string author_id;
-  std::string seller_id;
   std::string caption;
   std::vector<std::string> media_urls;
   std::vector<post_tag> product_tags;
@@ -87,7 +88,7 @@ struct create_post {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, create_post& x) {
-  return f(caf::meta::type_name("create_post"), x.author_id, x.seller_id, x.caption, x.media_urls,
+  return f(caf::meta::type_name("create_post"), x.author_id, x.caption, x.media_urls,
            x.product_tags, x.hashtags);
 }
 
@@ -443,6 +444,19 @@ struct collect_post {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, collect_post& x) {
   return f(caf::meta::type_name("collect_post"), x.requester, x.post_id, x.on);
+}
+
+/// To `collection:<id>`: the owner saves `post_id` into this collection: the post counts the save
+/// (react_post save), then the collection files it -> the post_view the owner sees. Anyone else:
+/// forbidden (not_found when it is private) and nothing changes.
+struct save_to_collection {
+  std::string requester;
+  std::string post_id;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, save_to_collection& x) {
+  return f(caf::meta::type_name("save_to_collection"), x.requester, x.post_id);
 }
 
 /// To `collection:<id>`: its posts, newest filed first -> id_page.

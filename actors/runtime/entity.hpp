@@ -13,6 +13,7 @@
 
 #include <deque>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <type_traits>
@@ -50,6 +51,9 @@ struct entity_state {
   std::deque<waiter> waiting;
   bool stopping = false;
   caf::timestamp last_active;
+  /// Durable list reads in flight (`read_list`), by token.
+  std::map<uint64_t, std::function<void(store_status, list_page)>> list_reads;
+  uint64_t next_list_read = 0;
 };
 
 namespace detail {
@@ -149,7 +153,7 @@ void on_tick(caf::stateful_actor<State>* self) {
   if constexpr (has_pinned<State>::value) {
     pinned = st.pinned();
   }
-  if (idle < st.env->idle_ttl || !st.waiting.empty() || pinned) {
+  if (idle < st.env->idle_ttl || !st.waiting.empty() || !st.list_reads.empty() || pinned) {
     arm_idle_timer(self);
     return;
   }
@@ -214,7 +218,54 @@ void on_persisted(caf::stateful_actor<State>* self, int64_t version, int32_t sta
 
 caf::result<caf::message> reject_unexpected(caf::scheduled_actor*, caf::message_view&);
 
+template <class State>
+void on_listed(caf::stateful_actor<State>* self, uint64_t token, int32_t status,
+               std::vector<std::string>& items, std::vector<int64_t>& sorts, bool more) {
+  auto& reads = self->state.list_reads;
+  auto i = reads.find(token);
+  if (i == reads.end()) {
+    return;
+  }
+  auto done = std::move(i->second);
+  reads.erase(i);
+  list_page page;
+  page.more = more;
+  for (size_t k = 0; k < items.size() && k < sorts.size(); ++k) {
+    page.entries.push_back({"", sorts[k], std::move(items[k])});
+  }
+  done(static_cast<store_status>(status), std::move(page));
+}
+
 } // namespace detail
+
+/// Reads a page of the durable list `list` (newest first, after (`after_sort`, `after_item`));
+/// `done(status, page)` runs in `self`. Answers `failed` at once when the node has no list
+/// reader (unit tests without a database).
+template <class State>
+void read_list(caf::stateful_actor<State>* self, std::string list, int64_t after_sort,
+               std::string after_item, size_t limit,
+               std::function<void(store_status, list_page)> done) {
+  auto& st = self->state;
+  if (st.env->lists == nullptr) {
+    done(store_status::failed, {});
+    return;
+  }
+  auto token = ++st.next_list_read;
+  st.list_reads.emplace(token, std::move(done));
+  auto handle = caf::actor_cast<caf::actor>(self);
+  st.env->lists->read_list(std::move(list), after_sort, std::move(after_item), limit,
+                           [handle, token](store_status status, list_page page) {
+                             std::vector<std::string> items;
+                             std::vector<int64_t> sorts;
+                             for (auto& e : page.entries) {
+                               items.push_back(std::move(e.item));
+                               sorts.push_back(e.sort);
+                             }
+                             caf::anon_send(handle, protocol::listed_atom::value, token,
+                                            static_cast<int32_t>(status), std::move(items),
+                                            std::move(sorts), page.more);
+                           });
+}
 
 /// Persists the entity's current `data` as the next version; `fire` runs once it is durable
 /// (`fire(nullptr)`) or could not be stored (`fire(&error)`). For replies that are not the
@@ -298,6 +349,20 @@ caf::result<Reply> reply_durable(caf::stateful_actor<State>* self, Reply reply) 
   return rp;
 }
 
+/// Runs `fire(nullptr)` once everything written so far is durable (at once when nothing is
+/// pending), or `fire(&error)` if a pending write failed: for answers that are computed later
+/// (after asking other entities) but must never show a change that could still be lost.
+template <class State>
+void when_durable(caf::stateful_actor<State>* self, std::function<void(const caf::error*)> fire) {
+  detail::touch(self);
+  auto& st = self->state;
+  if (st.waiting.empty()) {
+    fire(nullptr);
+    return;
+  }
+  st.waiting.push_back({st.version, std::move(fire)});
+}
+
 /// The behavior of an entity of `State::kind`: loads its snapshot, then runs the handlers
 /// made by `make_handlers()` (a `caf::message_handler`) plus the lifecycle handlers.
 template <class State, class MakeHandlers>
@@ -352,6 +417,9 @@ caf::behavior run_entity(caf::stateful_actor<State>* self, std::string id,
           detail::on_persisted(self, v, status);
         },
         [self](protocol::tick_atom) { detail::on_tick(self); },
+        [self](protocol::listed_atom, uint64_t token, int32_t status,
+               std::vector<std::string>& items, std::vector<int64_t>& sorts,
+               bool more) { detail::on_listed(self, token, status, items, sorts, more); },
         // Shard handoff (from the router): finish what is queued and in flight, then stop.
         [self](protocol::passivate_atom) {
           self->state.stopping = true;

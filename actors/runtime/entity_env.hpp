@@ -19,7 +19,8 @@ namespace lakoo::runtime {
 /// and its timing settings. Built once by the node, read-only afterwards.
 struct entity_env {
   snapshot_store* store = nullptr;
-  caf::actor router; ///< this node's router: send `route` here
+  list_reader* lists = nullptr; ///< the durable lists (order books); may be null in unit tests
+  caf::actor router;            ///< this node's router: send `route` here
   std::shared_ptr<const shard_map> shards;
   std::string node_id;
   std::chrono::milliseconds request_timeout{5000};

@@ -1,5 +1,6 @@
 #include <algorithm>
 
+#include "actors/runtime/books.hpp"
 #include "actors/runtime/clock.hpp"
 #include "actors/runtime/entity.hpp"
 #include "actors/seller/seller.hpp"
@@ -112,6 +113,17 @@ caf::result<protocol::seller_view> decide(seller_actor* self, protocol::review_s
   return rp;
 }
 
+/// Not found (no such seller) or forbidden (not its owner), else none.
+caf::error owner_only(const seller_state& st, const std::string& requester) {
+  if (!st.exists) {
+    return caf::make_error(errc::not_found, "seller not found");
+  }
+  if (requester != st.data.owner_user_id) {
+    return caf::make_error(errc::forbidden, "not your seller account");
+  }
+  return {};
+}
+
 caf::behavior seller_impl(seller_actor* self, std::string id,
                           std::shared_ptr<const runtime::entity_env> env) {
   return runtime::run_entity(self, std::move(id), std::move(env), [self] {
@@ -156,6 +168,30 @@ caf::behavior seller_impl(seller_actor* self, std::string id,
           return caf::make_error(errc::not_found, "seller not found");
         }
         return decide(self, req);
+      },
+      [self](protocol::list_orders& req) -> caf::result<protocol::order_page> {
+        if (auto refused = owner_only(self->state, req.requester)) {
+          return refused;
+        }
+        return runtime::book_page<protocol::order_page, protocol::order_view>(
+          self, std::string{protocol::seller_book} + ":" + self->state.id, "order",
+          protocol::get_order{req.requester, false}, req.limit, req.cursor);
+      },
+      [self](protocol::seller_earnings& req) -> caf::result<protocol::earnings_view> {
+        if (auto refused = owner_only(self->state, req.requester)) {
+          return refused;
+        }
+        auto rp = self->make_response_promise();
+        runtime::ask_one<protocol::earnings_view>(
+          self, "earnings:" + self->state.id, protocol::get_earnings{},
+          [rp](caf::expected<protocol::earnings_view> e) mutable {
+            if (e) {
+              rp.deliver(std::move(*e));
+            } else {
+              rp.deliver(e.error());
+            }
+          });
+        return rp;
       },
     };
   });

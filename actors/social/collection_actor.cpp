@@ -1,5 +1,6 @@
 #include <algorithm>
 
+#include "actors/runtime/asks.hpp"
 #include "actors/runtime/clock.hpp"
 #include "actors/runtime/entity.hpp"
 #include "actors/runtime/paging.hpp"
@@ -127,6 +128,35 @@ caf::result<protocol::collection_view> collect(collection_actor* self,
   return runtime::commit(self, to_view(st));
 }
 
+/// Saves a post into the collection: the owner only; the post first (it must exist), then the
+/// filing.
+caf::result<protocol::post_view> save_into(collection_actor* self,
+                                           const protocol::save_to_collection& req) {
+  auto& st = self->state;
+  if (auto err = hidden(st, req.requester)) {
+    return *err;
+  }
+  if (req.requester != st.data.owner_id) {
+    return caf::make_error(errc::forbidden, "not your collection");
+  }
+  auto rp = self->make_response_promise();
+  runtime::ask_one<protocol::post_view>(
+    self, "post:" + req.post_id, protocol::react_post{req.requester, "save", true},
+    [self, rp, post_id = req.post_id](caf::expected<protocol::post_view> post) mutable {
+      if (!post) {
+        rp.deliver(post.error());
+        return;
+      }
+      auto& ps = self->state.data.posts;
+      if (std::find(ps.begin(), ps.end(), post_id) != ps.end()) {
+        return runtime::when_durable(self, runtime::deliver_on_durable(rp, std::move(*post)));
+      }
+      ps.insert(ps.begin(), post_id);
+      runtime::persist(self, runtime::deliver_on_durable(rp, std::move(*post)));
+    });
+  return rp;
+}
+
 caf::result<protocol::id_page> list(collection_actor* self, const protocol::list_collection& req) {
   auto& st = self->state;
   if (auto err = hidden(st, req.viewer)) {
@@ -152,6 +182,7 @@ caf::behavior collection_impl(collection_actor* self, std::string id,
         return runtime::reply_durable(self, to_view(self->state));
       },
       [self](const protocol::collect_post& req) { return collect(self, req); },
+      [self](const protocol::save_to_collection& req) { return save_into(self, req); },
       [self](const protocol::list_collection& req) { return list(self, req); },
       [self](protocol::wake_atom) { get_listed(self, [] {}); },
     };

@@ -1,5 +1,6 @@
 #include <algorithm>
 
+#include "actors/runtime/asks.hpp"
 #include "actors/runtime/clock.hpp"
 #include "actors/runtime/entity.hpp"
 #include "actors/social/social.hpp"
@@ -22,6 +23,7 @@ struct post_state : runtime::entity_state<post_data> {
   static inline const char* name = "lakoo.post";
   static inline const char* kind = post_kind;
   bool announcing = false;
+  bool creating = false; ///< the tags and author of a new post are being read
   social_settings settings;
 
   int32_t wanted() const { return data.deleted ? 2 : 1; }
@@ -102,26 +104,80 @@ void add_heat(post_state& st, double weight, bool on) {
   st.data.heat = on ? log2_add(st.data.heat, term) : log2_sub(st.data.heat, term);
 }
 
-caf::result<protocol::post_view> create(post_actor* self, protocol::create_post& req) {
+/// Writes the new post once its tags and author are known.
+void finish_create(post_actor* self, protocol::create_post& req, const std::string& seller_id,
+                   std::vector<protocol::product_view>& products, caf::response_promise rp) {
   auto& st = self->state;
-  if (st.exists) {
-    return caf::make_error(errc::conflict, "the post exists");
-  }
   auto& d = st.data;
   d.author_id = std::move(req.author_id);
-  d.seller_id = std::move(req.seller_id);
+  d.seller_id = seller_id;
   d.caption = std::move(req.caption);
   d.media_urls = std::move(req.media_urls);
-  for (auto& t : req.product_tags) {
-    d.tags.push_back({std::move(t.product_id), t.x, t.y, std::move(t.title), t.price,
-                      std::move(t.currency), std::move(t.category)});
+  for (size_t i = 0; i < req.product_tags.size(); ++i) {
+    const auto& t = req.product_tags[i];
+    const auto& p = products[i];
+    const auto& v = p.variants.front(); // the tag shows the product's first variant
+    d.tags.push_back({t.product_id, t.x, t.y, p.title, v.price, v.currency, p.category});
   }
   d.hashtags = std::move(req.hashtags);
   d.created_ms = runtime::unix_ms();
-  return runtime::commit(self, to_view(st, ""), [self] {
-    runtime::log().info("[post {}] created by {}", self->state.id, self->state.data.author_id);
+  runtime::persist(self, [self, rp](const caf::error* err) mutable {
+    auto& s = self->state;
+    s.creating = false;
+    if (err) {
+      rp.deliver(*err);
+      return;
+    }
+    rp.deliver(to_view(s, ""));
+    runtime::log().info("[post {}] created by {}", s.id, s.data.author_id);
     announce(self);
   });
+}
+
+/// Creates the post: every tagged product must be active (the tag shows its title and price),
+/// and the author's seller account (if any) is read from the author. The post asks them itself.
+caf::result<protocol::post_view> create(post_actor* self, protocol::create_post& req) {
+  auto& st = self->state;
+  if (st.exists || st.creating) {
+    return caf::make_error(errc::conflict, "the post exists");
+  }
+  st.creating = true;
+  auto rp = self->make_response_promise();
+  std::vector<std::string> keys;
+  for (const auto& t : req.product_tags) {
+    keys.push_back("product:" + t.product_id);
+  }
+  runtime::ask_each<protocol::product_view>(
+    self, keys, protocol::get_product{},
+    [self, rp, req](std::vector<caf::expected<protocol::product_view>> replies) mutable {
+      auto fail = [self, &rp](caf::error e) {
+        self->state.creating = false;
+        rp.deliver(std::move(e));
+      };
+      std::vector<protocol::product_view> products;
+      for (size_t i = 0; i < replies.size(); ++i) {
+        auto& p = replies[i];
+        if (!p && p.error() != errc::not_found) {
+          return fail(p.error());
+        }
+        if (!p || p->status != "active" || p->variants.empty()) {
+          return fail(caf::make_error(errc::invalid_request,
+                                      "product_tags[" + std::to_string(i) + "].product_id",
+                                      "not an active product"));
+        }
+        products.push_back(std::move(*p));
+      }
+      auto author = "user:" + req.author_id;
+      runtime::ask_one<protocol::user_view>(
+        self, author, protocol::get_user{},
+        [self, rp, req, products, fail](caf::expected<protocol::user_view> u) mutable {
+          if (!u) {
+            return fail(u.error());
+          }
+          finish_create(self, req, u->seller_id, products, rp);
+        });
+    });
+  return rp;
 }
 
 caf::result<protocol::post_view> react(post_actor* self, protocol::react_post& req) {

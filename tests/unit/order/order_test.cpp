@@ -10,7 +10,9 @@
 
 #include "actors/cart/cart.hpp"
 #include "actors/catalog/catalog.hpp"
+#include "actors/identity/identity.hpp"
 #include "tests/support/actor_fixture.hpp"
+#include "tests/support/catalog_fixture.hpp"
 #include "tests/support/expected.hpp"
 #include "tests/support/wait.hpp"
 
@@ -38,7 +40,7 @@ struct scripted_provider : order::payment_provider {
 
 auto order_kinds(std::shared_ptr<scripted_provider> provider) {
   return test::kinds_of(
-    catalog::register_kinds, cart::register_kinds,
+    identity::register_kinds, catalog::register_kinds, cart::register_kinds,
     [provider](runtime::entity_kinds& k) { order::register_kinds(k, provider); });
 }
 
@@ -59,24 +61,26 @@ std::string wait_status(test::actor_fixture& f, const std::string& order,
   return last;
 }
 
-protocol::start_checkout checkout_of(const std::string& sku, int64_t quantity, int64_t ttl_s) {
+/// A checkout of `user`'s cart (shipping to a new address).
+protocol::start_checkout checkout_of(const std::string& user, int64_t ttl_s) {
   protocol::start_checkout sc;
-  sc.user_id = "usr_buyer";
+  sc.user_id = user;
   sc.shipping_address.recipient = "Sari";
-  sc.lines.push_back({sku, "prd_1", "sel_1", "Kopi", 50000, quantity, 50000 * quantity});
   sc.payment_ttl_s = ttl_s;
   return sc;
 }
 
-} // namespace
-
-TEST_CASE("a seller is credited the line total minus 0.5%, rounded down", "[order]") {
-  CHECK(order::seller_net(150000) == 149250);
-  CHECK(order::seller_net(199) == 198); // commission 0.995 -> 1
-  CHECK(order::seller_net(200) == 199); // exactly 1
-  CHECK(order::seller_net(1) == 0);
-  CHECK(order::seller_net(0) == 0);
+/// Puts `quantity` of `sku` into `user`'s cart.
+void add_to_cart(test::actor_fixture& f, const std::string& user, const std::string& sku,
+                 int64_t quantity) {
+  REQUIRE(f.ask<protocol::cart_view>("cart:" + user, protocol::change_cart{sku, quantity, false}));
 }
+
+std::vector<protocol::order_line> cart_items(test::actor_fixture& f, const std::string& user) {
+  return must(f.ask<protocol::cart_view>("cart:" + user, protocol::get_cart{})).items;
+}
+
+} // namespace
 
 TEST_CASE("a payment has one outcome: duplicates and late events change nothing", "[order]") {
   auto provider = std::make_shared<scripted_provider>();
@@ -132,58 +136,88 @@ TEST_CASE("a provider that cannot open a payment leaves nothing behind", "[order
   CHECK(f.store.version_of("payment", "pay_3") == 0);
 }
 
-TEST_CASE("the saga reserves, waits for the payment, then commits and credits once", "[order]") {
+TEST_CASE("the saga prices the cart, reserves, waits for the payment, then credits once",
+          "[order]") {
   auto provider = std::make_shared<scripted_provider>();
   test::actor_fixture f{order_kinds(provider)};
-  REQUIRE(f.ask<protocol::sku_view>("sku:KOPI-1", protocol::define_sku{"prd_1", "sel_1", 3}));
-  auto out = f.ask<protocol::checkout_view>("order:ord_saga1", checkout_of("KOPI-1", 2, 900));
-  REQUIRE(out);
-  CHECK(out->order.status == "awaiting_payment");
-  CHECK(out->payment.amount == 100000);
+  test::listed(f, "prd_1", "sel_1", "usr_seller", {{"KOPI-1", 50000, 3}});
+  add_to_cart(f, "usr_buyer", "KOPI-1", 2);
+  add_to_cart(f, "usr_other", "KOPI-1", 2); // while 3 are available
+  auto out = must(f.ask<protocol::checkout_view>("order:ord_saga1", checkout_of("usr_buyer", 900)));
+  CHECK(out.order.status == "awaiting_payment");
+  REQUIRE(out.order.items.size() == 1);
+  CHECK(out.order.items[0].unit_price == 50000); // the catalog's price, priced by the saga
+  CHECK(out.order.items[0].line_total == 100000);
+  CHECK(out.order.subtotal == 100000);
+  CHECK(out.order.total == 100000);
+  CHECK(out.payment.amount == 100000);
+  CHECK(out.order.shipping_address.recipient == "Sari");
   CHECK(must(f.ask<protocol::sku_view>("sku:KOPI-1", protocol::get_sku{})).available == 1);
-  // Only 1 left: the next checkout is refused and keeps nothing reserved.
-  auto refused = f.ask<protocol::checkout_view>("order:ord_saga2", checkout_of("KOPI-1", 2, 900));
-  REQUIRE_FALSE(refused);
-  CHECK(refused.error() == protocol::errc::out_of_stock);
+  // The lines left the cart with the order: checking out again finds it empty.
+  CHECK(cart_items(f, "usr_buyer").empty());
+  auto again = f.ask<protocol::checkout_view>("order:ord_saga1b", checkout_of("usr_buyer", 900));
+  CHECK(error_of(again) == protocol::errc::invalid_request);
+  // A repeat of the same checkout (same order id) answers the same order.
+  CHECK(
+    must(f.ask<protocol::checkout_view>("order:ord_saga1", checkout_of("usr_buyer", 900))).order.id
+    == "ord_saga1");
+
+  // Only 1 left: another buyer's checkout of 2 is refused, keeps nothing reserved, and the
+  // lines go back into that buyer's cart.
+  CHECK(error_of(f.ask<protocol::checkout_view>("order:ord_saga2", checkout_of("usr_other", 900)))
+        == protocol::errc::out_of_stock);
   CHECK(must(f.ask<protocol::sku_view>("sku:KOPI-1", protocol::get_sku{})).available == 1);
   CHECK(error_of(f.ask<protocol::order_view>("order:ord_saga2", protocol::get_order{}))
         == protocol::errc::not_found);
+  CHECK(test::eventually([&] {
+    auto items = cart_items(f, "usr_other");
+    return items.size() == 1 && items[0].quantity == 2;
+  }));
 
   REQUIRE(f.ask<protocol::payment_view>(
-    "payment:" + out->payment.id, protocol::payment_event{"evt_1", "payment.succeeded", 100000}));
+    "payment:" + out.payment.id, protocol::payment_event{"evt_1", "payment.succeeded", 100000}));
   CHECK(wait_status(f, "ord_saga1", "paid") == "paid");
-  for (int i = 0; i < 400; ++i) { // confirmation runs after the status change
-    auto e = f.ask<protocol::earnings_view>("earnings:sel_1", protocol::get_earnings{});
-    if (e && e->gross == 100000) {
-      break;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  auto e = f.ask<protocol::earnings_view>("earnings:sel_1", protocol::get_earnings{});
-  REQUIRE(e);
-  CHECK(e->gross == 100000);
-  CHECK(e->commission == 500);
-  CHECK(e->entries == 1);
+  auto ledger = [&] {
+    return must(f.ask<protocol::earnings_view>("earnings:sel_1", protocol::get_earnings{}));
+  };
+  REQUIRE(test::eventually([&] { return ledger().gross == 100000; }));
+  CHECK(ledger().commission == 500);
+  CHECK(ledger().entries == 1);
   auto sku = must(f.ask<protocol::sku_view>("sku:KOPI-1", protocol::get_sku{}));
   CHECK(sku.stock == 1);
+  CHECK(sku.reserved == 0);
   // The order went into the buyer's and the seller's durable lists, once each.
   CHECK(f.store.list_items("orders:usr_buyer") == std::vector<std::string>{"ord_saga1"});
   CHECK(f.store.list_items("seller_orders:sel_1") == std::vector<std::string>{"ord_saga1"});
-  CHECK(sku.reserved == 0);
+  // Who may read it: the buyer, the seller's owner, an admin; nobody else learns it exists.
+  CHECK(f.ask<protocol::order_view>("order:ord_saga1", protocol::get_order{"usr_buyer", false}));
+  CHECK(f.ask<protocol::order_view>("order:ord_saga1", protocol::get_order{"usr_seller", false}));
+  CHECK(f.ask<protocol::order_view>("order:ord_saga1", protocol::get_order{"usr_x", true}));
+  CHECK(error_of(
+          f.ask<protocol::order_view>("order:ord_saga1", protocol::get_order{"usr_other", false}))
+        == protocol::errc::not_found);
+  // Only the seller's owner ships it: the buyer is refused, a stranger learns nothing.
+  protocol::order_action ship{"ship", "usr_buyer", false, "JNE", "JP1", ""};
+  CHECK(error_of(f.ask<protocol::order_view>("order:ord_saga1", ship))
+        == protocol::errc::forbidden);
+  ship.requester = "usr_other";
+  CHECK(error_of(f.ask<protocol::order_view>("order:ord_saga1", ship))
+        == protocol::errc::not_found);
+  ship.requester = "usr_seller";
+  CHECK(must(f.ask<protocol::order_view>("order:ord_saga1", ship)).status == "shipped");
+
   // A repeated settlement or webhook changes nothing. Proven with a marker: a second order of
   // the same seller goes through the same saga afterwards; once its credit is in, a second
   // credit of the first order would be there too.
   REQUIRE(f.ask<protocol::order_view>("order:ord_saga1",
-                                      protocol::payment_settled{out->payment.id, "succeeded"}));
+                                      protocol::payment_settled{out.payment.id, "succeeded"}));
   REQUIRE(f.ask<protocol::payment_view>(
-    "payment:" + out->payment.id, protocol::payment_event{"evt_1", "payment.succeeded", 100000}));
+    "payment:" + out.payment.id, protocol::payment_event{"evt_1", "payment.succeeded", 100000}));
+  add_to_cart(f, "usr_buyer", "KOPI-1", 1);
   auto marker
-    = must(f.ask<protocol::checkout_view>("order:ord_saga3", checkout_of("KOPI-1", 1, 900)));
+    = must(f.ask<protocol::checkout_view>("order:ord_saga3", checkout_of("usr_buyer", 900)));
   REQUIRE(f.ask<protocol::payment_view>(
     "payment:" + marker.payment.id, protocol::payment_event{"evt_3", "payment.succeeded", 50000}));
-  auto ledger = [&] {
-    return must(f.ask<protocol::earnings_view>("earnings:sel_1", protocol::get_earnings{}));
-  };
   CHECK(test::absent_until([&] { return ledger().gross == 150000; },
                            [&] {
                              auto l = ledger();
@@ -193,24 +227,57 @@ TEST_CASE("the saga reserves, waits for the payment, then commits and credits on
   CHECK(ledger().entries == 2);
 }
 
-TEST_CASE("an unpaid order expires by its deadline and releases its stock", "[order]") {
+TEST_CASE("what a checkout refuses: an empty cart, nothing for sale, an unknown address",
+          "[order]") {
   auto provider = std::make_shared<scripted_provider>();
   test::actor_fixture f{order_kinds(provider)};
-  REQUIRE(f.ask<protocol::sku_view>("sku:TEH-1", protocol::define_sku{"prd_1", "sel_1", 5}));
-  auto out = f.ask<protocol::checkout_view>("order:ord_exp", checkout_of("TEH-1", 4, 1));
-  REQUIRE(out);
+  auto refusal = [&](const std::string& order, protocol::start_checkout sc) {
+    return error_of(f.ask<protocol::checkout_view>("order:" + order, std::move(sc)));
+  };
+  CHECK(refusal("ord_r1", checkout_of("usr_r", 900)) == protocol::errc::invalid_request);
+  // The answer is kept: a repeat of the same checkout gets it again.
+  CHECK(refusal("ord_r1", checkout_of("usr_r", 900)) == protocol::errc::invalid_request);
+  auto p = test::listed(f, "prd_r", "sel_r", "usr_sr", {{"RIP", 1000, 9}});
+  add_to_cart(f, "usr_r", "RIP", 2);
+  auto unknown = checkout_of("usr_r", 900);
+  unknown.address_id = "adr_nope";
+  CHECK(refusal("ord_r2", unknown) == protocol::errc::invalid_request);
+  CHECK(cart_items(f, "usr_r").size() == 1); // nothing was taken
+  auto coupon = checkout_of("usr_r", 900);
+  coupon.coupon_codes = {"HEMAT"};
+  CHECK(refusal("ord_r3", coupon) == protocol::errc::invalid_request);
+  // The product leaves sale after it was put in the cart: nothing to buy, the line stays put.
+  REQUIRE(f.ask<protocol::product_view>("product:prd_r",
+                                        protocol::moderate_product{"reject", "admin", "palsu"}));
+  CHECK(refusal("ord_r4", checkout_of("usr_r", 900)) == protocol::errc::invalid_request);
+  REQUIRE(f.ask<protocol::product_view>("product:prd_r",
+                                        protocol::moderate_product{"submit", "usr_sr", ""}));
+  REQUIRE(f.ask<protocol::product_view>("product:prd_r",
+                                        protocol::moderate_product{"approve", "admin", ""}));
+  REQUIRE(test::eventually([&] { return cart_items(f, "usr_r").size() == 1; }));
+  CHECK(cart_items(f, "usr_r")[0].quantity == 2);
+  (void)p;
+}
+
+TEST_CASE("an unpaid order expires, releases its stock and gives the lines back", "[order]") {
+  auto provider = std::make_shared<scripted_provider>();
+  test::actor_fixture f{order_kinds(provider)};
+  test::listed(f, "prd_t", "sel_1", "usr_s", {{"TEH-1", 8000, 5}});
+  add_to_cart(f, "usr_late", "TEH-1", 4);
+  auto out = must(f.ask<protocol::checkout_view>("order:ord_exp", checkout_of("usr_late", 1)));
   CHECK(must(f.ask<protocol::sku_view>("sku:TEH-1", protocol::get_sku{})).available == 1);
+  CHECK(cart_items(f, "usr_late").empty());
   CHECK(wait_status(f, "ord_exp", "expired") == "expired");
-  for (int i = 0; i < 400; ++i) {
-    if (must(f.ask<protocol::sku_view>("sku:TEH-1", protocol::get_sku{})).available == 5) {
-      break;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  CHECK(must(f.ask<protocol::sku_view>("sku:TEH-1", protocol::get_sku{})).available == 5);
-  CHECK(must(f.ask<protocol::payment_view>("payment:" + out->payment.id, protocol::get_payment{}))
-          .status
-        == "expired");
+  CHECK(test::eventually([&] {
+    return must(f.ask<protocol::sku_view>("sku:TEH-1", protocol::get_sku{})).available == 5;
+  }));
+  CHECK(
+    must(f.ask<protocol::payment_view>("payment:" + out.payment.id, protocol::get_payment{})).status
+    == "expired");
+  CHECK(test::eventually([&] {
+    auto items = cart_items(f, "usr_late");
+    return items.size() == 1 && items[0].quantity == 4;
+  }));
 }
 
 TEST_CASE("ledger entries count once, and a refund reverses them", "[order]") {

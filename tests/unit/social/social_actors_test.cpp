@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "actors/identity/identity.hpp"
 #include "actors/social/social.hpp"
 #include "tests/support/actor_fixture.hpp"
 #include "tests/support/expected.hpp"
@@ -15,7 +16,17 @@ using lakoo::test::must;
 namespace {
 
 protocol::create_post post_by(const std::string& author) {
-  return {author, "", "Kain tenun", {"https://img.id/1.jpg"}, {}, {"tenun"}};
+  return {author, "Kain tenun", {"https://img.id/1.jpg"}, {}, {"tenun"}};
+}
+
+/// Social and identity kinds: a post reads its author (the author's seller account).
+auto social_kinds() {
+  return test::kinds_of(social::register_kinds, identity::register_kinds);
+}
+
+/// Creates `id` as a user (posts need an existing author).
+void user(test::actor_fixture& f, const std::string& id) {
+  REQUIRE(f.ask<protocol::user_view>("user:" + id, protocol::create_user{id + "@x.id", id, {}}));
 }
 
 /// Polls `check` (bounded) until it holds.
@@ -44,7 +55,10 @@ std::vector<std::string> feed_ids(test::actor_fixture& f, const std::string& use
 } // namespace
 
 TEST_CASE("likes are a set: concurrent and repeated likes count once each", "[social]") {
-  test::actor_fixture f{test::kinds_of(social::register_kinds), std::chrono::seconds(1)};
+  test::actor_fixture f{social_kinds(), std::chrono::seconds(1)};
+  for (const char* u : {"usr_a", "usr_star"}) {
+    user(f, u);
+  }
   REQUIRE(f.ask<protocol::post_view>("post:pst_1", post_by("usr_a")));
   REQUIRE(f.wait_passivated("post"));
   // Users 0..19, each liking four times; all 80 likes arrive while the post activates again.
@@ -79,7 +93,10 @@ TEST_CASE("likes are a set: concurrent and repeated likes count once each", "[so
 }
 
 TEST_CASE("a follow is mirrored on both graphs and feeds follow the author's posts", "[social]") {
-  test::actor_fixture f{test::kinds_of(social::register_kinds)};
+  test::actor_fixture f{social_kinds()};
+  for (const char* u : {"usr_a", "usr_star"}) {
+    user(f, u);
+  }
   CHECK(error_of(f.ask<protocol::graph_view>("graph:usr_a", protocol::follow_user{"usr_a", true}))
         == protocol::errc::invalid_request);
   auto g = f.ask<protocol::graph_view>("graph:usr_fan", protocol::follow_user{"usr_star", true});
@@ -125,7 +142,10 @@ TEST_CASE("a follow is mirrored on both graphs and feeds follow the author's pos
 }
 
 TEST_CASE("feeds are rebuilt from the graphs after passivation", "[social]") {
-  test::actor_fixture f{test::kinds_of(social::register_kinds), std::chrono::seconds(1)};
+  test::actor_fixture f{social_kinds(), std::chrono::seconds(1)};
+  for (const char* u : {"usr_a", "usr_star"}) {
+    user(f, u);
+  }
   REQUIRE(f.ask<protocol::graph_view>("graph:usr_fan", protocol::follow_user{"usr_star", true}));
   REQUIRE(f.ask<protocol::post_view>("post:pst_1", post_by("usr_star")));
   CHECK(eventually([&] { return feed_ids(f, "usr_fan").size() == 1; }));
@@ -134,7 +154,10 @@ TEST_CASE("feeds are rebuilt from the graphs after passivation", "[social]") {
 }
 
 TEST_CASE("comments keep their order and hand the count to the post", "[social]") {
-  test::actor_fixture f{test::kinds_of(social::register_kinds)};
+  test::actor_fixture f{social_kinds()};
+  for (const char* u : {"usr_a", "usr_star"}) {
+    user(f, u);
+  }
   REQUIRE(f.ask<protocol::post_view>("post:pst_1", post_by("usr_a")));
   auto first
     = f.ask<protocol::comment_view>("thread:pst_1", protocol::add_comment{"usr_b", "", "1"});
@@ -159,7 +182,10 @@ TEST_CASE("comments keep their order and hand the count to the post", "[social]"
 }
 
 TEST_CASE("a private collection is its owner's alone", "[social]") {
-  test::actor_fixture f{test::kinds_of(social::register_kinds)};
+  test::actor_fixture f{social_kinds()};
+  for (const char* u : {"usr_a", "usr_star"}) {
+    user(f, u);
+  }
   auto c = f.ask<protocol::collection_view>("collection:col_1",
                                             protocol::create_collection{"usr_a", "Rahasia", false});
   REQUIRE(c);

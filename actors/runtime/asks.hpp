@@ -1,0 +1,123 @@
+#pragma once
+
+/// Entities asking other entities: one request, or many at once with one continuation. The
+/// answers come back to the asking actor (its own thread, one message at a time), so the
+/// continuation may read and change the actor's state. Every request has the node's request
+/// timeout and an error handler (CAF 0.17 would quit the actor on an unhandled error).
+///
+/// Include only from entity implementation files (it pulls in CAF).
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <caf/all.hpp>
+
+#include "actors/protocol/messages.hpp"
+#include "actors/runtime/entity_env.hpp"
+
+namespace lakoo::runtime {
+
+/// One request of a fan-out: sends itself from `self` and calls `finish(error or none)`.
+template <class Actor>
+struct outgoing {
+  std::function<void(Actor*, std::function<void(caf::error)>)> run;
+};
+
+/// A request to entity `key` answered with a `Reply` (the reply itself is not kept).
+template <class Reply, class Actor, class Msg>
+outgoing<Actor> request_to(std::string key, Msg msg) {
+  return {[key = std::move(key), m = caf::make_message(std::move(msg))](
+            Actor* self, std::function<void(caf::error)> finish) {
+    const auto& env = *self->state.env;
+    self->request(env.router, env.request_timeout, protocol::route_atom::value, key, m)
+      .then([finish](Reply&) { finish(caf::error{}); },
+            [finish](caf::error& e) { finish(std::move(e)); });
+  }};
+}
+
+/// Sends every request at once through the router; `done(errors)` runs in `self` once all have
+/// answered (`errors[i]` is empty for a success), at once when there are none.
+template <class Actor>
+void fan_out(Actor* self, std::vector<outgoing<Actor>> sends,
+             std::function<void(std::vector<caf::error>)> done) {
+  if (sends.empty()) {
+    return done({});
+  }
+  struct gather {
+    std::vector<caf::error> errors;
+    size_t pending = 0;
+    std::function<void(std::vector<caf::error>)> done;
+  };
+  auto g = std::make_shared<gather>();
+  g->errors.resize(sends.size());
+  g->pending = sends.size();
+  g->done = std::move(done);
+  for (size_t i = 0; i < sends.size(); ++i) {
+    sends[i].run(self, [g, i](caf::error e) {
+      g->errors[i] = std::move(e);
+      if (--g->pending == 0) {
+        g->done(std::move(g->errors));
+      }
+    });
+  }
+}
+
+/// Whether every answer of a fan-out was a success.
+inline bool all_ok(const std::vector<caf::error>& errors) {
+  for (const auto& e : errors) {
+    if (e) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/// Asks entity `keys[i]` for `msg` (the same message to each), all at once; `done(replies)`
+/// runs in `self` with the replies in the order of `keys` (each a value or an error).
+template <class Reply, class Actor, class Msg>
+void ask_each(Actor* self, const std::vector<std::string>& keys, const Msg& msg,
+              std::function<void(std::vector<caf::expected<Reply>>)> done) {
+  if (keys.empty()) {
+    return done({});
+  }
+  struct gather {
+    std::vector<caf::expected<Reply>> replies;
+    size_t pending = 0;
+    std::function<void(std::vector<caf::expected<Reply>>)> done;
+  };
+  auto g = std::make_shared<gather>();
+  for (size_t i = 0; i < keys.size(); ++i) {
+    g->replies.emplace_back(caf::make_error(caf::sec::request_timeout));
+  }
+  g->pending = keys.size();
+  g->done = std::move(done);
+  const auto& env = *self->state.env;
+  auto m = caf::make_message(msg);
+  for (size_t i = 0; i < keys.size(); ++i) {
+    auto finish = [g, i](caf::expected<Reply> x) {
+      g->replies[i] = std::move(x);
+      if (--g->pending == 0) {
+        g->done(std::move(g->replies));
+      }
+    };
+    self->request(env.router, env.request_timeout, protocol::route_atom::value, keys[i], m)
+      .then([finish](Reply& r) { finish(std::move(r)); },
+            [finish](caf::error& e) { finish(std::move(e)); });
+  }
+}
+
+/// Asks entity `key` for `msg`; `done(reply or error)` runs in `self`.
+template <class Reply, class Actor, class Msg>
+void ask_one(Actor* self, const std::string& key, Msg msg,
+             std::function<void(caf::expected<Reply>)> done) {
+  const auto& env = *self->state.env;
+  self
+    ->request(env.router, env.request_timeout, protocol::route_atom::value, key,
+              caf::make_message(std::move(msg)))
+    .then([done](Reply& r) { done(std::move(r)); }, [done](caf::error& e) { done(std::move(e)); });
+}
+
+} // namespace lakoo::runtime
