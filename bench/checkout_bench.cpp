@@ -24,7 +24,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "http_edge/tokens.hpp"
+#include "adapters/payments/webhook_signature.hpp"
 #include "tests/support/http_client.hpp"
 
 namespace {
@@ -169,7 +169,7 @@ int main(int argc, char** argv) {
         auto t2 = clock_type::now();
         auto paid
           = http_with_headers(p, "POST", "/v1/webhooks/payments", body, "",
-                              {{"X-Signature", lakoo::edge::hex_hmac_sha256(secret, body)}});
+                              {{"X-Signature", lakoo::payments::sign_webhook(secret, body)}});
         auto t_pay = ms_since(t2);
         if (paid.status != 200) {
           ++failed;

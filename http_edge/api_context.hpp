@@ -16,13 +16,13 @@
 #include <caf/expected.hpp>
 #include <nlohmann/json.hpp>
 
-#include "actors/catalog/catalog_index.hpp"
 #include "actors/runtime/gateway.hpp"
 #include "http_edge/edge.hpp"
 #include "http_edge/json_util.hpp"
 #include "http_edge/passwords.hpp"
 #include "http_edge/routes.hpp"
 #include "http_edge/tokens.hpp"
+#include "read_models/catalog_index.hpp"
 
 namespace lakoo::edge {
 

@@ -1,6 +1,7 @@
 #include <algorithm>
 
 #include "actors/runtime/ids.hpp"
+#include "adapters/payments/webhook_signature.hpp"
 #include "http_edge/api_context.hpp"
 
 namespace lakoo::edge {
@@ -210,11 +211,7 @@ void simulate(api_context& ctx, access_claims&& claims, request&& req, params&& 
 /// The provider's webhook: signature first (constant time), then the event, deduplicated by the
 /// payment actor.
 void webhook(api_context& ctx, request&& req, responder res) {
-  auto expected = hex_hmac_sha256(ctx.commerce.webhook_secret, req.body);
-  std::string given = req.signature;
-  std::transform(given.begin(), given.end(), given.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  if (given.empty() || !constant_time_equal(given, expected)) {
+  if (!payments::webhook_signature_ok(ctx.commerce.webhook_secret, req.body, req.signature)) {
     return res(error_response(401, "unauthorized", "bad webhook signature"));
   }
   auto body = body_of(req, res);

@@ -14,8 +14,8 @@ namespace lakoo::runtime {
 class gateway;
 }
 
-#include "actors/catalog/catalog_index.hpp"
-#include "actors/social/post_index.hpp"
+#include "read_models/catalog_index.hpp"
+#include "read_models/post_index.hpp"
 
 namespace lakoo::edge {
 

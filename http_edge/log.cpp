@@ -1,16 +1,12 @@
 #include "http_edge/log.hpp"
 
-#include <spdlog/spdlog.h>
+#include "actors/runtime/log.hpp"
 
 namespace lakoo::edge {
 
 spdlog::logger& log() {
-  static const auto instance = [] {
-    auto lg = spdlog::default_logger()->clone("edge");
-    spdlog::initialize_logger(lg); // registers; applies global pattern + SPDLOG_LEVEL
-    return lg;
-  }();
-  return *instance;
+  static auto& instance = runtime::component_log("edge");
+  return instance;
 }
 
 } // namespace lakoo::edge

@@ -231,11 +231,6 @@ std::string hex_sha256(std::string_view data) {
   return to_hex(out.data(), out.size());
 }
 
-std::string hex_hmac_sha256(std::string_view key, std::string_view data) {
-  auto d = hmac_sha256(key, data);
-  return to_hex(d.data(), d.size());
-}
-
 bool constant_time_equal(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) {
     return false;

@@ -53,9 +53,6 @@ std::optional<refresh_parts> parse_refresh_token(std::string_view token);
 /// Lower-case hex SHA-256 of `data`.
 std::string hex_sha256(std::string_view data);
 
-/// Lower-case hex HMAC-SHA256 of `data` under `key` (webhook signatures).
-std::string hex_hmac_sha256(std::string_view key, std::string_view data);
-
 /// Equality in time independent of where the inputs differ (length may leak).
 bool constant_time_equal(std::string_view a, std::string_view b);
 

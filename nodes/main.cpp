@@ -14,26 +14,26 @@
 
 #include "actors/cart/cart.hpp"
 #include "actors/catalog/catalog.hpp"
-#include "actors/catalog/catalog_index.hpp"
 #include "actors/identity/identity.hpp"
 #include "actors/notify/notify.hpp"
 #include "actors/order/order.hpp"
 #include "actors/protocol/messages.hpp"
 #include "actors/runtime/gateway.hpp"
 #include "actors/runtime/node_status.hpp"
-#include "actors/runtime/router.hpp"
 #include "actors/seller/seller.hpp"
-#include "actors/social/post_index.hpp"
 #include "actors/social/social.hpp"
+#include "adapters/payments/sandbox_provider.hpp"
 #include "http_edge/edge.hpp"
-#include "http_edge/sandbox_provider.hpp"
 #include "nodes/cluster.hpp"
 #include "nodes/node_config.hpp"
+#include "nodes/router.hpp"
 #include "persistence/lease_keeper.hpp"
 #include "persistence/migrations.hpp"
 #include "persistence/pg_store.hpp"
 #include "persistence/snapshot_feed.hpp"
 #include "persistence/wake_poller.hpp"
+#include "read_models/catalog_index.hpp"
+#include "read_models/post_index.hpp"
 
 namespace {
 
@@ -193,7 +193,7 @@ int run(const node::node_config& cfg, size_t index, sigset_t& signals) {
 
   // The sandbox delivers its webhooks to this node's own edge (any node would do).
   auto sandbox
-    = std::make_shared<edge::sandbox_provider>(me.host, me.http_port, cfg.webhook_secret);
+    = std::make_shared<payments::sandbox_provider>(me.host, me.http_port, cfg.webhook_secret);
 
   runtime::router_settings rs;
   rs.node_index = index;

@@ -1,16 +1,12 @@
 #include "persistence/log.hpp"
 
-#include <spdlog/spdlog.h>
+#include "actors/runtime/log.hpp"
 
 namespace lakoo::persistence {
 
 spdlog::logger& log() {
-  static const auto instance = [] {
-    auto lg = spdlog::default_logger()->clone("persistence");
-    spdlog::initialize_logger(lg);
-    return lg;
-  }();
-  return *instance;
+  static auto& instance = runtime::component_log("persistence");
+  return instance;
 }
 
 } // namespace lakoo::persistence

@@ -2,9 +2,9 @@
 
 #include "actors/identity/identity.hpp"
 #include "actors/identity/identity_data.hpp"
-#include "actors/runtime/books.hpp"
 #include "actors/runtime/clock.hpp"
 #include "actors/runtime/entity.hpp"
+#include "read_models/books.hpp"
 
 namespace lakoo::identity {
 

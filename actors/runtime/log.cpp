@@ -1,16 +1,25 @@
 #include "actors/runtime/log.hpp"
 
+#include <mutex>
+
 #include <spdlog/spdlog.h>
 
 namespace lakoo::runtime {
 
 spdlog::logger& log() {
-  static const auto instance = [] {
-    auto lg = spdlog::default_logger()->clone("runtime");
-    spdlog::initialize_logger(lg);
-    return lg;
-  }();
-  return *instance;
+  static auto& instance = component_log("runtime");
+  return instance;
+}
+
+spdlog::logger& component_log(const std::string& name) {
+  static std::mutex mu;
+  std::lock_guard<std::mutex> guard{mu};
+  if (auto existing = spdlog::get(name)) {
+    return *existing; // the registry keeps it
+  }
+  auto lg = spdlog::default_logger()->clone(name);
+  spdlog::initialize_logger(lg); // registers; applies the global pattern and SPDLOG_LEVEL
+  return *lg;
 }
 
 } // namespace lakoo::runtime

@@ -1,9 +1,9 @@
 #include <algorithm>
 
-#include "actors/runtime/books.hpp"
 #include "actors/runtime/clock.hpp"
 #include "actors/runtime/entity.hpp"
 #include "actors/seller/seller.hpp"
+#include "read_models/books.hpp"
 
 namespace lakoo::seller {
 

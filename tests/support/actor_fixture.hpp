@@ -13,7 +13,7 @@
 #include <caf/all.hpp>
 
 #include "actors/protocol/messages.hpp"
-#include "actors/runtime/router.hpp"
+#include "nodes/router.hpp"
 #include "tests/support/memory_store.hpp"
 
 namespace lakoo::test {

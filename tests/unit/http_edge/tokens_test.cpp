@@ -136,11 +136,8 @@ TEST_CASE("refresh tokens carry a family and a 32-byte secret", "[http_edge]") {
   CHECK_FALSE(parse_refresh_token(""));
 }
 
-TEST_CASE("hashing, HMAC, comparison and bearer parsing", "[http_edge]") {
+TEST_CASE("hashing, comparison and bearer parsing", "[http_edge]") {
   CHECK(hex_sha256("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-  // RFC 4231 test case 2.
-  CHECK(hex_hmac_sha256("Jefe", "what do ya want for nothing?")
-        == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
   CHECK(constant_time_equal("abc", "abc"));
   CHECK_FALSE(constant_time_equal("abc", "abd"));
   CHECK_FALSE(constant_time_equal("abc", "ab"));

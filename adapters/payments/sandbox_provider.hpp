@@ -5,9 +5,9 @@
 #include <memory>
 #include <string>
 
-#include "actors/order/order.hpp"
+#include "adapters/payments/payment_provider.hpp"
 
-namespace lakoo::edge {
+namespace lakoo::payments {
 
 /// The built-in payment provider that behaves like a real one (Xendit, Stripe): payments are
 /// "opened" with it, refunds go through it, and `simulate` makes it deliver a signed webhook
@@ -17,7 +17,7 @@ namespace lakoo::edge {
 ///
 /// One thread delivers and answers the provider calls; `stop()` (also the destructor) drops
 /// undelivered webhooks, as a provider outage would.
-class sandbox_provider final : public order::payment_provider {
+class sandbox_provider final : public payment_provider {
 public:
   sandbox_provider(std::string host, uint16_t port, std::string secret);
   ~sandbox_provider() override;
@@ -43,4 +43,4 @@ private:
   std::unique_ptr<impl> impl_;
 };
 
-} // namespace lakoo::edge
+} // namespace lakoo::payments

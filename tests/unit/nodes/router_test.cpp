@@ -1,4 +1,4 @@
-#include "actors/runtime/router.hpp"
+#include "nodes/router.hpp"
 
 #include <future>
 #include <map>

@@ -1,4 +1,4 @@
-#include "actors/runtime/books.hpp"
+#include "read_models/books.hpp"
 
 namespace lakoo::runtime {
 

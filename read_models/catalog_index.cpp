@@ -1,4 +1,4 @@
-#include "actors/catalog/catalog_index.hpp"
+#include "read_models/catalog_index.hpp"
 
 #include <algorithm>
 #include <chrono>

@@ -1,7 +1,7 @@
 #include <string>
 #include <vector>
 
-#include "actors/catalog/catalog_index.hpp"
+#include "read_models/catalog_index.hpp"
 
 namespace lakoo::catalog {
 

@@ -1,6 +1,6 @@
 // The catalog read model: listing order, filters, search, cursors, availability, versions.
 
-#include "actors/catalog/catalog_index.hpp"
+#include "read_models/catalog_index.hpp"
 
 #include <algorithm>
 #include <chrono>

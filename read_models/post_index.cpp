@@ -1,4 +1,4 @@
-#include "actors/social/post_index.hpp"
+#include "read_models/post_index.hpp"
 
 #include <algorithm>
 #include <cmath>

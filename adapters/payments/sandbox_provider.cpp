@@ -1,4 +1,4 @@
-#include "http_edge/sandbox_provider.hpp"
+#include "adapters/payments/sandbox_provider.hpp"
 
 #include <chrono>
 #include <condition_variable>
@@ -14,12 +14,18 @@
 #include <nlohmann/json.hpp>
 
 #include "actors/runtime/ids.hpp"
-#include "http_edge/log.hpp"
-#include "http_edge/tokens.hpp"
+#include "actors/runtime/log.hpp"
+#include "adapters/payments/webhook_signature.hpp"
 
-namespace lakoo::edge {
+namespace lakoo::payments {
 
 namespace {
+
+/// The payment adapters' logger ("payments").
+spdlog::logger& log() {
+  static auto& instance = runtime::component_log("payments");
+  return instance;
+}
 
 namespace beast = boost::beast;
 namespace http = beast::http;
@@ -217,7 +223,7 @@ std::optional<std::string> sandbox_provider::simulate(const std::string& payment
     {"payment_id", payment_id},
     {"amount",
      amount}}.dump();
-  d.signature = hex_hmac_sha256(impl_->secret, d.body);
+  d.signature = sign_webhook(impl_->secret, d.body);
   d.first = d.next = clock_type::now();
   auto id = d.event_id;
   {
@@ -228,4 +234,4 @@ std::optional<std::string> sandbox_provider::simulate(const std::string& payment
   return id;
 }
 
-} // namespace lakoo::edge
+} // namespace lakoo::payments
