@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <optional>
 #include <thread>
 
 #include <catch2/catch.hpp>
@@ -26,7 +27,11 @@ namespace {
 struct scripted_provider : order::payment_provider {
   std::atomic<bool> ok{true};
   std::atomic<int> refunds{0};
+  std::atomic<int> simulated{0};
   std::string name() const override { return "scripted"; }
+  std::optional<std::string> simulate(const std::string&, int64_t, const std::string&) override {
+    return "evt_sim_" + std::to_string(++simulated);
+  }
   void open(const std::string&, int64_t, const std::string&, int64_t,
             std::function<void(bool)> done) override {
     done(ok.load());
@@ -110,6 +115,32 @@ TEST_CASE("a payment has one outcome: duplicates and late events change nothing"
   CHECK(refunded->status == "refunded");
   CHECK(must(pay(protocol::end_payment{"refund", "again"})).status == "refunded");
   CHECK(provider->refunds == 1);
+}
+
+TEST_CASE("a payment is read and simulated by its buyer, and strangers learn nothing", "[order]") {
+  auto provider = std::make_shared<scripted_provider>();
+  test::actor_fixture f{order_kinds(provider)};
+  REQUIRE(f.ask<protocol::payment_view>(
+    "payment:pay_r", protocol::open_payment{"ord_r", "usr_1", 5000, "IDR", 4102444800}));
+  auto read = [&](const std::string& who, bool admin) {
+    return f.ask<protocol::payment_view>("payment:pay_r", protocol::get_payment{who, admin});
+  };
+  CHECK(must(read("usr_1", false)).amount == 5000);
+  CHECK(must(read("usr_admin", true)).amount == 5000);
+  CHECK(error_of(read("usr_2", false)) == protocol::errc::not_found);
+  CHECK(error_of(
+          f.ask<protocol::payment_view>("payment:pay_none", protocol::get_payment{"usr_1", false}))
+        == protocol::errc::not_found);
+  auto simulate = [&](const std::string& who, const std::string& outcome) {
+    return f.ask<protocol::simulation>("payment:pay_r", protocol::simulate_payment{who, outcome});
+  };
+  CHECK(error_of(simulate("usr_2", "succeeded")) == protocol::errc::forbidden);
+  CHECK(error_of(simulate("usr_1", "maybe")) == protocol::errc::invalid_request);
+  CHECK(provider->simulated == 0); // nothing reached the provider
+  auto sim = must(simulate("usr_1", "succeeded"));
+  CHECK(sim.payment_id == "pay_r");
+  CHECK(sim.event_id == "evt_sim_1");
+  CHECK(provider->simulated == 1);
 }
 
 TEST_CASE("a success after expiry is recorded for refund, not applied", "[order]") {
