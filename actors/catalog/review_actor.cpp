@@ -1,6 +1,7 @@
 #include <algorithm>
 
 #include "actors/catalog/catalog.hpp"
+#include "actors/runtime/asks.hpp"
 #include "actors/runtime/clock.hpp"
 #include "actors/runtime/entity.hpp"
 #include "actors/runtime/ids.hpp"
@@ -108,7 +109,23 @@ caf::result<protocol::review_page> list(reviews_actor* self, const protocol::lis
   if (!page) {
     return page.error();
   }
-  return runtime::reply_durable(self, std::move(*page));
+  if (st.exists) {
+    return runtime::reply_durable(self, std::move(*page));
+  }
+  // No review yet: an unreviewed product, or no such product. The product says which.
+  auto rp = self->make_response_promise();
+  runtime::ask_one<protocol::product_view>(
+    self, std::string{product_kind} + ":" + st.id, protocol::get_product{},
+    [rp, page = std::move(*page)](caf::expected<protocol::product_view> product) mutable {
+      if (!product) {
+        rp.deliver(product.error() == errc::not_found
+                     ? caf::make_error(errc::not_found, "product not found")
+                     : product.error());
+        return;
+      }
+      rp.deliver(std::move(page));
+    });
+  return rp;
 }
 
 caf::behavior reviews_impl(reviews_actor* self, std::string id,

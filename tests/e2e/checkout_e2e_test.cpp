@@ -261,6 +261,9 @@ TEST_CASE("the buyer journey: cart, checkout, payment, ship, deliver, review, re
   CHECK(listed.at(0).at("id") == review.at("id"));
   CHECK(listed.at(0).at("rating") == 4);
   CHECK_STATUS(http(c.port(1), "GET", reviews + "?limit=0"), 400);
+  // The reviews of a product that does not exist: 404, not an empty page.
+  CHECK_STATUS(http(c.port(1), "GET", "/v1/products/prd_" + std::string(26, '0') + "/reviews"),
+               404);
   auto rated = poll(c.port(0), "/v1/products/" + m.product, "",
                     [](const json& p) { return p["rating_count"] == 1; });
   CHECK(rated.at("rating_avg") == 4.0);

@@ -90,6 +90,9 @@ TEST_CASE("posts tag products, reach followers' feeds within a second, and leave
     = items_of(http(cluster.port(0), "GET", "/v1/users/" + fan.user_id + "/following"));
   REQUIRE(following.size() == 1);
   CHECK(following.at(0).at("id") == seller.user_id);
+  // A user that does not exist has no followers list: 404, not an empty page.
+  CHECK_STATUS(http(cluster.port(0), "GET", "/v1/users/usr_" + std::string(26, '0') + "/followers"),
+               404);
   CHECK_STATUS(http(cluster.port(0), "GET", "/v1/users/" + seller.user_id + "/followers?limit=0"),
                400);
   CHECK_STATUS(http(cluster.port(0), "GET", "/v1/users/" + fan.user_id + "/following?cursor=zzz"),

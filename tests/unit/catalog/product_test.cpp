@@ -5,6 +5,7 @@
 
 #include "actors/catalog/catalog.hpp"
 #include "tests/support/actor_fixture.hpp"
+#include "tests/support/catalog_fixture.hpp"
 #include "tests/support/expected.hpp"
 
 using namespace lakoo;
@@ -129,4 +130,15 @@ TEST_CASE("concurrent creations sharing skus: exactly one wins", "[catalog]") {
     CHECK(created == 1);
     CHECK(conflicts == 2);
   }
+}
+
+TEST_CASE("reviews of an unknown product are not_found, of an unreviewed one an empty page",
+          "[catalog]") {
+  test::actor_fixture f{test::kinds_of(catalog::register_kinds)};
+  test::listed(f, "prd_rv", "sel_rv", "usr_rv", {{"RV-1", 1000, 1}});
+  auto list = [&](const std::string& product) {
+    return f.ask<protocol::review_page>("reviews:" + product, protocol::list_reviews{20, ""});
+  };
+  CHECK(must(list("prd_rv")).items.empty());
+  CHECK(error_of(list("prd_none")) == protocol::errc::not_found);
 }

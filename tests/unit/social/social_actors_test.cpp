@@ -210,3 +210,14 @@ TEST_CASE("a private collection is its owner's alone", "[social]") {
           "collection:col_1", protocol::create_collection{"usr_a", "again", true}))
         == protocol::errc::conflict);
 }
+
+TEST_CASE("follows of an unknown user are not_found, of a user nobody follows an empty page",
+          "[social]") {
+  test::actor_fixture f{social_kinds()};
+  user(f, "usr_alone");
+  auto list = [&](const std::string& who) {
+    return f.ask<protocol::id_page>("graph:" + who, protocol::list_graph{"followers", 10, ""});
+  };
+  CHECK(must(list("usr_alone")).items.empty());
+  CHECK(error_of(list("usr_none")) == protocol::errc::not_found);
+}
