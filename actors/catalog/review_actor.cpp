@@ -1,6 +1,7 @@
 #include <algorithm>
 
 #include "actors/catalog/catalog.hpp"
+#include "actors/catalog/log.hpp"
 #include "actors/runtime/asks.hpp"
 #include "actors/runtime/clock.hpp"
 #include "actors/runtime/entity.hpp"
@@ -77,8 +78,8 @@ void sync_rating(reviews_actor* self) {
       },
       [self](caf::error& e) {
         self->state.syncing = false;
-        runtime::log().warn("[reviews {}] rating not handed to the product yet: {}", self->state.id,
-                            caf::to_string(e));
+        log().warn("[reviews {}] rating not handed to the product yet: {}", self->state.id,
+                   caf::to_string(e));
       });
 }
 

@@ -3,6 +3,7 @@
 
 #include "actors/catalog/catalog.hpp"
 #include "actors/catalog/catalog_data.hpp"
+#include "actors/catalog/log.hpp"
 #include "actors/runtime/entity.hpp"
 
 namespace lakoo::catalog {
@@ -187,8 +188,8 @@ caf::result<protocol::sku_view> define(sku_actor* self, protocol::define_sku& re
           rp.deliver(taken);
           return;
         }
-        runtime::log().warn("[sku {}] claim of abandoned product {} given to {}", s.id,
-                            s.data.product_id, req.product_id);
+        log().warn("[sku {}] claim of abandoned product {} given to {}", s.id, s.data.product_id,
+                   req.product_id);
         claim(s, req);
         runtime::persist(self, runtime::deliver_on_durable(rp, to_view(s)));
       },

@@ -2,6 +2,7 @@
 
 #include "actors/identity/identity.hpp"
 #include "actors/identity/identity_data.hpp"
+#include "actors/identity/log.hpp"
 #include "actors/runtime/clock.hpp"
 #include "actors/runtime/entity.hpp"
 
@@ -58,7 +59,7 @@ caf::result<protocol::family_view> rotate(family_actor* self, protocol::rotate_f
   if (!was_used(d, req.presented_hash)) {
     return rejected(); // not ours: no reason to punish the family
   }
-  runtime::log().warn("[rtf {}] reused refresh token: family revoked", st.id);
+  log().warn("[rtf {}] reused refresh token: family revoked", st.id);
   d.revoked = true;
   auto rp = self->make_response_promise();
   runtime::persist(self, [self, rp](const caf::error* err) mutable {

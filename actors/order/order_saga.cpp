@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <mutex>
 
+#include "actors/order/log.hpp"
 #include "actors/pricing/pricing.hpp"
 #include "actors/runtime/asks.hpp"
 #include "actors/runtime/failpoint.hpp"
@@ -195,8 +196,8 @@ void refuse(order_actor* self, std::string field, std::string message,
     [self, finish](caf::expected<protocol::cart_lines> back) {
       self->state.busy = false;
       if (!back) { // stays `pricing`: the timer retries, the cart hands the same lines again
-        runtime::log().warn("[order {}] giving the lines back failed: {}", self->state.id,
-                            caf::to_string(back.error()));
+        log().warn("[order {}] giving the lines back failed: {}", self->state.id,
+                   caf::to_string(back.error()));
         auto e = back.error();
         answer_checkouts(self, [&](caf::response_promise& rp) { rp.deliver(e); });
         return;
@@ -267,8 +268,8 @@ void price_taken(order_actor* self, std::vector<protocol::cart_line> taken,
     [self, next](caf::expected<protocol::cart_lines> back) {
       self->state.busy = false;
       if (!back) {
-        runtime::log().warn("[order {}] giving unsold lines back failed: {}", self->state.id,
-                            caf::to_string(back.error()));
+        log().warn("[order {}] giving unsold lines back failed: {}", self->state.id,
+                   caf::to_string(back.error()));
         auto e = back.error();
         answer_checkouts(self, [&](caf::response_promise& rp) { rp.deliver(e); });
         return; // stays `pricing`; the timer retries (every step is keyed)
@@ -281,7 +282,7 @@ void price_taken(order_actor* self, std::vector<protocol::cart_line> taken,
 /// taken and end the attempt; the client's retry starts a new one.
 void abort_pricing(order_actor* self, const caf::error& why) {
   auto& st = self->state;
-  runtime::log().info("[order {}] checkout aborted while pricing: {}", st.id, caf::to_string(why));
+  log().info("[order {}] checkout aborted while pricing: {}", st.id, caf::to_string(why));
   st.data.status = "aborted";
   st.data.give_back = st.data.lines_taken;
   st.data.lines.clear();
@@ -381,7 +382,7 @@ void do_reserve(order_actor* self) {
       enter_stage(s, "opening");
       // Chaos tests: die between the reservations and the payment (LAKOO_TEST_FAILPOINT).
       if (runtime::failpoint_fires(*s.env, "order_after_reserve")) {
-        runtime::log().critical("[order {}] failpoint order_after_reserve: exiting", s.id);
+        log().critical("[order {}] failpoint order_after_reserve: exiting", s.id);
         std::_Exit(137);
       }
       return drive(self);
@@ -398,8 +399,8 @@ void do_reserve(order_actor* self) {
     s.data.give_back = true;
     enter_stage(s, "releasing");
     s.data.status = out.empty() ? "aborted" : "rejected";
-    runtime::log().info("[order {}] checkout {}: {}", s.id, s.data.status,
-                        out.empty() ? caf::to_string(errors.front()) : out.front());
+    log().info("[order {}] checkout {}: {}", s.id, s.data.status,
+               out.empty() ? caf::to_string(errors.front()) : out.front());
     persist_and_drive(self);
   });
 }
@@ -476,15 +477,14 @@ void do_confirm(order_actor* self) {
       if (i < s.data.lines.size() && errors[i] == errc::conflict) {
         // The reservation lapsed before the confirmation (a long outage): take the units again.
         const auto& l = s.data.lines[i];
-        runtime::log().warn("[order {}] reservation of {} lapsed: reserving again", s.id, l.sku);
+        log().warn("[order {}] reservation of {} lapsed: reserving again", s.id, l.sku);
         self
           ->request(s.env->router, s.env->request_timeout, protocol::route_atom::value,
                     "sku:" + l.sku,
                     caf::make_message(protocol::reserve_sku{s.id, l.quantity, 600000}))
           .then([](protocol::sku_view&) {}, [](caf::error&) {});
       }
-      runtime::log().warn("[order {}] confirm step {} failed: {}", s.id, i,
-                          caf::to_string(errors[i]));
+      log().warn("[order {}] confirm step {} failed: {}", s.id, i, caf::to_string(errors[i]));
       retry = true;
     }
     if (retry) {
@@ -519,7 +519,7 @@ void do_release(order_actor* self) {
     s.busy = false;
     for (const auto& e : errors) {
       if (e && e != errc::not_found) {
-        runtime::log().warn("[order {}] release failed: {}", s.id, caf::to_string(e));
+        log().warn("[order {}] release failed: {}", s.id, caf::to_string(e));
         if (s.data.status == "rejected" || s.data.status == "aborted") {
           answer_checkouts(self, [&](caf::response_promise& rp) { rp.deliver(e); });
         }
@@ -567,7 +567,7 @@ void do_refund(order_actor* self) {
     if (!all_ok(errors)) {
       for (const auto& e : errors) {
         if (e) {
-          runtime::log().warn("[order {}] refund step failed: {}", s.id, caf::to_string(e));
+          log().warn("[order {}] refund step failed: {}", s.id, caf::to_string(e));
         }
       }
       return; // retried by the durable timer
@@ -619,7 +619,7 @@ void expire(order_actor* self) {
       },
       [self](caf::error& e) {
         self->state.busy = false;
-        runtime::log().warn("[order {}] expiry postponed: {}", self->state.id, caf::to_string(e));
+        log().warn("[order {}] expiry postponed: {}", self->state.id, caf::to_string(e));
       });
 }
 

@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <map>
 
+#include "actors/order/log.hpp"
 #include "actors/order/order.hpp"
 #include "actors/order/order_data.hpp"
 #include "actors/runtime/clock.hpp"
@@ -73,8 +74,8 @@ void tell_order(payment_actor* self) {
       },
       [self](caf::error& e) {
         self->state.telling = false;
-        runtime::log().warn("[payment {}] order {} not told yet: {}", self->state.id,
-                            self->state.data.order_id, caf::to_string(e));
+        log().warn("[payment {}] order {} not told yet: {}", self->state.id,
+                   self->state.data.order_id, caf::to_string(e));
       });
 }
 
@@ -158,15 +159,15 @@ caf::result<protocol::payment_view> on_event(payment_actor* self, protocol::paym
   d.events.push_back(req.event_id);
   bool success = req.type == "payment.succeeded";
   if (req.amount != d.amount) {
-    runtime::log().error("[payment {}] event {} for {} but the payment is {}: ignored", st.id,
-                         req.event_id, req.amount, d.amount);
+    log().error("[payment {}] event {} for {} but the payment is {}: ignored", st.id, req.event_id,
+                req.amount, d.amount);
     return runtime::commit(self, to_view(st));
   }
   if (d.status != "pending") {
     if (success && d.status != "succeeded" && d.status != "refunded") {
       d.refund_due = true; // money arrived for a payment that had ended: give it back
-      runtime::log().warn("[payment {}] late success {} while {}: recorded for refund", st.id,
-                          req.event_id, d.status);
+      log().warn("[payment {}] late success {} while {}: recorded for refund", st.id, req.event_id,
+                 d.status);
     }
     return runtime::commit(self, to_view(st));
   }

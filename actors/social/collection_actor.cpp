@@ -4,6 +4,7 @@
 #include "actors/runtime/clock.hpp"
 #include "actors/runtime/entity.hpp"
 #include "actors/runtime/paging.hpp"
+#include "actors/social/log.hpp"
 #include "actors/social/social.hpp"
 
 namespace lakoo::social {
@@ -69,8 +70,8 @@ void get_listed(collection_actor* self, std::function<void()> then) {
       },
       [self, then](caf::error& e) {
         self->state.listing = false;
-        runtime::log().warn("[collection {}] not listed on the owner's graph yet: {}",
-                            self->state.id, caf::to_string(e));
+        log().warn("[collection {}] not listed on the owner's graph yet: {}", self->state.id,
+                   caf::to_string(e));
         then();
       });
 }

@@ -4,6 +4,7 @@
 
 #include "actors/runtime/clock.hpp"
 #include "actors/runtime/entity.hpp"
+#include "actors/social/log.hpp"
 #include "actors/social/social.hpp"
 
 namespace lakoo::social {
@@ -158,7 +159,7 @@ void build(feed_actor* self) {
       }
     },
     [self](caf::error& e) {
-      runtime::log().warn("[feed {}] build failed: {}", self->state.id, caf::to_string(e));
+      log().warn("[feed {}] build failed: {}", self->state.id, caf::to_string(e));
       self->state.build_failed = true;
       finish_build(self);
     });

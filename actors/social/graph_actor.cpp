@@ -4,6 +4,7 @@
 #include "actors/runtime/clock.hpp"
 #include "actors/runtime/entity.hpp"
 #include "actors/runtime/paging.hpp"
+#include "actors/social/log.hpp"
 #include "actors/social/social.hpp"
 #include "actors/social/social_data.hpp"
 
@@ -61,9 +62,8 @@ void tell(graph_actor* self, const std::string& key, Msg msg) {
   self
     ->request(st.env->router, st.env->request_timeout, protocol::route_atom::value, key,
               caf::make_message(std::move(msg)))
-    .then(
-      [](bool) {},
-      [key](caf::error& e) { runtime::log().debug("[{}] not told: {}", key, caf::to_string(e)); });
+    .then([](bool) {},
+          [key](caf::error& e) { log().debug("[{}] not told: {}", key, caf::to_string(e)); });
 }
 
 caf::result<protocol::graph_view> follow(graph_actor* self, protocol::follow_user& req) {

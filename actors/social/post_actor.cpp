@@ -3,6 +3,7 @@
 #include "actors/runtime/asks.hpp"
 #include "actors/runtime/clock.hpp"
 #include "actors/runtime/entity.hpp"
+#include "actors/social/log.hpp"
 #include "actors/social/social.hpp"
 #include "actors/social/social_data.hpp"
 
@@ -81,8 +82,7 @@ void announce(post_actor* self) {
       },
       [self](caf::error& e) {
         self->state.announcing = false;
-        runtime::log().warn("[post {}] author's graph not told yet: {}", self->state.id,
-                            caf::to_string(e));
+        log().warn("[post {}] author's graph not told yet: {}", self->state.id, caf::to_string(e));
       });
 }
 
@@ -95,7 +95,7 @@ void tell_engaged(post_actor* self, const std::string& user, bool on) {
               caf::make_message(protocol::engaged{st.id, categories_of(st.data), on}))
     .then([](bool) {},
           [user](caf::error& e) {
-            runtime::log().debug("[graph {}] engagement not recorded: {}", user, caf::to_string(e));
+            log().debug("[graph {}] engagement not recorded: {}", user, caf::to_string(e));
           });
 }
 
@@ -129,7 +129,7 @@ void finish_create(post_actor* self, protocol::create_post& req, const std::stri
       return;
     }
     rp.deliver(to_view(s, ""));
-    runtime::log().info("[post {}] created by {}", s.id, s.data.author_id);
+    log().info("[post {}] created by {}", s.id, s.data.author_id);
     announce(self);
   });
 }
@@ -245,7 +245,7 @@ caf::result<bool> remove(post_actor* self, const protocol::delete_post& req) {
   }
   st.data.deleted = true;
   return runtime::commit(self, true, [self] {
-    runtime::log().info("[post {}] deleted", self->state.id);
+    log().info("[post {}] deleted", self->state.id);
     announce(self);
   });
 }

@@ -4,6 +4,7 @@
 #include "actors/runtime/entity.hpp"
 #include "actors/runtime/ids.hpp"
 #include "actors/runtime/paging.hpp"
+#include "actors/social/log.hpp"
 #include "actors/social/social.hpp"
 
 namespace lakoo::social {
@@ -86,8 +87,8 @@ void sync_count(thread_actor* self) {
       },
       [self](caf::error& e) {
         self->state.syncing = false;
-        runtime::log().warn("[thread {}] comment count not handed to the post yet: {}",
-                            self->state.id, caf::to_string(e));
+        log().warn("[thread {}] comment count not handed to the post yet: {}", self->state.id,
+                   caf::to_string(e));
       });
 }
 
