@@ -76,6 +76,10 @@ void answer_checkouts_with_order(order_actor* self);
 /// Runs the current stage's effects unless some are in flight.
 void drive(order_actor* self);
 
+/// The `pricing` stage (order_pricing.cpp): takes the cart's lines, prices them, then reserves
+/// (or refuses and gives the lines back).
+void do_price(order_actor* self);
+
 /// Persists the current data, then continues the saga.
 void persist_and_drive(order_actor* self);
 
