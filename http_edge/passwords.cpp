@@ -10,6 +10,7 @@
 
 #include <sodium.h>
 
+#include "actors/runtime/log.hpp"
 #include "actors/runtime/metrics.hpp"
 #include "http_edge/log.hpp"
 
@@ -111,7 +112,10 @@ password_pool::password_pool(int threads, std::size_t max_queue) : impl_(std::ma
   runtime::metrics::global().describe("lakoo_password_rejected_total", "counter",
                                       "password hashes/checks refused because the queue was full");
   for (int i = 0; i < std::max(1, threads); ++i) {
-    impl_->threads.emplace_back([st = impl_.get()] { st->work(); });
+    impl_->threads.emplace_back([st = impl_.get()] {
+      runtime::name_this_thread("argon2");
+      st->work();
+    });
   }
 }
 

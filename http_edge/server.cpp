@@ -20,6 +20,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include "actors/runtime/log.hpp"
 #include "actors/runtime/metrics.hpp"
 #include "http_edge/json_util.hpp"
 #include "http_edge/log.hpp"
@@ -518,6 +519,7 @@ void server::start() {
   impl_->running = n;
   for (int i = 0; i < n; ++i) {
     impl_->threads.emplace_back([st = impl_.get()] {
+      runtime::name_this_thread("lakoo.io");
       for (;;) {
         try {
           st->core_->ioc.run();

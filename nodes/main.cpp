@@ -27,6 +27,7 @@
 #include "nodes/cluster.hpp"
 #include "nodes/node_config.hpp"
 #include "nodes/router.hpp"
+#include "nodes/scheduler.hpp"
 #include "persistence/lease_keeper.hpp"
 #include "persistence/migrations.hpp"
 #include "persistence/pg_store.hpp"
@@ -98,6 +99,7 @@ void configure_caf(caf::actor_system_config& caf_cfg, const node::node_config& c
   protocol::add_message_types(caf_cfg);
   caf_cfg.load<caf::io::middleman>();
   // Sharing keeps remote round trips short (36 us vs 245 us with work stealing, STACK.md).
+  node::load_scheduler(caf_cfg, cfg.caf_scheduler);
   caf_cfg.set("scheduler.policy", caf::atom_from_string(cfg.caf_scheduler));
   caf_cfg.set("scheduler.max-threads", static_cast<size_t>(cfg.caf_threads));
   caf_cfg.set("scheduler.max-throughput", static_cast<size_t>(300));
@@ -141,21 +143,25 @@ int run(const node::node_config& cfg, size_t index, sigset_t& signals) {
   if (!migrate_with_retry(cfg.database)) {
     return 1;
   }
+  // The kinds the node's read models follow in committed snapshots.
+  const std::vector<std::string> catalog_kinds{catalog::product_kind, catalog::sku_kind};
+  const std::vector<std::string> post_kinds{social::post_kind};
   persistence::pg_settings store_settings{cfg.database};
   store_settings.cluster = cfg.cluster_name; // snapshot writes are fenced by our shard leases
   store_settings.idle_txn_timeout = std::chrono::milliseconds(cfg.lease_ms);
+  store_settings.followed_kinds = catalog_kinds;
+  store_settings.followed_kinds.insert(store_settings.followed_kinds.end(), post_kinds.begin(),
+                                       post_kinds.end());
   persistence::pg_store store{store_settings};
   catalog::catalog_index catalog_index{edge::render_listed_product};
   persistence::snapshot_feed catalog_feed{
-    persistence::pg_settings{cfg.database},
-    {catalog::product_kind, catalog::sku_kind},
+    persistence::pg_settings{cfg.database}, catalog_kinds,
     std::chrono::milliseconds(cfg.catalog_feed_ms),
     [&catalog_index](const std::vector<runtime::snapshot>& batch) { catalog_index.apply(batch); },
     [&catalog_index] { catalog_index.mark_ready(); }};
   social::post_index post_index;
   persistence::snapshot_feed post_feed{
-    persistence::pg_settings{cfg.database},
-    {social::post_kind},
+    persistence::pg_settings{cfg.database}, post_kinds,
     std::chrono::milliseconds(cfg.catalog_feed_ms),
     [&post_index](const std::vector<runtime::snapshot>& batch) { post_index.apply(batch); },
     [&post_index] { post_index.mark_ready(); }};

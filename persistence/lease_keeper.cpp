@@ -8,6 +8,7 @@
 #include <set>
 #include <thread>
 
+#include "actors/runtime/log.hpp"
 #include "actors/runtime/metrics.hpp"
 #include "actors/runtime/node_status.hpp"
 #include "persistence/pg_link.hpp"
@@ -126,6 +127,7 @@ struct lease_keeper::impl {
 };
 
 void lease_keeper::impl::run() noexcept {
+  runtime::name_this_thread("pg.leases");
   try {
     db_link link{"lease " + cfg.node_id, db, nullptr};
     for (;;) {

@@ -15,6 +15,7 @@
 
 #include <pqxx/pqxx>
 
+#include "actors/runtime/log.hpp"
 #include "persistence/log.hpp"
 #include "persistence/pg_link.hpp"
 #include "persistence/store_metrics.hpp"
@@ -105,18 +106,17 @@ struct pg_store::impl {
   void write_batch(db_link& link, std::vector<pending_save>& batch);
   std::set<key_type> upsert(db_link& link, const std::vector<pending_save>& batch,
                             std::vector<size_t>& rows);
-  std::set<size_t> fence(pqxx::work& txn, const std::vector<pending_save>& batch,
-                         const std::vector<size_t>& rows);
+  std::string batch_statement(pqxx::transaction_base& txn, const std::vector<pending_save>& batch,
+                              std::vector<size_t>& rows);
   void run_reader(size_t n) noexcept;
   void serve_load(db_link& link, pending_load& req);
   void serve_list(db_link& link, pending_list& req);
-  void add_list_entries(pqxx::work& txn, const std::vector<pending_save>& batch,
-                        const std::set<key_type>& applied);
 };
 
 // -- writer -------------------------------------------------------------------------------------
 
 void pg_store::impl::run_writer() noexcept {
+  runtime::name_this_thread("pg.writer");
   try {
     auto idle = cfg.idle_txn_timeout.count();
     db_link link{"writer", cfg, [idle](pqxx::connection& conn) {
@@ -217,62 +217,35 @@ void pg_store::impl::write_batch(db_link& link, std::vector<pending_save>& batch
   }
 }
 
-/// Writes `rows` of `batch` in one statement and one transaction; returns the keys it changed.
-/// Rows whose text cannot be sent are dropped from `rows` (their answer stays `failed`).
-/// Throws on any database error (after dropping the connection unless only data was at fault).
+/// Writes `rows` of `batch` with ONE autocommitted statement (one round trip, one transaction):
+/// it share-locks the lease rows of the batch's shards (ascending, so concurrent batches and
+/// takeovers never deadlock), upserts every row whose epoch is its shard's lease epoch, adds the
+/// list entries of the keys it changed, and reports the rows it fenced. Returns the keys it
+/// changed. Rows whose text cannot be sent are dropped from `rows` (their answer stays
+/// `failed`). Throws on any database error (after dropping the connection unless only data was
+/// at fault).
 std::set<key_type> pg_store::impl::upsert(db_link& link, const std::vector<pending_save>& batch,
                                           std::vector<size_t>& rows) {
   try {
     auto& conn = link.get();
     auto t0 = clock_type::now();
-    pqxx::work txn{conn, "snapshot_batch"};
-    size_t size = 512;
-    for (auto i : rows) {
-      const auto& s = batch[i].snap;
-      size += 2 * (s.body.size() + s.kind.size() + s.id.size()) + 96;
-    }
-    auto fenced = fence(txn, batch, rows);
-    std::string sql;
-    sql.reserve(size);
-    sql += "INSERT INTO snapshots(kind,id,shard,version,epoch,body,wake_at,updated_at) VALUES ";
-    std::vector<size_t> sent;
-    size_t inserted = 0;
-    for (auto i : rows) {
-      const auto& s = batch[i].snap;
-      if (fenced.count(i) > 0) {
-        sent.push_back(i); // answered `stale`: never written
-        continue;
-      }
-      std::string key;
-      try {
-        key = txn.quote(s.kind) + ',' + txn.quote(s.id);
-      } catch (const std::exception& e) { // e.g. not valid in the connection's encoding (UTF-8)
-        log().error("[writer] refusing a key: {}", one_line(e));
-        continue;
-      }
-      sql += inserted++ == 0 ? "(" : ",(";
-      sql += key + ',' + std::to_string(s.shard) + ',' + std::to_string(s.version) + ','
-             + std::to_string(s.epoch) + ',' + txn.quote_raw(s.body) + ','
-             + (s.wake_at_ms > 0 ? std::to_string(s.wake_at_ms) : std::string{"NULL"}) + ",now())";
-      sent.push_back(i);
-    }
-    rows.swap(sent);
-    if (inserted == 0) {
-      txn.commit();
+    pqxx::nontransaction txn{conn, "snapshot_batch"};
+    auto sql = batch_statement(txn, batch, rows);
+    if (rows.empty()) {
       return {};
     }
-    sql += " ON CONFLICT (kind,id) DO UPDATE SET shard=excluded.shard, version=excluded.version,"
-           " epoch=excluded.epoch, body=excluded.body, wake_at=excluded.wake_at, updated_at=now(),"
-           " txid=pg_current_xact_id()"
-           " WHERE snapshots.version < excluded.version"
-           " RETURNING kind, id";
     auto res = txn.exec(sql);
     std::set<key_type> applied;
     for (const auto& row : res) {
-      applied.emplace(row[0].c_str(), row[1].c_str());
+      if (row[0].as<bool>()) {
+        applied.emplace(row[1].c_str(), row[2].c_str());
+        continue;
+      }
+      metrics.fenced.add();
+      log().warn("[snapshot {}:{}] refused: its epoch is not the lease epoch {} of its shard{}",
+                 row[1].c_str(), row[2].c_str(), row[3].as<int64_t>(),
+                 row[4].as<bool>() ? "" : " (released)");
     }
-    add_list_entries(txn, batch, applied);
-    txn.commit();
     metrics.commit_seconds.observe(seconds_since(t0));
     return applied;
   } catch (const pqxx::sql_error& e) {
@@ -286,68 +259,107 @@ std::set<key_type> pg_store::impl::upsert(db_link& link, const std::vector<pendi
   }
 }
 
-/// Share-locks the lease rows of the shards in `rows` (ascending, so concurrent batches and
-/// takeovers never deadlock) and returns the rows whose epoch is not their shard's lease epoch.
-std::set<size_t> pg_store::impl::fence(pqxx::work& txn, const std::vector<pending_save>& batch,
-                                       const std::vector<size_t>& rows) {
-  std::set<size_t> out;
-  if (cfg.cluster.empty() || rows.empty()) {
-    return out;
-  }
-  std::set<int32_t> shards;
-  for (auto i : rows) {
-    shards.insert(batch[i].snap.shard);
-  }
-  std::string list = "{";
-  for (auto s : shards) {
-    list += (list.size() > 1 ? "," : "") + std::to_string(s);
-  }
-  list += "}";
-  auto res = txn.exec_params("SELECT shard, epoch, node IS NOT NULL FROM shard_leases"
-                             " WHERE cluster = $1 AND shard = ANY($2::int[])"
-                             " ORDER BY shard FOR SHARE",
-                             cfg.cluster, list);
-  std::map<int32_t, std::pair<int64_t, bool>> lease;
-  for (const auto& row : res) {
-    lease[row[0].as<int32_t>()] = {row[1].as<int64_t>(), row[2].as<bool>()};
-  }
+/// The statement of `upsert`. Its result rows: (true, kind, id, 0, true) for each key changed,
+/// (false, kind, id, lease epoch, lease held) for each row fenced.
+std::string pg_store::impl::batch_statement(pqxx::transaction_base& txn,
+                                            const std::vector<pending_save>& batch,
+                                            std::vector<size_t>& rows) {
+  size_t size = 1024;
   for (auto i : rows) {
     const auto& s = batch[i].snap;
-    auto l = lease.find(s.shard);
-    if (l != lease.end() && (l->second.first != s.epoch || !l->second.second)) {
-      out.insert(i);
-      metrics.fenced.add();
-      log().warn("[snapshot {}:{}] v{} refused: shard {} epoch {} is not the lease epoch {}{}",
-                 s.kind, s.id, s.version, s.shard, s.epoch, l->second.first,
-                 l->second.second ? "" : " (released)");
-    }
+    size += 2 * (s.body.size() + s.kind.size() + s.id.size()) + 96;
   }
-  return out;
-}
-
-/// Adds, in the batch's transaction, the list entries of every snapshot whose key was committed
-/// (superseded versions too: their entries are part of the state the winner carries forward).
-void pg_store::impl::add_list_entries(pqxx::work& txn, const std::vector<pending_save>& batch,
-                                      const std::set<key_type>& applied) {
   std::string sql;
+  sql.reserve(size);
+  sql += "WITH v(kind,id,shard,version,epoch,body,wake_at) AS (VALUES ";
+  std::vector<size_t> sent;
+  std::set<int32_t> shards;
+  std::set<key_type> keys;
+  for (auto i : rows) {
+    const auto& s = batch[i].snap;
+    std::string key;
+    try {
+      key = txn.quote(s.kind) + "::text," + txn.quote(s.id) + "::text";
+    } catch (const std::exception& e) { // e.g. not valid in the connection's encoding (UTF-8)
+      log().error("[writer] refusing a key: {}", one_line(e));
+      continue;
+    }
+    sql += sent.empty() ? "(" : ",(";
+    sql += key + ',' + std::to_string(s.shard) + "::int," + std::to_string(s.version) + "::bigint,"
+           + std::to_string(s.epoch) + "::bigint," + txn.quote_raw(s.body) + "::bytea,"
+           + (s.wake_at_ms > 0 ? std::to_string(s.wake_at_ms) : std::string{"NULL"}) + "::bigint)";
+    sent.push_back(i);
+    shards.insert(s.shard);
+    keys.emplace(s.kind, s.id);
+  }
+  rows.swap(sent);
+  sql += ')';
+  bool fencing = !cfg.cluster.empty();
+  if (fencing) {
+    sql += ", lease AS MATERIALIZED (SELECT shard, epoch, node IS NOT NULL AS held"
+           " FROM shard_leases WHERE cluster = "
+           + txn.quote(cfg.cluster) + " AND shard IN (";
+    bool first = true;
+    for (auto s : shards) {
+      sql += (first ? "" : ",") + std::to_string(s);
+      first = false;
+    }
+    sql += ") ORDER BY shard FOR SHARE)"
+           ", refused AS (SELECT v.kind, v.id, l.epoch, l.held FROM v JOIN lease l"
+           " ON l.shard = v.shard WHERE l.epoch <> v.epoch OR NOT l.held)";
+  }
+  // Only the kinds a snapshot feed follows need the writing transaction in `txid`: keeping the
+  // old value for the others keeps their updates HOT (no index entry changes).
+  std::string txid = "pg_current_xact_id()";
+  if (!cfg.followed_kinds.empty()) {
+    txid = "CASE WHEN excluded.kind IN (";
+    for (size_t k = 0; k < cfg.followed_kinds.size(); ++k) {
+      txid += (k == 0 ? "" : ",") + txn.quote(cfg.followed_kinds[k]);
+    }
+    txid += ") THEN pg_current_xact_id() ELSE snapshots.txid END";
+  }
+  sql += ", up AS (INSERT INTO snapshots(kind,id,shard,version,epoch,body,wake_at,updated_at)"
+         " SELECT v.kind, v.id, v.shard, v.version, v.epoch, v.body, v.wake_at, now() FROM v";
+  if (fencing) {
+    sql += " WHERE NOT EXISTS (SELECT 1 FROM refused r WHERE r.kind = v.kind AND r.id = v.id)";
+  }
+  sql += " ON CONFLICT (kind,id) DO UPDATE SET shard=excluded.shard, version=excluded.version,"
+         " epoch=excluded.epoch, body=excluded.body, wake_at=excluded.wake_at, updated_at=now(),"
+         " txid="
+         + txid + " WHERE snapshots.version < excluded.version RETURNING kind, id)";
+  // The list entries of every snapshot whose key is changed (superseded versions too: their
+  // entries are part of the state the winner carries forward).
+  std::string entries;
   for (const auto& p : batch) {
-    if (p.snap.list_entries.empty() || applied.count(key_type{p.snap.kind, p.snap.id}) == 0) {
+    if (p.snap.list_entries.empty() || keys.count(key_type{p.snap.kind, p.snap.id}) == 0) {
       continue;
     }
     for (const auto& e : p.snap.list_entries) {
-      sql += sql.empty() ? "INSERT INTO list_entries(list, sort, item) VALUES (" : ",(";
-      sql += txn.quote(e.list) + ',' + std::to_string(e.sort) + ',' + txn.quote(e.item) + ')';
+      entries += entries.empty() ? "(" : ",(";
+      entries += txn.quote(p.snap.kind) + "::text," + txn.quote(p.snap.id) + "::text,"
+                 + txn.quote(e.list) + "::text," + std::to_string(e.sort) + "::bigint,"
+                 + txn.quote(e.item) + "::text)";
     }
   }
-  if (!sql.empty()) {
-    txn.exec0(sql + " ON CONFLICT DO NOTHING");
+  if (!entries.empty()) {
+    sql += ", le AS (INSERT INTO list_entries(list, sort, item) SELECT x.list, x.sort, x.item"
+           " FROM (VALUES "
+           + entries
+           + ") x(kind,id,list,sort,item) JOIN up ON up.kind = x.kind AND up.id = x.id"
+             " ON CONFLICT DO NOTHING)";
   }
+  sql += " SELECT true, kind, id, 0::bigint, true FROM up";
+  if (fencing) {
+    sql += " UNION ALL SELECT false, kind, id, epoch, held FROM refused";
+  }
+  return sql;
 }
 
 // -- readers ------------------------------------------------------------------------------------
 
 void pg_store::impl::run_reader(size_t n) noexcept {
   auto ctx = "reader " + std::to_string(n);
+  runtime::name_this_thread("pg.reader." + std::to_string(n));
   try {
     db_link link{ctx, cfg, [](pqxx::connection& conn) {
                    conn.prepare("load_snapshot", "SELECT shard, version, epoch, body FROM snapshots"

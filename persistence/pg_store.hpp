@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "actors/runtime/store.hpp"
 
@@ -21,19 +22,23 @@ struct pg_settings {
   /// With fencing: the server ends a writer transaction left idle this long (a paused or hung
   /// process), so its share locks cannot hold up the takeover of its shards. 0: no limit.
   std::chrono::milliseconds idle_txn_timeout{0};
+  /// The kinds some `snapshot_feed` follows: only their writes record the writing transaction
+  /// (`txid`), so the updates of every other kind stay HOT. Empty: every write records it.
+  std::vector<std::string> followed_kinds{};
 };
 
 /// The PostgreSQL `snapshot_store`: group commit for saves, a small pool for loads.
 ///
 /// Owned by the node (`nodes/`), built after `migrate()`, shared by all entity actors. Threads:
 /// - one writer: takes everything queued (up to `max_batch`), keeps the highest version of each
-///   (kind, id), upserts them with ONE multi-row statement in ONE transaction, adds the list
-///   entries of every committed snapshot (`list_entries`, same transaction), commits (fsync),
-///   then answers every callback: `ok`, `stale` (refused by version, or fenced) or `failed`.
-///   Fencing: in the same transaction it share-locks the `shard_leases` rows of the batch's
-///   shards and leaves out every snapshot whose epoch is not its shard's current lease epoch (or
-///   whose shard is released), so a node that lost a shard (paused, partitioned) can never
-///   overwrite the new owner's state; a takeover waits for in-flight batches to commit;
+///   (kind, id), and writes them with ONE autocommitted statement (one round trip, one
+///   transaction, one fsync): it upserts the snapshots and adds the list entries of every
+///   committed one (`list_entries`); then it answers every callback: `ok`, `stale` (refused by
+///   version, or fenced) or `failed`. Fencing: the same statement share-locks the
+///   `shard_leases` rows of the batch's shards and leaves out every snapshot whose epoch is not
+///   its shard's current lease epoch (or whose shard is released), so a node that lost a shard
+///   (paused, partitioned) can never overwrite the new owner's state; a takeover waits for
+///   in-flight batches to commit;
 /// - `readers` loaders, each with its own connection and prepared SELECTs (snapshot loads first,
 ///   then list pages).
 ///

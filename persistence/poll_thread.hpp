@@ -9,6 +9,7 @@
 #include <string>
 #include <thread>
 
+#include "actors/runtime/log.hpp"
 #include "persistence/pg_link.hpp"
 
 namespace lakoo::persistence {
@@ -46,6 +47,7 @@ public:
 
 private:
   void run() noexcept {
+    runtime::name_this_thread("pg." + ctx_);
     try {
       db_link link{ctx_, cfg_, init_};
       for (;;) {

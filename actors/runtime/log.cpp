@@ -2,6 +2,7 @@
 
 #include <mutex>
 
+#include <pthread.h>
 #include <spdlog/spdlog.h>
 
 namespace lakoo::runtime {
@@ -20,6 +21,10 @@ spdlog::logger& component_log(const std::string& name) {
   auto lg = spdlog::default_logger()->clone(name);
   spdlog::initialize_logger(lg); // registers; applies the global pattern and SPDLOG_LEVEL
   return *lg;
+}
+
+void name_this_thread(const std::string& name) {
+  pthread_setname_np(pthread_self(), name.substr(0, 15).c_str());
 }
 
 } // namespace lakoo::runtime

@@ -14,4 +14,7 @@ spdlog::logger& log();
 /// registry under a lock.
 spdlog::logger& component_log(const std::string& name);
 
+/// Names the calling thread as `top -H`, `perf` and gdb show it (cut to 15 characters).
+void name_this_thread(const std::string& name);
+
 } // namespace lakoo::runtime

@@ -188,6 +188,34 @@ TEST_CASE("versions only grow", "[persistence]") {
   CHECK(loaded->body == "two");
 }
 
+TEST_CASE("only the kinds a feed follows record their writing transaction", "[persistence]") {
+  auto followed = unique("followed");
+  auto other = unique("other");
+  pg_settings settings{migrated_dsn()};
+  settings.followed_kinds = {followed};
+  pg_store store{settings};
+  auto txid = [](const std::string& kind) {
+    pqxx::connection conn{migrated_dsn()};
+    pqxx::nontransaction txn{conn};
+    return txn
+      .exec1("SELECT txid::text FROM snapshots WHERE kind = " + txn.quote(kind)
+             + " AND id = 'a'")[0]
+      .as<std::string>();
+  };
+  REQUIRE(save_sync(store, make_snapshot(followed, "a", 1)) == store_status::ok);
+  REQUIRE(save_sync(store, make_snapshot(other, "a", 1)) == store_status::ok);
+  auto followed_first = txid(followed);
+  auto other_first = txid(other);
+  REQUIRE(save_sync(store, make_snapshot(followed, "a", 2)) == store_status::ok);
+  REQUIRE(save_sync(store, make_snapshot(other, "a", 2)) == store_status::ok);
+  CHECK(txid(followed) != followed_first); // a feed sees the new version
+  CHECK(txid(other) == other_first);       // no indexed column changed: the update can be HOT
+  auto [status, loaded] = load_sync(store, other, "a");
+  REQUIRE(status == store_status::ok);
+  REQUIRE(loaded.has_value());
+  CHECK(loaded->version == 2);
+}
+
 TEST_CASE("concurrent saves are group-committed", "[persistence]") {
   constexpr int threads = 8;
   constexpr int per_thread = 250;
