@@ -11,12 +11,15 @@
 //                        [users=48] [seconds=10]
 //
 // Users `bench-checkout-<n>@bench.lakoo.local` are registered once (argon2id) and reused; each
-// run opens a fresh seller with one product of practically endless stock.
+// run opens a fresh seller with one product of practically endless stock. Each user keeps one
+// keep-alive connection per node, as an app does (reopened after a failure).
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -30,7 +33,8 @@
 namespace {
 
 using lakoo::test::http;
-using lakoo::test::http_with_headers;
+using lakoo::test::http_connection;
+using lakoo::test::http_result;
 using nlohmann::json;
 using clock_type = std::chrono::steady_clock;
 
@@ -144,15 +148,37 @@ int main(int argc, char** argv) {
   for (int u = 0; u < users; ++u) {
     workers.emplace_back([&, u] {
       const auto& token = tokens[static_cast<size_t>(u)];
+      std::map<uint16_t, std::unique_ptr<http_connection>> conns;
+      // One request on this user's connection to `p` (opened, or reopened after a failure).
+      auto call = [&](uint16_t p, const std::string& method, const std::string& target,
+                      const std::string& body, const std::string& bearer,
+                      const std::vector<std::pair<std::string, std::string>>& headers = {}) {
+        for (int attempt = 0; attempt < 2; ++attempt) {
+          auto& c = conns[p];
+          try {
+            if (!c) {
+              c = std::make_unique<http_connection>(p);
+            }
+          } catch (const std::exception&) {
+            return http_result{};
+          }
+          auto r = c->request(method, target, body, bearer, headers);
+          if (r.status != 0) {
+            return r;
+          }
+          c.reset();
+        }
+        return http_result{};
+      };
       uint64_t n = 0;
       while (clock_type::now() < stop_at) {
         auto p = port(static_cast<size_t>(u) + n++);
         auto t0 = clock_type::now();
         auto r
-          = http(p, "POST", "/v1/cart/items", json{{"sku", sku}, {"quantity", 1}}.dump(), token);
+          = call(p, "POST", "/v1/cart/items", json{{"sku", sku}, {"quantity", 1}}.dump(), token);
         auto t_cart = ms_since(t0);
         auto t1 = clock_type::now();
-        auto co = r.status == 200 ? http(p, "POST", "/v1/checkout", address, token) : r;
+        auto co = r.status == 200 ? call(p, "POST", "/v1/checkout", address, token) : r;
         auto t_reserve = ms_since(t1);
         if (co.status != 201) {
           ++failed;
@@ -167,9 +193,8 @@ int main(int argc, char** argv) {
                          {"amount", j["payment"]["amount"]}}
                       .dump();
         auto t2 = clock_type::now();
-        auto paid
-          = http_with_headers(p, "POST", "/v1/webhooks/payments", body, "",
-                              {{"X-Signature", lakoo::payments::sign_webhook(secret, body)}});
+        auto paid = call(p, "POST", "/v1/webhooks/payments", body, "",
+                         {{"X-Signature", lakoo::payments::sign_webhook(secret, body)}});
         auto t_pay = ms_since(t2);
         if (paid.status != 200) {
           ++failed;
@@ -178,7 +203,7 @@ int main(int argc, char** argv) {
         auto t3 = clock_type::now();
         bool ok = false;
         for (int i = 0; i < 200 && !ok; ++i) {
-          auto o = http(p, "GET", "/v1/orders/" + order, "", token);
+          auto o = call(p, "GET", "/v1/orders/" + order, "", token);
           ok = o.status == 200 && o.json()["status"] == "paid";
           if (!ok) {
             std::this_thread::sleep_for(std::chrono::milliseconds(2));

@@ -4,11 +4,15 @@
 #   bench/run.sh [scenario ...]      default: every scenario, in the order below
 #
 # Scenarios: floor health health-3 me me-3 login login-3 register register-3 write write-3
-#            product product-3 cart cart-3 list list-3 search search-3
+#            product product-3 cart cart-3 cart-open checkout list list-3 search search-3
 #   <name>    one wrk process against the first node of cluster.conf (n1)
 #   <name>-3  three wrk processes at once, one per node (n1, n2, n3), connections split 21/21/22;
 #             req/s is their sum, p50/p99 the worst of the three
 #   floor     plain Beast server (build/bench/lakoo-floor-server), no CAF: the ceiling to compare with
+#   cart-open cart adds at a fixed rate (build/bench/lakoo-open-loop): BENCH_RATE per second, by
+#             default half of what `cart` reached earlier in the same run; latency from due times
+#   checkout  completed purchases (build/bench/lakoo-checkout-bench) on n1, BENCH_USERS buyers
+#             (default 48) on keep-alive connections; req/s is purchases/s
 #
 # Environment: BENCH_DURATION (seconds, default 10), BENCH_CONNECTIONS (default 64),
 # BENCH_PRODUCTS (size of the listing/search catalog, default 100000), LAKOO_CONFIG (another
@@ -26,7 +30,7 @@ root=$(dirname "$here")
 cd "$root"
 
 readonly all_scenarios=(floor health health-3 me me-3 login login-3 register register-3 write write-3
-  product product-3 cart cart-3 list list-3 search search-3)
+  product product-3 cart cart-3 cart-open checkout list list-3 search search-3)
 duration=${BENCH_DURATION:-10}
 duration=${duration%s}
 conns=${BENCH_CONNECTIONS:-64}
@@ -303,13 +307,20 @@ free_port() {
   die "no free port found"
 }
 
-run_floor() {
-  local bin=build/bench/lakoo-floor-server port
+# bench_bin <target>: the path of build/bench/<target>, built when missing.
+bench_bin() {
+  local bin=build/bench/$1
   if [ ! -x "$bin" ]; then
     [ -f build/CMakeCache.txt ] || die "$bin is missing and build/ is not configured: run ./lakoo run --detach first"
     say "building $bin"
-    cmake --build build -j2 --target lakoo-floor-server >&2
+    cmake --build build -j2 --target "$1" >&2
   fi
+  echo "$bin"
+}
+
+run_floor() {
+  local bin port
+  bin=$(bench_bin lakoo-floor-server)
   port=$(free_port)
   "$bin" "$port" >"$out_dir/floor-server.log" 2>&1 &
   floor_pid=$!
@@ -323,6 +334,39 @@ run_floor() {
   kill -TERM "$floor_pid" 2>/dev/null || true
   wait "$floor_pid" 2>/dev/null || true
   floor_pid=""
+}
+
+# run_cart_open: cart adds at a fixed rate on n1, latency from each request's due time.
+cart_rps=""
+run_cart_open() {
+  local bin rate port
+  bin=$(bench_bin lakoo-open-loop)
+  rate=${BENCH_RATE:-}
+  if [ -z "$rate" ]; then
+    [ -n "$cart_rps" ] || die "cart-open needs BENCH_RATE, or the cart scenario earlier in the same run"
+    rate=$(awk -v r="$cart_rps" 'BEGIN { printf "%d", r / 2 }')
+  fi
+  port=${urls[0]##*:}
+  say "cart-open at $rate requests/s"
+  "$bin" "$port" "$rate" "$duration" "$conns" cart "$out_dir/writer-tokens.txt" "$bench_sku" \
+    >"$out_dir/cart-open.txt" 2>&1 || true
+  report "cart-open@$rate/s" 1 "$conns" "$out_dir/cart-open.txt"
+  grep -E '^(open loop|latency)' "$out_dir/cart-open.txt" >&2 || true
+}
+
+# run_checkout: completed purchases per second on n1 (keep-alive buyers), checked by the ledger.
+run_checkout() {
+  local bin port users=${BENCH_USERS:-48} admin_password secret f=$out_dir/checkout.txt rps
+  bin=$(bench_bin lakoo-checkout-bench)
+  port=${urls[0]##*:}
+  admin_password=${LAKOO_ADMIN_PASSWORD:-$(sed -n 's/^admin_password[[:space:]]*=[[:space:]]*//p' "$conf" | tail -n 1)}
+  secret=${LAKOO_WEBHOOK_SECRET:-$(sed -n 's/^webhook_secret[[:space:]]*=[[:space:]]*//p' "$conf" | tail -n 1)}
+  "$bin" "$port" "$admin_password" "$secret" "$users" "$duration" >"$f" 2>&1 || say "checkout bench failed: see $f"
+  rps=$(sed -n 's/.*checkouts completed (\([0-9.]*\)\/s).*/\1/p' "$f")
+  printf '| checkout (purchases/s) | 1 | %s | %s | - | - | %s |\n' "$users" "${rps:-failed}" \
+    "$(sed -n 's/.*, \([0-9]*\) failed$/\1/p' "$f")" | tee -a "$results"
+  grep -E '^\|' "$f" >&2 || true
+  grep -E '^ledger' "$f" >&2 || true
 }
 
 # -- run ----------------------------------------------------------------------------------------
@@ -360,7 +404,15 @@ for s in "${scenarios[@]}"; do
       prepare_catalog
       prepare_writers
       run_scenario "$s" /v1/cart/items cart.lua
+      [ "$s" != cart ] || cart_rps=$(awk -v r="$(field "$out_dir/cart.txt" requests)" \
+        -v d="$(field "$out_dir/cart.txt" duration_us)" 'BEGIN { printf "%d", d > 0 ? r * 1e6 / d : 0 }')
       ;;
+    cart-open)
+      prepare_catalog
+      prepare_writers
+      run_cart_open
+      ;;
+    checkout) run_checkout ;;
     list | list-3)
       wait_catalog_index
       run_scenario "$s" / list.lua
