@@ -405,7 +405,7 @@ for s in "${scenarios[@]}"; do
       prepare_writers
       run_scenario "$s" /v1/cart/items cart.lua
       [ "$s" != cart ] || cart_rps=$(awk -v r="$(field "$out_dir/cart.txt" requests)" \
-        -v d="$(field "$out_dir/cart.txt" duration_us)" 'BEGIN { printf "%d", d > 0 ? r * 1e6 / d : 0 }')
+        -v d="$(field "$out_dir/cart.txt" duration_us)" 'BEGIN { printf "%d", (d > 0 ? r * 1e6 / d : 0) }')
       ;;
     cart-open)
       prepare_catalog
