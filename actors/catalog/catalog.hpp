@@ -16,7 +16,9 @@ inline constexpr const char* product_kind = "product";
 /// Entity kind of a product's reviews: `reviews:<product id>`.
 inline constexpr const char* reviews_kind = "reviews";
 
-/// Committed reservation keys a sku remembers so that a repeated commit is a no-op.
+/// Committed reservation keys a sku remembers so that a repeated commit is a no-op. The order
+/// says `forget_key` once it has recorded the commit, so only commits still in flight are kept;
+/// the limit is a ceiling for forgets that were lost.
 inline constexpr size_t max_remembered_commits = 1024;
 
 /// Adds `sku` and `product` to the kinds a node can host.

@@ -56,6 +56,16 @@ std::vector<reservation>::iterator live_reservation(sku_data& d, const std::stri
                       [&](const reservation& r) { return r.key == key && r.expires_at_ms > now; });
 }
 
+/// The sender recorded the outcome of `key` (a commit or a restock) and never sends it again:
+/// stop remembering it. Not written on its own: it rides on the next write (a key remembered
+/// a little longer is harmless).
+bool forget(sku_data& d, const std::string& key) {
+  for (auto* keys : {&d.committed, &d.restocked}) {
+    keys->erase(std::remove(keys->begin(), keys->end(), key), keys->end());
+  }
+  return true;
+}
+
 caf::error undefined() {
   return caf::make_error(errc::not_found, "unknown sku");
 }
@@ -237,6 +247,7 @@ caf::behavior sku_impl(sku_actor* self, std::string id,
       [self](protocol::release_sku& req) { return release(self, req); },
       [self](protocol::commit_sku& req) { return commit_reservation(self, req); },
       [self](protocol::restock_sku& req) { return restock(self, req); },
+      [self](protocol::forget_key& req) { return forget(self->state.data, req.key); },
     };
   });
 }

@@ -47,6 +47,15 @@ caf::behavior earnings_impl(earnings_actor* self, std::string id,
         d.commission += req.commission;
         return runtime::commit(self, earnings_view_of(d));
       },
+      [self](protocol::forget_key& req) {
+        // The order recorded this entry's outcome and never posts it again. Not written on its
+        // own: it rides on the next write (a key remembered a little longer is harmless).
+        auto& entries = self->state.data.entries;
+        entries.erase(std::remove_if(entries.begin(), entries.end(),
+                                     [&](const ledger_entry& e) { return e.key == req.key; }),
+                      entries.end());
+        return true;
+      },
       [self](protocol::get_earnings) -> caf::result<protocol::earnings_view> {
         return runtime::reply_durable(self, earnings_view_of(self->state.data));
       },

@@ -114,15 +114,17 @@ struct ledger_entry {
 };
 
 /// Ledger entries a seller's snapshot keeps for de-duplication. An entry is only ever posted
-/// again while its order retries an unacknowledged stage (seconds, or a node outage), so a window
-/// of the latest entries is enough; the totals hold everything. It keeps each save small however
-/// many orders the seller has (the full history is the orders themselves).
+/// again while its order retries an unacknowledged stage (seconds, or a node outage); once the
+/// order has recorded the outcome it says `forget_key`, so the window holds the entries still in
+/// flight and each save stays small however fast the seller sells. The limit is a ceiling for
+/// forgets that were lost; the totals hold everything (the full history is the orders).
 inline constexpr size_t max_ledger_window = 2048;
 
 /// Snapshot body of `earnings:<seller id>`.
 struct earnings_data {
   uint16_t v = 1;
-  std::vector<ledger_entry> entries; ///< the latest `max_ledger_window`, oldest first
+  std::vector<ledger_entry>
+    entries; ///< not yet forgotten, at most `max_ledger_window`, oldest first
   int64_t gross = 0;
   int64_t commission = 0;
   int64_t count = 0; ///< entries ever posted

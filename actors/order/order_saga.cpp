@@ -155,6 +155,33 @@ bool may_read(const order_data& d, const std::string& user) {
          });
 }
 
+/// Persists the stage just entered; once it is durable, tells the skus of the lines that
+/// `sku_key` and the ledgers of the order's sellers that `ledger_key` will never come again
+/// (empty: none), so they stop remembering them. Best effort: a lost one only keeps a key in a
+/// window a little longer.
+void forget_when_done(order_actor* self, const std::string& sku_key,
+                      const std::string& ledger_key) {
+  runtime::persist(self, [self, sku_key, ledger_key](const caf::error* err) {
+    if (err) {
+      return; // the stage runs again
+    }
+    const auto& d = self->state.data;
+    std::vector<send_to> sends;
+    if (!sku_key.empty()) {
+      for (const auto& l : d.lines) {
+        sends.push_back(ask<bool>("sku:" + l.sku, protocol::forget_key{sku_key}));
+      }
+    }
+    if (!ledger_key.empty()) {
+      for (const auto& e : earnings_of(d)) {
+        sends.push_back(
+          ask<bool>(std::string{earnings_kind} + ":" + e.first, protocol::forget_key{ledger_key}));
+      }
+    }
+    fan_out(self, std::move(sends), [](std::vector<caf::error>) {});
+  });
+}
+
 void do_reserve(order_actor* self) {
   auto& st = self->state;
   auto ttl_ms = (st.data.expires_at + reservation_grace_s - runtime::unix_now()) * 1000;
@@ -282,7 +309,7 @@ void do_confirm(order_actor* self) {
       return; // the durable timer runs the stage again; every step is keyed
     }
     enter_stage(s, "done");
-    runtime::persist(self, [](const caf::error*) {});
+    forget_when_done(self, s.id, s.id); // the commits and the credits
   });
 }
 
@@ -364,7 +391,7 @@ void do_refund(order_actor* self) {
       return; // retried by the durable timer
     }
     enter_stage(s, "done");
-    runtime::persist(self, [](const caf::error*) {});
+    forget_when_done(self, s.data.restock ? s.id + ":restock" : "", s.id + ":refund");
   });
 }
 

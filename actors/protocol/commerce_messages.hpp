@@ -202,6 +202,20 @@ typename Inspector::result_type inspect(Inspector& f, commit_sku& x) {
   return f(caf::meta::type_name("commit_sku"), x.key);
 }
 
+/// To an entity that de-duplicates a keyed step (`sku:` commits and restocks, `earnings:`
+/// entries): the sender has durably recorded the step's outcome and will never send `key`
+/// again, so the entity may stop remembering it -> true. Without it, the entity remembers a key
+/// until its window of remembered keys is full. Best effort: the forgetting rides on the
+/// entity's next write.
+struct forget_key {
+  std::string key;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, forget_key& x) {
+  return f(caf::meta::type_name("forget_key"), x.key);
+}
+
 // -- products -------------------------------------------------------------------
 
 /// One variant of a product. `options` are (name, value) pairs, e.g. ("size", "M").

@@ -67,6 +67,7 @@ namespace {
   X(reserve_sku)                                                                                   \
   X(release_sku)                                                                                   \
   X(commit_sku)                                                                                    \
+  X(forget_key)                                                                                    \
   X(variant)                                                                                       \
   X(product_view)                                                                                  \
   X(create_product)                                                                                \

@@ -77,6 +77,13 @@ public:
     return i == lists_.end() ? std::vector<std::string>{} : i->second;
   }
 
+  /// The stored body of (kind, id), "" if none.
+  std::string body_of(const std::string& kind, const std::string& id) {
+    std::lock_guard<std::mutex> guard{data_mutex_};
+    auto i = data_.find({kind, id});
+    return i == data_.end() ? std::string{} : i->second.body;
+  }
+
   /// The stored version of (kind, id), 0 if none.
   int64_t version_of(const std::string& kind, const std::string& id) {
     std::lock_guard<std::mutex> guard{data_mutex_};

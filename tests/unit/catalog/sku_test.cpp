@@ -79,6 +79,19 @@ TEST_CASE("reservations hold stock, release and commit are idempotent by key", "
             .stock
           == 6);
   }
+  SECTION("a forgotten commit is no longer remembered, in memory or in the next snapshot") {
+    REQUIRE(f.ask<protocol::sku_view>("sku:KOPI", protocol::commit_sku{"chk_1"}));
+    CHECK(must(f.ask<protocol::sku_view>("sku:KOPI", protocol::commit_sku{"chk_1"})).stock == 6);
+    CHECK(f.store.body_of("sku", "KOPI").find("chk_1") != std::string::npos);
+    REQUIRE(f.ask<bool>("sku:KOPI", protocol::forget_key{"chk_1"}));
+    // Its order said it never sends chk_1 again; were it sent, it would no longer be a repeat.
+    CHECK(error_of(f.ask<protocol::sku_view>("sku:KOPI", protocol::commit_sku{"chk_1"}))
+          == protocol::errc::conflict);
+    CHECK(must(f.ask<protocol::sku_view>("sku:KOPI", protocol::get_sku{})).stock == 6);
+    // The forgetting rides on the next write.
+    REQUIRE(f.ask<protocol::sku_view>("sku:KOPI", protocol::release_sku{"chk_2"}));
+    CHECK(f.store.body_of("sku", "KOPI").find("chk_1") == std::string::npos);
+  }
   SECTION("bad reservations are rejected") {
     auto zero = f.ask<protocol::sku_view>("sku:KOPI", protocol::reserve_sku{"chk_3", 0, minute_ms});
     REQUIRE_FALSE(zero);

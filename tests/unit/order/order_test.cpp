@@ -12,6 +12,7 @@
 #include "actors/cart/cart.hpp"
 #include "actors/catalog/catalog.hpp"
 #include "actors/identity/identity.hpp"
+#include "actors/notify/notify.hpp"
 #include "tests/support/actor_fixture.hpp"
 #include "tests/support/catalog_fixture.hpp"
 #include "tests/support/expected.hpp"
@@ -309,6 +310,61 @@ TEST_CASE("an unpaid order expires, releases its stock and gives the lines back"
     auto items = cart_items(f, "usr_late");
     return items.size() == 1 && items[0].quantity == 4;
   }));
+}
+
+TEST_CASE(
+  "a done order tells its skus and ledgers to forget its keys so their snapshots stay small",
+  "[order]") {
+  auto provider = std::make_shared<scripted_provider>();
+  // With inboxes: the confirm stage is done only once the buyer and the seller are notified.
+  test::actor_fixture f{test::kinds_of(
+    identity::register_kinds, catalog::register_kinds, cart::register_kinds, notify::register_kinds,
+    [provider](runtime::entity_kinds& k) { order::register_kinds(k, provider); })};
+  test::listed(f, "prd_f", "sel_f", "usr_fseller", {{"TEH-F", 20000, 10}});
+  add_to_cart(f, "usr_fbuyer", "TEH-F", 2);
+  auto out
+    = must(f.ask<protocol::checkout_view>("order:ord_forget", checkout_of("usr_fbuyer", 900)));
+  REQUIRE(f.ask<protocol::payment_view>(
+    "payment:" + out.payment.id, protocol::payment_event{"evt_f", "payment.succeeded", 40000}));
+  REQUIRE(wait_status(f, "ord_forget", "paid") == "paid");
+  auto ledger = [&] {
+    return must(f.ask<protocol::earnings_view>("earnings:sel_f", protocol::get_earnings{}));
+  };
+  REQUIRE(test::eventually([&] { return ledger().gross == 40000; }));
+  CHECK(f.store.body_of("earnings", "sel_f").find("ord_forget") != std::string::npos);
+  // Once the order is done the sku no longer takes a commit of its key as a repeat (before, the
+  // probe is a harmless repeat). A real order never sends it again.
+  CHECK(test::eventually([&] {
+    auto probe = f.ask<protocol::sku_view>("sku:TEH-F", protocol::commit_sku{"ord_forget"});
+    return !probe && probe.error() == protocol::errc::conflict;
+  }));
+  CHECK(must(f.ask<protocol::sku_view>("sku:TEH-F", protocol::get_sku{})).stock == 8);
+  // The next writes of the sku and the ledger leave the keys out (the ledger's forget may arrive
+  // after the sku's: probe entries of nothing until a write shows it).
+  REQUIRE(f.ask<protocol::sku_view>("sku:TEH-F", protocol::reserve_sku{"probe", 1, 60000}));
+  CHECK(f.store.body_of("sku", "TEH-F").find("ord_forget") == std::string::npos);
+  int probes = 0;
+  CHECK(test::eventually([&] {
+    auto key = "probe_" + std::to_string(++probes);
+    REQUIRE(f.ask<protocol::earnings_view>("earnings:sel_f", protocol::post_earning{key, 0, 0}));
+    return f.store.body_of("earnings", "sel_f").find("ord_forget") == std::string::npos;
+  }));
+  CHECK(ledger().gross == 40000);
+  // A repeated settlement of the done order still changes nothing: the order, not the ledger's
+  // memory, is the arbiter. Proven with a marker: a later order's credit arrives alone.
+  REQUIRE(f.ask<protocol::order_view>("order:ord_forget",
+                                      protocol::payment_settled{out.payment.id, "succeeded"}));
+  add_to_cart(f, "usr_fbuyer", "TEH-F", 1);
+  auto marker
+    = must(f.ask<protocol::checkout_view>("order:ord_forget2", checkout_of("usr_fbuyer", 900)));
+  REQUIRE(f.ask<protocol::payment_view>(
+    "payment:" + marker.payment.id, protocol::payment_event{"evt_f2", "payment.succeeded", 20000}));
+  CHECK(test::absent_until([&] { return ledger().gross == 60000; },
+                           [&] {
+                             auto g = ledger().gross;
+                             return g != 40000 && g != 60000;
+                           })
+        == test::absence::proven);
 }
 
 TEST_CASE("ledger entries count once, and a refund reverses them", "[order]") {

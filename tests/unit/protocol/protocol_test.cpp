@@ -152,6 +152,7 @@ TEST_CASE("every message type survives a binary round trip", "[protocol]") {
     caf::make_message(protocol::reserve_sku{"chk_1", 2, 900000}),
     caf::make_message(protocol::release_sku{"chk_1"}),
     caf::make_message(protocol::commit_sku{"chk_1"}),
+    caf::make_message(protocol::forget_key{"chk_1"}),
     caf::make_message(var),
     caf::make_message(protocol::product_view{"prd_1",
                                              "sel_1",
