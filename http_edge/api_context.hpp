@@ -28,8 +28,8 @@ namespace lakoo::edge {
 
 struct api_context {
   runtime::gateway& gw;
-  const catalog::catalog_index& catalog;
-  const social::post_index& posts;
+  const read_models::catalog_index& catalog;
+  const read_models::post_index& posts;
   runtime::list_reader& lists;
   token_signer tokens;
   password_pool passwords;
@@ -40,7 +40,7 @@ struct api_context {
   std::string node_id;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 
-  api_context(runtime::gateway& g, const catalog::catalog_index& index, const social::post_index& p,
+  api_context(runtime::gateway& g, const read_models::catalog_index& index, const read_models::post_index& p,
               runtime::list_reader& l, identity_settings id, commerce_settings com,
               social_read_settings soc, cluster_info c, std::string node)
       : gw(g),

@@ -150,8 +150,8 @@ void ranked_feed(api_context& ctx, const access_claims& claims, request& req, bo
       auto half_life = ctx.social.trending_half_life_s;
       auto ranking
         = explore
-            ? social::rank_explore(ctx.posts, viewer, *c, now, half_life)
-            : social::with_sponsored(social::rank_for_you(ctx.posts, viewer, *c, now, half_life),
+            ? read_models::rank_explore(ctx.posts, viewer, *c, now, half_life)
+            : read_models::with_sponsored(read_models::rank_for_you(ctx.posts, viewer, *c, now, half_life),
                                      viewer, ctx.social.sponsors);
       std::vector<std::pair<std::string, std::string>> entries;
       for (size_t i = offset; i < ranking.size() && entries.size() < limit; ++i) {
@@ -165,7 +165,7 @@ void ranked_feed(api_context& ctx, const access_claims& claims, request& req, bo
 
 /// Trending cursors: `h.<heat's IEEE-754 bits in hex>.<post id>`, the last entry of the previous
 /// page (URL-safe, and exact: the keyset needs the very same double back).
-std::string trending_cursor(const social::indexed_post& p) {
+std::string trending_cursor(const read_models::indexed_post& p) {
   uint64_t bits = 0;
   std::memcpy(&bits, &p.heat, sizeof bits);
   char buf[24];

@@ -284,7 +284,7 @@ void change_variant(api_context& ctx, access_claims&& claims, request&& req, par
 
 /// The JSON text of one listed product: the pre-rendered pieces around its `available`
 /// numbers, or a full rendering when the index has none.
-void append_item(std::string& out, const catalog::listing_page::item& item) {
+void append_item(std::string& out, const read_models::listing_page::item& item) {
   if (!item.rendered || item.rendered->pieces.size() != item.available.size() + 1) {
     out += product_json(*item.product, item.available)
              .dump(-1, ' ', false, json::error_handler_t::replace);
@@ -301,7 +301,7 @@ void append_item(std::string& out, const catalog::listing_page::item& item) {
 /// `GET /v1/products`: a page of active products from this node's catalog index, answered on
 /// the io thread without a round trip to any actor.
 void list(api_context& ctx, request&& req, responder res) {
-  catalog::listing_query q;
+  read_models::listing_query q;
   auto text_param = [&](const char* name, std::size_t max, std::string& out) {
     auto it = req.query.find(name);
     if (it == req.query.end()) {
@@ -350,7 +350,7 @@ void list(api_context& ctx, request&& req, responder res) {
 
 } // namespace
 
-catalog::rendered_product render_listed_product(const protocol::product_view& p) {
+read_models::rendered_product render_listed_product(const protocol::product_view& p) {
   // Render with a marker number per variant, then cut the text at each marker. A marker can
   // only appear as a bare number after the key `"available":` (strings are quoted and escaped).
   constexpr int64_t marker_base = -4242424242420000;
@@ -359,7 +359,7 @@ catalog::rendered_product render_listed_product(const protocol::product_view& p)
     markers.push_back(marker_base - static_cast<int64_t>(i));
   }
   auto text = product_json(p, markers).dump(-1, ' ', false, json::error_handler_t::replace);
-  catalog::rendered_product out;
+  read_models::rendered_product out;
   size_t from = 0;
   for (auto m : markers) {
     auto needle = "\"available\":" + std::to_string(m);

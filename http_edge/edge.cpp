@@ -58,7 +58,7 @@ struct edge::impl {
 
   impl(edge_settings settings, identity_settings identity, commerce_settings commerce,
        social_read_settings social, cluster_info cluster, runtime::gateway& gw,
-       const catalog::catalog_index& catalog, const social::post_index& posts,
+       const read_models::catalog_index& catalog, const read_models::post_index& posts,
        runtime::list_reader& lists)
       : ctx(gw, catalog, posts, lists, std::move(identity), std::move(commerce), std::move(social),
             std::move(cluster), settings.node_id),
@@ -101,7 +101,7 @@ struct edge::impl {
 
 edge::edge(edge_settings settings, identity_settings identity, commerce_settings commerce,
            social_read_settings social, cluster_info cluster, runtime::gateway& gw,
-           const catalog::catalog_index& catalog, const social::post_index& posts,
+           const read_models::catalog_index& catalog, const read_models::post_index& posts,
            runtime::list_reader& lists)
     : impl_(std::make_unique<impl>(std::move(settings), std::move(identity), std::move(commerce),
                                    std::move(social), std::move(cluster), gw, catalog, posts,

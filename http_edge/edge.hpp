@@ -42,7 +42,7 @@ struct commerce_settings {
 struct social_read_settings {
   int64_t trending_half_life_s = 21600;
   /// Sponsored posts for the for-you feed; none until a campaign system exists.
-  social::sponsor_source sponsors;
+  read_models::sponsor_source sponsors;
 };
 
 /// The cluster as configured, for the operator views.
@@ -59,7 +59,7 @@ struct cluster_info {
 
 /// How the edge renders a listed product: give it to the node's `catalog_index`, so each product
 /// is rendered once per version instead of once per page.
-catalog::rendered_product render_listed_product(const protocol::product_view& p);
+read_models::rendered_product render_listed_product(const protocol::product_view& p);
 
 /// The node's HTTP edge: the Beast server, every API route, token checks and password hashing.
 /// Requests become entity messages through `gw`; nothing here blocks an io thread.
@@ -72,7 +72,7 @@ class edge {
 public:
   edge(edge_settings settings, identity_settings identity, commerce_settings commerce,
        social_read_settings social, cluster_info cluster, runtime::gateway& gw,
-       const catalog::catalog_index& catalog, const social::post_index& posts,
+       const read_models::catalog_index& catalog, const read_models::post_index& posts,
        runtime::list_reader& lists);
   ~edge();
 

@@ -153,13 +153,13 @@ int run(const node::node_config& cfg, size_t index, sigset_t& signals) {
   store_settings.followed_kinds.insert(store_settings.followed_kinds.end(), post_kinds.begin(),
                                        post_kinds.end());
   persistence::pg_store store{store_settings};
-  catalog::catalog_index catalog_index{edge::render_listed_product};
+  read_models::catalog_index catalog_index{edge::render_listed_product};
   persistence::snapshot_feed catalog_feed{
     persistence::pg_settings{cfg.database}, catalog_kinds,
     std::chrono::milliseconds(cfg.catalog_feed_ms),
     [&catalog_index](const std::vector<runtime::snapshot>& batch) { catalog_index.apply(batch); },
     [&catalog_index] { catalog_index.mark_ready(); }};
-  social::post_index post_index;
+  read_models::post_index post_index;
   persistence::snapshot_feed post_feed{
     persistence::pg_settings{cfg.database}, post_kinds,
     std::chrono::milliseconds(cfg.catalog_feed_ms),

@@ -1,8 +1,8 @@
 #include "read_models/books.hpp"
 
-namespace lakoo::runtime {
+namespace lakoo::read_models {
 
-std::string book_cursor(const list_entry& last) {
+std::string book_cursor(const runtime::list_entry& last) {
   return std::to_string(last.sort) + "." + last.item;
 }
 
@@ -23,4 +23,4 @@ bool parse_book_cursor(const std::string& c, int64_t& sort, std::string& item) {
   return true;
 }
 
-} // namespace lakoo::runtime
+} // namespace lakoo::read_models

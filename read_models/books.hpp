@@ -14,10 +14,10 @@
 #include "actors/runtime/asks.hpp"
 #include "actors/runtime/entity.hpp"
 
-namespace lakoo::runtime {
+namespace lakoo::read_models {
 
 /// `<sort>.<item>`: where the next page starts.
-std::string book_cursor(const list_entry& last);
+std::string book_cursor(const runtime::list_entry& last);
 
 /// The position a cursor names, or false when it is not one `book_cursor` made.
 bool parse_book_cursor(const std::string& cursor, int64_t& sort, std::string& item);
@@ -37,10 +37,10 @@ void read_book(caf::stateful_actor<State>* self, const std::string& list, const 
     return done(
       caf::make_error(protocol::errc::invalid_request, "cursor", "not a cursor of this list"));
   }
-  read_list(
+  runtime::read_list(
     self, list, sort, item, static_cast<size_t>(limit),
-    [self, kind, msg, done](store_status status, list_page page) {
-      if (status != store_status::ok) {
+    [self, kind, msg, done](runtime::store_status status, runtime::list_page page) {
+      if (status != runtime::store_status::ok) {
         return done(caf::make_error(protocol::errc::unavailable, "the list could not be read"));
       }
       std::string next;
@@ -51,18 +51,19 @@ void read_book(caf::stateful_actor<State>* self, const std::string& list, const 
       for (const auto& e : page.entries) {
         keys.push_back(kind + ":" + e.item);
       }
-      ask_each<View>(self, keys, msg, [done, next](std::vector<caf::expected<View>> replies) {
-        std::vector<View> views;
-        for (auto& r : replies) {
-          if (r) {
-            views.push_back(std::move(*r));
-          } else if (r.error() != protocol::errc::not_found
-                     && r.error() != protocol::errc::forbidden) {
-            return done(r.error());
-          }
-        }
-        done(std::make_pair(std::move(views), next));
-      });
+      runtime::ask_each<View>(self, keys, msg,
+                              [done, next](std::vector<caf::expected<View>> replies) {
+                                std::vector<View> views;
+                                for (auto& r : replies) {
+                                  if (r) {
+                                    views.push_back(std::move(*r));
+                                  } else if (r.error() != protocol::errc::not_found
+                                             && r.error() != protocol::errc::forbidden) {
+                                    return done(r.error());
+                                  }
+                                }
+                                done(std::make_pair(std::move(views), next));
+                              });
     });
 }
 
@@ -83,4 +84,4 @@ caf::response_promise book_page(caf::stateful_actor<State>* self, const std::str
   return rp;
 }
 
-} // namespace lakoo::runtime
+} // namespace lakoo::read_models

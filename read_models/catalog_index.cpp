@@ -15,7 +15,15 @@
 #include "actors/runtime/log.hpp"
 #include "actors/runtime/metrics.hpp"
 
-namespace lakoo::catalog {
+namespace lakoo::read_models {
+
+// The catalog's own snapshot bodies and rules, which this model reads.
+using catalog::product_data;
+using catalog::product_kind;
+using catalog::reserved_at;
+using catalog::sku_data;
+using catalog::sku_kind;
+using catalog::view_of;
 
 namespace {
 
@@ -554,4 +562,4 @@ std::optional<listing_page> catalog_index::impl::search(const listing_query& q,
   return page;
 }
 
-} // namespace lakoo::catalog
+} // namespace lakoo::read_models

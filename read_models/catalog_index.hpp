@@ -10,7 +10,7 @@
 #include "actors/protocol/messages.hpp"
 #include "actors/runtime/store.hpp"
 
-namespace lakoo::catalog {
+namespace lakoo::read_models {
 
 /// What `GET /v1/products` asks for. Empty strings filter nothing.
 struct listing_query {
@@ -94,4 +94,4 @@ std::vector<std::string> words_of(const std::string& text);
 /// `s` in lower case the way `words_of` lowers it (ASCII, Latin-1, Latin Extended-A).
 std::string lower_text(const std::string& s);
 
-} // namespace lakoo::catalog
+} // namespace lakoo::read_models

@@ -3,7 +3,7 @@
 
 #include "read_models/catalog_index.hpp"
 
-namespace lakoo::catalog {
+namespace lakoo::read_models {
 
 namespace {
 
@@ -108,4 +108,4 @@ std::vector<std::string> words_of(const std::string& text) {
   return out;
 }
 
-} // namespace lakoo::catalog
+} // namespace lakoo::read_models

@@ -15,7 +15,13 @@
 #include "actors/social/social.hpp"
 #include "actors/social/social_data.hpp"
 
-namespace lakoo::social {
+namespace lakoo::read_models {
+
+// The social component's own snapshot bodies and rules, which this model reads.
+using social::heat_value;
+using social::post_data;
+using social::post_kind;
+using social::view_of_post;
 
 namespace {
 
@@ -412,4 +418,4 @@ std::vector<ranked> with_sponsored(std::vector<ranked> organic, const std::strin
   return organic;
 }
 
-} // namespace lakoo::social
+} // namespace lakoo::read_models

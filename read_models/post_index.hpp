@@ -11,7 +11,7 @@
 #include "actors/protocol/messages.hpp"
 #include "actors/runtime/store.hpp"
 
-namespace lakoo::social {
+namespace lakoo::read_models {
 
 /// What the index knows of a live (not deleted) post.
 struct indexed_post {
@@ -112,4 +112,4 @@ using sponsor_source
 std::vector<ranked> with_sponsored(std::vector<ranked> organic, const std::string& viewer,
                                    const sponsor_source& source);
 
-} // namespace lakoo::social
+} // namespace lakoo::read_models

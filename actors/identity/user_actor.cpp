@@ -241,7 +241,7 @@ caf::message_handler order_handlers(user_actor* self) {
       if (req.requester != id) {
         return caf::make_error(errc::forbidden, "only the buyer lists their orders");
       }
-      return runtime::book_page<protocol::order_page, protocol::order_view>(
+      return read_models::book_page<protocol::order_page, protocol::order_view>(
         self, std::string{protocol::buyer_book} + ":" + id, "order",
         protocol::get_order{req.requester, false}, req.limit, req.cursor);
     },

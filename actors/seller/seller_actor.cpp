@@ -173,7 +173,7 @@ caf::behavior seller_impl(seller_actor* self, std::string id,
         if (auto refused = owner_only(self->state, req.requester)) {
           return refused;
         }
-        return runtime::book_page<protocol::order_page, protocol::order_view>(
+        return read_models::book_page<protocol::order_page, protocol::order_view>(
           self, std::string{protocol::seller_book} + ":" + self->state.id, "order",
           protocol::get_order{req.requester, false}, req.limit, req.cursor);
       },

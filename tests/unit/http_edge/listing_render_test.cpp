@@ -9,7 +9,7 @@
 
 namespace {
 
-std::string join(const lakoo::catalog::rendered_product& r, const std::vector<int64_t>& nums) {
+std::string join(const lakoo::read_models::rendered_product& r, const std::vector<int64_t>& nums) {
   std::string out = r.pieces.at(0);
   for (size_t i = 0; i < nums.size(); ++i) {
     out += std::to_string(nums[i]) + r.pieces.at(i + 1);

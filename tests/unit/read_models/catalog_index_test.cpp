@@ -18,6 +18,7 @@
 namespace {
 
 using namespace lakoo::catalog;
+using namespace lakoo::read_models;
 using lakoo::runtime::snapshot;
 
 int64_t now_ms() {

@@ -11,6 +11,7 @@
 
 using namespace lakoo;
 using namespace lakoo::social;
+using namespace lakoo::read_models;
 
 namespace {
 
