@@ -98,9 +98,9 @@ bool migrate_with_retry(const std::string& dsn) {
 void configure_caf(caf::actor_system_config& caf_cfg, const node::node_config& cfg) {
   protocol::add_message_types(caf_cfg);
   caf_cfg.load<caf::io::middleman>();
-  // Sharing keeps remote round trips short (36 us vs 245 us with work stealing, STACK.md).
+  // Sharing keeps remote round trips short (36 us vs 245 us with work stealing, STACK.md). The
+  // node's own scheduler module takes the policy, so CAF's `scheduler.policy` is never read.
   node::load_scheduler(caf_cfg, cfg.caf_scheduler);
-  caf_cfg.set("scheduler.policy", caf::atom_from_string(cfg.caf_scheduler));
   caf_cfg.set("scheduler.max-threads", static_cast<size_t>(cfg.caf_threads));
   caf_cfg.set("scheduler.max-throughput", static_cast<size_t>(300));
   // Off by default in 0.17: without them a hung peer is never noticed.

@@ -210,35 +210,32 @@ struct catalog_index::impl {
     }
   }
 
-  void list(doc_id d) {
+  /// Calls `f(posting)` for every posting list document `d` belongs in.
+  template <class F>
+  void each_posting_of(doc_id d, F f) {
     auto& x = docs[d];
-    add(all, d);
-    add(by_category[x.category], d);
-    add(by_seller[x.seller], d);
+    f(all);
+    f(by_category[x.category]);
+    f(by_seller[x.seller]);
     for (auto w : x.title_words) {
-      add(in_title[w], d);
+      f(in_title[w]);
     }
     for (auto w : x.text_words) {
-      add(in_text[w], d);
+      f(in_text[w]);
     }
-    x.listed = true;
+  }
+
+  void list(doc_id d) {
+    each_posting_of(d, [&](posting& p) { add(p, d); });
+    docs[d].listed = true;
   }
 
   void unlist(doc_id d) {
-    auto& x = docs[d];
-    if (!x.listed) {
+    if (!docs[d].listed) {
       return;
     }
-    remove(all, d);
-    remove(by_category[x.category], d);
-    remove(by_seller[x.seller], d);
-    for (auto w : x.title_words) {
-      remove(in_title[w], d);
-    }
-    for (auto w : x.text_words) {
-      remove(in_text[w], d);
-    }
-    x.listed = false;
+    each_posting_of(d, [&](posting& p) { remove(p, d); });
+    docs[d].listed = false;
   }
 
   void put(incoming in) {

@@ -114,19 +114,9 @@ caf::result<protocol::review_page> list(reviews_actor* self, const protocol::lis
     return runtime::reply_durable(self, std::move(*page));
   }
   // No review yet: an unreviewed product, or no such product. The product says which.
-  auto rp = self->make_response_promise();
-  runtime::ask_one<protocol::product_view>(
-    self, std::string{product_kind} + ":" + st.id, protocol::get_product{},
-    [rp, page = std::move(*page)](caf::expected<protocol::product_view> product) mutable {
-      if (!product) {
-        rp.deliver(product.error() == errc::not_found
-                     ? caf::make_error(errc::not_found, "product not found")
-                     : product.error());
-        return;
-      }
-      rp.deliver(std::move(page));
-    });
-  return rp;
+  return runtime::answer_if_exists<protocol::product_view>(
+    self, std::string{product_kind} + ":" + st.id, protocol::get_product{}, "product not found",
+    std::move(*page));
 }
 
 caf::behavior reviews_impl(reviews_actor* self, std::string id,

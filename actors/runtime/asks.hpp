@@ -120,4 +120,25 @@ void ask_one(Actor* self, const std::string& key, Msg msg,
     .then([done](Reply& r) { done(std::move(r)); }, [done](caf::error& e) { done(std::move(e)); });
 }
 
+/// Answers `value` once entity `key` says it exists (asked `msg`): its not_found becomes
+/// not_found `what`, any other error is passed on. For an owner that holds nothing yet and so
+/// cannot tell "empty" from "no such subject" itself (the reviews of a product, a user's graph).
+template <class Probe, class Actor, class Msg, class T>
+caf::response_promise answer_if_exists(Actor* self, const std::string& key, Msg msg,
+                                       std::string what, T value) {
+  auto rp = self->make_response_promise();
+  ask_one<Probe>(
+    self, key, std::move(msg),
+    [rp, what = std::move(what), value = std::move(value)](caf::expected<Probe> found) mutable {
+      if (!found) {
+        rp.deliver(found.error() == protocol::errc::not_found
+                     ? caf::make_error(protocol::errc::not_found, what)
+                     : found.error());
+        return;
+      }
+      rp.deliver(std::move(value));
+    });
+  return rp;
+}
+
 } // namespace lakoo::runtime

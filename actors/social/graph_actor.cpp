@@ -140,19 +140,8 @@ caf::result<protocol::id_page> list(graph_actor* self, const protocol::list_grap
     return runtime::reply_durable(self, std::move(*page));
   }
   // Nobody followed or was followed yet: an empty graph, or no such user. The user says which.
-  auto rp = self->make_response_promise();
-  runtime::ask_one<protocol::user_view>(
-    self, "user:" + st.id, protocol::get_user{},
-    [rp, page = std::move(*page)](caf::expected<protocol::user_view> user) mutable {
-      if (!user) {
-        rp.deliver(user.error() == errc::not_found
-                     ? caf::make_error(errc::not_found, "user not found")
-                     : user.error());
-        return;
-      }
-      rp.deliver(std::move(page));
-    });
-  return rp;
+  return runtime::answer_if_exists<protocol::user_view>(self, "user:" + st.id, protocol::get_user{},
+                                                        "user not found", std::move(*page));
 }
 
 /// Pushes `item` (or its removal) to every follower's feed that is in memory, unless feeds pull
