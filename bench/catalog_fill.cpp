@@ -133,7 +133,7 @@ int main(int argc, char** argv) {
     }
     p.description = description + ".";
     p.images = {"https://img.lakoo.id/bench/" + std::to_string(i) + ".jpg"};
-    p.status = "active";
+    p.status = protocol::product_status::active;
     p.created_at = newest - static_cast<int64_t>(rng() % (365 * 86400));
     auto id = bench::fixed_id("prd", i);
     for (size_t v = 0, n = 1 + rng() % 3; v < n; ++v) {

@@ -82,7 +82,7 @@ void add_address_routes(route_table& routes, api_context& ctx) {
   routes.add("GET", "/v1/me/addresses",
              authed(ctx, [&ctx](access_claims&& claims, request&&, params&&, responder res) {
                ctx.gw.ask<protocol::address_list>(
-                 "user:" + claims.sub, protocol::list_addresses{},
+                 protocol::user_ref{claims.sub}, protocol::list_addresses{},
                  answer<protocol::address_list>(res, 200, list_json));
              }));
   routes.add("POST", "/v1/me/addresses",
@@ -99,7 +99,7 @@ void add_address_routes(route_table& routes, api_context& ctx) {
                  return res(v.error());
                }
                add.value.id = runtime::new_id("adr");
-               ctx.gw.ask<protocol::address>("user:" + claims.sub, std::move(add),
+               ctx.gw.ask<protocol::address>(protocol::user_ref{claims.sub}, std::move(add),
                                              answer<protocol::address>(res, 201, address_json));
              }));
   routes.add("PATCH", "/v1/me/addresses/{id}",
@@ -115,18 +115,18 @@ void add_address_routes(route_table& routes, api_context& ctx) {
                  return res(v.error());
                }
                if (!is_minted_id(p["id"], "adr")) {
-                 return res(error_response(404, "not_found", "address not found"));
+                 return res(error_from(protocol::errc::not_found, "address not found"));
                }
                up.id = p["id"];
-               ctx.gw.ask<protocol::address>("user:" + claims.sub, std::move(up),
+               ctx.gw.ask<protocol::address>(protocol::user_ref{claims.sub}, std::move(up),
                                              answer<protocol::address>(res, 200, address_json));
              }));
   routes.add("DELETE", "/v1/me/addresses/{id}",
              authed(ctx, [&ctx](access_claims&& claims, request&&, params&& p, responder res) {
                if (!is_minted_id(p["id"], "adr")) {
-                 return res(error_response(404, "not_found", "address not found"));
+                 return res(error_from(protocol::errc::not_found, "address not found"));
                }
-               ctx.gw.ask<protocol::address_list>("user:" + claims.sub,
+               ctx.gw.ask<protocol::address_list>(protocol::user_ref{claims.sub},
                                                   protocol::delete_address{p["id"]},
                                                   [res](caf::expected<protocol::address_list> x) {
                                                     res(x ? no_content() : error_from(x.error()));

@@ -34,8 +34,9 @@ json cart_json(const protocol::cart_view& cart) {
 }
 
 /// Asks the user's cart and answers with what it says.
-void ask_cart(api_context& ctx, const std::string& user, caf::message msg, responder res) {
-  ctx.gw.ask<protocol::cart_view>("cart:" + user, std::move(msg),
+template <class Msg>
+void ask_cart(api_context& ctx, const std::string& user, Msg msg, responder res) {
+  ctx.gw.ask<protocol::cart_view>(protocol::cart_ref{user}, std::move(msg),
                                   answer<protocol::cart_view>(res, 200, cart_json));
 }
 
@@ -48,7 +49,7 @@ bool is_sku(const std::string& s) {
 void add_cart_routes(route_table& routes, api_context& ctx) {
   routes.add("GET", "/v1/cart",
              authed(ctx, [&ctx](access_claims&& c, request&&, params&&, responder res) {
-               ask_cart(ctx, c.sub, caf::make_message(protocol::get_cart{}), res);
+               ask_cart(ctx, c.sub, protocol::get_cart{}, res);
              }));
   routes.add("POST", "/v1/cart/items",
              authed(ctx, [&ctx](access_claims&& c, request&& req, params&&, responder res) {
@@ -63,32 +64,31 @@ void add_cart_routes(route_table& routes, api_context& ctx) {
                if (!v.ok()) {
                  return res(v.error());
                }
-               ask_cart(ctx, c.sub, caf::make_message(std::move(change)), res);
+               ask_cart(ctx, c.sub, std::move(change), res);
              }));
-  routes.add(
-    "PATCH", "/v1/cart/items/{sku}",
-    authed(ctx, [&ctx](access_claims&& c, request&& req, params&& p, responder res) {
-      auto body = body_of(req, res);
-      if (!body) {
-        return;
-      }
-      validator v{*body};
-      auto quantity = v.required_int("quantity", 0, max_quantity);
-      if (!v.ok()) {
-        return res(v.error());
-      }
-      if (!is_sku(p["sku"])) {
-        return res(error_response(404, "not_found", "this sku is not in the cart"));
-      }
-      ask_cart(ctx, c.sub, caf::make_message(protocol::change_cart{p["sku"], quantity, true}), res);
-    }));
+  routes.add("PATCH", "/v1/cart/items/{sku}",
+             authed(ctx, [&ctx](access_claims&& c, request&& req, params&& p, responder res) {
+               auto body = body_of(req, res);
+               if (!body) {
+                 return;
+               }
+               validator v{*body};
+               auto quantity = v.required_int("quantity", 0, max_quantity);
+               if (!v.ok()) {
+                 return res(v.error());
+               }
+               if (!is_sku(p["sku"])) {
+                 return res(error_from(protocol::errc::not_found, "this sku is not in the cart"));
+               }
+               ask_cart(ctx, c.sub, protocol::change_cart{p["sku"], quantity, true}, res);
+             }));
   routes.add("DELETE", "/v1/cart/items/{sku}",
              authed(ctx, [&ctx](access_claims&& c, request&&, params&& p, responder res) {
-               ask_cart(ctx, c.sub, caf::make_message(protocol::clear_cart{p["sku"]}), res);
+               ask_cart(ctx, c.sub, protocol::clear_cart{p["sku"]}, res);
              }));
   routes.add("DELETE", "/v1/cart",
              authed(ctx, [&ctx](access_claims&& c, request&&, params&&, responder res) {
-               ctx.gw.ask<protocol::cart_view>("cart:" + c.sub, protocol::clear_cart{},
+               ctx.gw.ask<protocol::cart_view>(protocol::cart_ref{c.sub}, protocol::clear_cart{},
                                                [res](caf::expected<protocol::cart_view> x) {
                                                  res(x ? no_content() : error_from(x.error()));
                                                });

@@ -109,7 +109,7 @@ namespace {
 void run_command(api_context& ctx, responder res,
                  const std::function<void(runtime::cluster_control::command_done)>& command) {
   if (!ctx.cluster.control) {
-    res(error_response(503, "unavailable", "this node has no lease keeper"));
+    res(error_from(protocol::errc::unavailable, "this node has no lease keeper"));
     return;
   }
   command([res](runtime::cluster_control::outcome out) {
@@ -118,11 +118,11 @@ void run_command(api_context& ctx, responder res,
       case refusal::none:
         return res(json_response(202, json{{"status", "accepted"}}));
       case refusal::not_found:
-        return res(error_response(404, "not_found", out.message));
+        return res(error_from(protocol::errc::not_found, out.message));
       case refusal::invalid:
-        return res(error_response(400, "invalid_request", out.message));
+        return res(error_from(protocol::errc::invalid_request, out.message));
       case refusal::unavailable:
-        return res(error_response(503, "unavailable", out.message));
+        return res(error_from(protocol::errc::unavailable, out.message));
     }
   });
 }
@@ -131,7 +131,7 @@ route_handler admin_only(api_context& ctx, authed_handler h) {
   return authed(
     ctx, [h = std::move(h)](access_claims&& claims, request&& req, params&& p, responder res) {
       if (!has_role(claims, "admin")) {
-        res(error_response(403, "forbidden", "admin role required"));
+        res(error_from(protocol::errc::forbidden, "admin role required"));
         return;
       }
       h(std::move(claims), std::move(req), std::move(p), std::move(res));
@@ -157,8 +157,8 @@ void add_console_routes(route_table& routes, api_context& ctx) {
       view = ctx.cluster.control->view();
     }
     if (!view.member || !view.settled) {
-      res(error_response(503, "unavailable",
-                         view.member ? "shards are moving" : "not a cluster member yet"));
+      res(error_from(protocol::errc::unavailable,
+                     view.member ? "shards are moving" : "not a cluster member yet"));
       return;
     }
     res(json_response(200, json{{"status", "ready"}, {"node", ctx.node_id}}));

@@ -25,9 +25,8 @@ std::optional<access_claims> authenticate(const api_context& ctx, const request&
     claims = verify_token(ctx, *token);
   }
   if (!claims) {
-    res(error_response(401, "unauthorized",
-                       token ? "access token is invalid, expired or revoked"
-                             : "missing bearer token"));
+    res(error_from(protocol::errc::unauthorized,
+                   token ? "access token is invalid, expired or revoked" : "missing bearer token"));
   }
   return claims;
 }

@@ -40,9 +40,9 @@ struct api_context {
   std::string node_id;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 
-  api_context(runtime::gateway& g, const read_models::catalog_index& index, const read_models::post_index& p,
-              runtime::list_reader& l, identity_settings id, commerce_settings com,
-              social_read_settings soc, cluster_info c, std::string node)
+  api_context(runtime::gateway& g, const read_models::catalog_index& index,
+              const read_models::post_index& p, runtime::list_reader& l, identity_settings id,
+              commerce_settings com, social_read_settings soc, cluster_info c, std::string node)
       : gw(g),
         catalog(index),
         posts(p),
@@ -95,11 +95,11 @@ auto answer(responder res, int status, Render render) {
   };
 }
 
-/// Asks the entity of every key in `keys` for `msg`, all at once; `done(replies)` runs once,
-/// with the replies in the order of `keys`: on a CAF thread after the last answer, or at once
-/// when `keys` is empty.
-template <class Reply, class Msg>
-void ask_all(runtime::gateway& gw, const std::vector<std::string>& keys, const Msg& msg,
+/// Asks every entity of `keys` for `msg`, all at once; `done(replies)` runs once, with the
+/// replies in the order of `keys`: on a CAF thread after the last answer, or at once when `keys`
+/// is empty.
+template <class Reply, class Kind, class Msg>
+void ask_all(runtime::gateway& gw, const std::vector<protocol::ref<Kind>>& keys, const Msg& msg,
              std::function<void(std::vector<caf::expected<Reply>>)> done) {
   if (keys.empty()) {
     return done({});

@@ -68,7 +68,7 @@ void following(api_context& ctx, const access_claims& claims, request& req, resp
   }
   auto viewer = claims.sub;
   ctx.gw.ask<protocol::feed_page>(
-    "feed:" + viewer, protocol::read_feed{*limit, cursor},
+    protocol::feed_ref{viewer}, protocol::read_feed{*limit, cursor},
     [&ctx, viewer, after, limit = static_cast<size_t>(*limit),
      res](caf::expected<protocol::feed_page> page) mutable {
       if (!page) {
@@ -136,11 +136,11 @@ void ranked_feed(api_context& ctx, const access_claims& claims, request& req, bo
     return res(field_error("cursor", "not a cursor of this feed"));
   }
   if (!ctx.posts.ready()) {
-    return res(error_response(503, "unavailable", "the post index is still loading"));
+    return res(error_from(protocol::errc::unavailable, "the post index is still loading"));
   }
   auto viewer = claims.sub;
   ctx.gw.ask<protocol::candidates>(
-    "feed:" + viewer, protocol::get_candidates{},
+    protocol::feed_ref{viewer}, protocol::get_candidates{},
     [&ctx, viewer, explore, limit = static_cast<size_t>(*limit), offset = *offset,
      res](caf::expected<protocol::candidates> c) mutable {
       if (!c) {
@@ -148,11 +148,10 @@ void ranked_feed(api_context& ctx, const access_claims& claims, request& req, bo
       }
       auto now = runtime::unix_ms();
       auto half_life = ctx.social.trending_half_life_s;
-      auto ranking
-        = explore
-            ? read_models::rank_explore(ctx.posts, viewer, *c, now, half_life)
-            : read_models::with_sponsored(read_models::rank_for_you(ctx.posts, viewer, *c, now, half_life),
-                                     viewer, ctx.social.sponsors);
+      auto ranking = explore ? read_models::rank_explore(ctx.posts, viewer, *c, now, half_life)
+                             : read_models::with_sponsored(
+                               read_models::rank_for_you(ctx.posts, viewer, *c, now, half_life),
+                               viewer, ctx.social.sponsors);
       std::vector<std::pair<std::string, std::string>> entries;
       for (size_t i = offset; i < ranking.size() && entries.size() < limit; ++i) {
         entries.emplace_back(ranking[i].post_id, ranking[i].reason);
@@ -211,7 +210,7 @@ void trending(api_context& ctx, request& req, responder res) {
     return res(field_error("cursor", "not a cursor of this feed"));
   }
   if (!ctx.posts.ready()) {
-    return res(error_response(503, "unavailable", "the post index is still loading"));
+    return res(error_from(protocol::errc::unavailable, "the post index is still loading"));
   }
   auto hot = ctx.posts.hottest(static_cast<size_t>(*limit) + 1, after);
   std::string next;

@@ -23,17 +23,17 @@ void follow(api_context& ctx, const access_claims& claims, params& p, bool on, r
     return res(field_error("id", "you cannot follow yourself"));
   }
   if (!is_minted_id(target, "usr")) {
-    return res(error_response(404, "not_found", "user not found"));
+    return res(error_from(protocol::errc::not_found, "user not found"));
   }
   auto me = claims.sub;
   ctx.gw.ask<protocol::user_view>(
-    "user:" + target, protocol::get_user{},
+    protocol::user_ref{target}, protocol::get_user{},
     [&ctx, me, target, on, res](caf::expected<protocol::user_view> u) mutable {
       if (!u) {
         return res(error_from(u.error()));
       }
       ctx.gw.ask<protocol::graph_view>(
-        "graph:" + me, protocol::follow_user{target, on},
+        protocol::graph_ref{me}, protocol::follow_user{target, on},
         answer<protocol::graph_view>(res, 200, [on](const protocol::graph_view& g) {
           return json{{"user_id", g.user_id},
                       {"following", on},
@@ -52,28 +52,28 @@ json user_summary(const protocol::user_view& u) {
 }
 
 /// A page of the `which` list of `graph:<user>` (followers, following, collections), each id
-/// shown as `render(view)` of `<kind>:<id>` asked `msg`; ids whose entity answers 404 (gone, or
-/// private to this viewer) are left out.
-template <class View, class Msg, class Render>
+/// shown as `render(view)` of the entity `Kind:<id>` asked `msg`; ids whose entity answers 404
+/// (gone, or private to this viewer) are left out.
+template <class View, class Kind, class Msg, class Render>
 void graph_list(api_context& ctx, request& req, const std::string& user, const std::string& which,
-                const char* kind, Msg msg, Render render, responder res) {
+                Kind, Msg msg, Render render, responder res) {
   response bad;
   auto limit = parse_limit(req, bad);
   if (!limit) {
     return res(std::move(bad));
   }
   if (!is_minted_id(user, "usr")) {
-    return res(error_response(404, "not_found", "user not found"));
+    return res(error_from(protocol::errc::not_found, "user not found"));
   }
   ctx.gw.ask<protocol::id_page>(
-    "graph:" + user, protocol::list_graph{which, *limit, cursor_of(req)},
-    [&ctx, kind, msg, render, res](caf::expected<protocol::id_page> page) mutable {
+    protocol::graph_ref{user}, protocol::list_graph{which, *limit, cursor_of(req)},
+    [&ctx, msg, render, res](caf::expected<protocol::id_page> page) mutable {
       if (!page) {
         return res(error_from(page.error()));
       }
-      std::vector<std::string> keys;
+      std::vector<protocol::ref<Kind>> keys;
       for (const auto& id : page->items) {
-        keys.push_back(kind + (":" + id));
+        keys.push_back({id});
       }
       auto next = page->next_cursor;
       ask_all<View>(ctx.gw, keys, msg,
@@ -93,8 +93,8 @@ void graph_list(api_context& ctx, request& req, const std::string& user, const s
 
 void list_follows(api_context& ctx, request&& req, params&& p, const std::string& which,
                   responder res) {
-  graph_list<protocol::user_view>(ctx, req, p["id"], which, "user", protocol::get_user{},
-                                  user_summary, std::move(res));
+  graph_list<protocol::user_view>(ctx, req, p["id"], which, protocol::user_kind{},
+                                  protocol::get_user{}, user_summary, std::move(res));
 }
 
 void create_collection(api_context& ctx, access_claims&& claims, request&& req, responder res) {
@@ -111,7 +111,7 @@ void create_collection(api_context& ctx, access_claims&& claims, request&& req, 
     return res(v.error());
   }
   ctx.gw.ask<protocol::collection_view>(
-    "collection:" + runtime::new_id("col"), std::move(c),
+    protocol::collection_ref{runtime::new_id("col")}, std::move(c),
     answer<protocol::collection_view>(res, 201, collection_json));
 }
 
@@ -121,9 +121,9 @@ void list_collections(api_context& ctx, request&& req, params&& p, responder res
   if (failed) {
     return;
   }
-  graph_list<protocol::collection_view>(ctx, req, p["id"], "collections", "collection",
-                                        protocol::get_collection{*viewer}, collection_json,
-                                        std::move(res));
+  graph_list<protocol::collection_view>(
+    ctx, req, p["id"], "collections", protocol::collection_kind{},
+    protocol::get_collection{*viewer}, collection_json, std::move(res));
 }
 
 void collection_posts(api_context& ctx, request&& req, params&& p, responder res) {
@@ -138,10 +138,10 @@ void collection_posts(api_context& ctx, request&& req, params&& p, responder res
     return res(std::move(bad));
   }
   if (!is_minted_id(p["id"], "col")) {
-    return res(error_response(404, "not_found", "collection not found"));
+    return res(error_from(protocol::errc::not_found, "collection not found"));
   }
   ctx.gw.ask<protocol::id_page>(
-    "collection:" + p["id"], protocol::list_collection{*viewer, *limit, cursor_of(req)},
+    protocol::collection_ref{p["id"]}, protocol::list_collection{*viewer, *limit, cursor_of(req)},
     [&ctx, viewer = *viewer, res](caf::expected<protocol::id_page> page) mutable {
       if (!page) {
         return res(error_from(page.error()));
@@ -191,10 +191,10 @@ void add_graph_routes(route_table& routes, api_context& ctx) {
       return;
     }
     if (!is_minted_id(p["id"], "col")) {
-      return res(error_response(404, "not_found", "collection not found"));
+      return res(error_from(protocol::errc::not_found, "collection not found"));
     }
     ctx.gw.ask<protocol::collection_view>(
-      "collection:" + p["id"], protocol::get_collection{*viewer},
+      protocol::collection_ref{p["id"]}, protocol::get_collection{*viewer},
       answer<protocol::collection_view>(res, 200, collection_json));
   });
   routes.add("GET", "/v1/users/{id}/collections", [&ctx](request&& req, params&& p, responder res) {

@@ -62,7 +62,7 @@ void start_session(api_context& ctx, protocol::user_view user, int status, respo
   std::string secret_hash;
   auto refresh = make_refresh_token(family_id, secret_hash);
   ctx.gw.ask<protocol::family_view>(
-    "rtf:" + family_id, protocol::open_family{user.id, secret_hash},
+    protocol::family_ref{family_id}, protocol::open_family{user.id, secret_hash},
     [&ctx, user, family_id, refresh, status, res](caf::expected<protocol::family_view> x) {
       if (!x) {
         res(error_from(x.error()));
@@ -96,10 +96,10 @@ void register_user(api_context& ctx, request&& req, responder res) {
   }
   ctx.passwords.hash(password, [&ctx, email, name, roles, res](std::optional<std::string> hash) {
     if (!hash) {
-      return res(error_response(503, "unavailable", "server is busy, retry shortly"));
+      return res(error_from(protocol::errc::unavailable, "server is busy, retry shortly"));
     }
     auto user_id = runtime::new_id("usr");
-    ctx.gw.ask<protocol::user_view>("account:" + email,
+    ctx.gw.ask<protocol::user_view>(protocol::account_ref{email},
                                     protocol::open_account{user_id, email, *hash, name, roles},
                                     [&ctx, res](caf::expected<protocol::user_view> user) {
                                       if (!user) {
@@ -121,9 +121,9 @@ void login(api_context& ctx, request&& req, responder res) {
   if (!v.ok()) {
     return res(v.error());
   }
-  auto denied = [res] { res(error_response(401, "unauthorized", "wrong email or password")); };
+  auto denied = [res] { res(error_from(protocol::errc::unauthorized, "wrong email or password")); };
   ctx.gw.ask<protocol::account_view>(
-    "account:" + email, protocol::get_account{},
+    protocol::account_ref{email}, protocol::get_account{},
     [&ctx, password, denied, res](caf::expected<protocol::account_view> account) {
       if (!account && account.error() != protocol::errc::not_found) {
         return res(error_from(account.error()));
@@ -135,7 +135,7 @@ void login(api_context& ctx, request&& req, responder res) {
         if (!ok) {
           return denied();
         }
-        ctx.gw.ask<protocol::user_view>("user:" + user_id, protocol::get_user{},
+        ctx.gw.ask<protocol::user_view>(protocol::user_ref{user_id}, protocol::get_user{},
                                         [&ctx, res](caf::expected<protocol::user_view> user) {
                                           if (!user) {
                                             return res(error_from(user.error()));
@@ -160,7 +160,7 @@ std::optional<refresh_parts> refresh_token_of(const request& req, responder& res
   }
   auto parts = parse_refresh_token(token);
   if (!parts) {
-    res(error_response(401, "unauthorized", "refresh token is invalid, expired or revoked"));
+    res(error_from(protocol::errc::unauthorized, "refresh token is invalid, expired or revoked"));
   }
   return parts;
 }
@@ -174,14 +174,14 @@ void refresh(api_context& ctx, request&& req, responder res) {
   auto next = make_refresh_token(parts->family_id, next_hash);
   auto family_id = parts->family_id;
   ctx.gw.ask<protocol::family_view>(
-    "rtf:" + family_id, protocol::rotate_family{parts->secret_hash, next_hash},
+    protocol::family_ref{family_id}, protocol::rotate_family{parts->secret_hash, next_hash},
     [&ctx, family_id, next, res](caf::expected<protocol::family_view> fam) {
       if (!fam) {
         return res(error_from(fam.error()));
       }
       // Roles are read afresh so a token issued now reflects the user as they are now.
       ctx.gw.ask<protocol::user_view>(
-        "user:" + fam->user_id, protocol::get_user{},
+        protocol::user_ref{fam->user_id}, protocol::get_user{},
         [&ctx, family_id, next, res](caf::expected<protocol::user_view> user) {
           if (!user) {
             return res(error_from(user.error()));
@@ -196,7 +196,7 @@ void logout(api_context& ctx, request&& req, responder res) {
   if (!parts) {
     return;
   }
-  ctx.gw.ask<protocol::family_view>("rtf:" + parts->family_id,
+  ctx.gw.ask<protocol::family_view>(protocol::family_ref{parts->family_id},
                                     protocol::revoke_family{parts->secret_hash},
                                     [res](caf::expected<protocol::family_view> fam) {
                                       res(fam ? no_content() : error_from(fam.error()));
@@ -225,7 +225,7 @@ void patch_me(api_context& ctx, const access_claims& claims, request&& req, resp
   up.bio = bio.value_or("");
   up.has_avatar_url = avatar.has_value();
   up.avatar_url = avatar.value_or("");
-  ctx.gw.ask<protocol::user_view>("user:" + claims.sub, std::move(up),
+  ctx.gw.ask<protocol::user_view>(protocol::user_ref{claims.sub}, std::move(up),
                                   answer<protocol::user_view>(res, 200, user_json));
 }
 
@@ -246,7 +246,7 @@ void add_identity_routes(route_table& routes, api_context& ctx) {
   });
   routes.add("GET", "/v1/me",
              authed(ctx, [&ctx](access_claims&& claims, request&&, params&&, responder res) {
-               ctx.gw.ask<protocol::user_view>("user:" + claims.sub, protocol::get_user{},
+               ctx.gw.ask<protocol::user_view>(protocol::user_ref{claims.sub}, protocol::get_user{},
                                                answer<protocol::user_view>(res, 200, user_json));
              }));
   routes.add("PATCH", "/v1/me",
@@ -256,17 +256,17 @@ void add_identity_routes(route_table& routes, api_context& ctx) {
   routes.add("GET", "/v1/users/{id}", [&ctx](request&&, params&& p, responder res) {
     const auto& id = p["id"];
     if (!is_minted_id(id, "usr")) {
-      return res(error_response(404, "not_found", "user not found"));
+      return res(error_from(protocol::errc::not_found, "user not found"));
     }
     // The profile from the user, the counts from the social graph.
     ctx.gw.ask<protocol::user_view>(
-      "user:" + id, protocol::get_user{},
+      protocol::user_ref{id}, protocol::get_user{},
       [&ctx, id, res](caf::expected<protocol::user_view> u) mutable {
         if (!u) {
           return res(error_from(u.error()));
         }
         ctx.gw.ask<protocol::graph_view>(
-          "graph:" + id, protocol::get_graph{},
+          protocol::graph_ref{id}, protocol::get_graph{},
           [user = std::move(*u), res](caf::expected<protocol::graph_view> g) mutable {
             if (!g) {
               return res(error_from(g.error()));

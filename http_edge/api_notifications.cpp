@@ -24,7 +24,7 @@ void list(api_context& ctx, const access_claims& claims, request& req, responder
   }
   auto cursor = req.query.count("cursor") ? req.query.at("cursor") : std::string{};
   ctx.gw.ask<protocol::notification_page>(
-    "inbox:" + claims.sub, protocol::list_notifications{*limit, cursor},
+    protocol::inbox_ref{claims.sub}, protocol::list_notifications{*limit, cursor},
     answer<protocol::notification_page>(res, 200, [](const protocol::notification_page& page) {
       json items = json::array();
       for (const auto& n : page.items) {
@@ -52,7 +52,8 @@ void mark(api_context& ctx, const access_claims& claims, request& req, responder
     return res(v.error());
   }
   m.ids = ids.value_or(std::vector<std::string>{});
-  ctx.gw.ask<int64_t>("inbox:" + claims.sub, std::move(m), answer<int64_t>(res, 200, [](int64_t n) {
+  ctx.gw.ask<int64_t>(protocol::inbox_ref{claims.sub}, std::move(m),
+                      answer<int64_t>(res, 200, [](int64_t n) {
                         return json{{"marked", n}};
                       }));
 }
@@ -62,8 +63,8 @@ void mark(api_context& ctx, const access_claims& claims, request& req, responder
 void add_notification_routes(route_table& routes, api_context& ctx) {
   // Upgrade requests never get here (the server hands them to the WebSocket session).
   routes.add("GET", "/v1/ws", authed(ctx, [](access_claims&&, request&&, params&&, responder res) {
-               res(error_response(400, "invalid_request",
-                                  "this route upgrades to a WebSocket (send Upgrade: websocket)"));
+               res(error_from(protocol::errc::invalid_request,
+                              "this route upgrades to a WebSocket (send Upgrade: websocket)"));
              }));
   routes.add("GET", "/v1/notifications",
              authed(ctx, [&ctx](access_claims&& c, request&& req, params&&, responder res) {

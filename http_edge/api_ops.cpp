@@ -72,7 +72,7 @@ void add_ops_routes(route_table& routes, api_context& ctx) {
              authed(ctx, [&ctx](access_claims&& claims, request&&, params&&, responder res) {
                if (std::find(claims.roles.begin(), claims.roles.end(), "admin")
                    == claims.roles.end()) {
-                 res(error_response(403, "forbidden", "admin role required"));
+                 res(error_from(protocol::errc::forbidden, "admin role required"));
                  return;
                }
                fetch_cluster_stats(ctx, [&ctx, res](auto all) {

@@ -108,7 +108,7 @@ void checkout(api_context& ctx, access_claims&& claims, request&& req, responder
   }
   sc.payment_ttl_s = ctx.commerce.payment_ttl_s;
   ctx.gw.ask<protocol::checkout_view>(
-    "order:" + checkout_order_id(claims.sub, req.idempotency_key), std::move(sc),
+    protocol::order_ref{checkout_order_id(claims.sub, req.idempotency_key)}, std::move(sc),
     [res](caf::expected<protocol::checkout_view> out) {
       if (!out) {
         return res(error_from(out.error()));
@@ -120,16 +120,17 @@ void checkout(api_context& ctx, access_claims&& claims, request&& req, responder
 
 void show(api_context& ctx, access_claims&& claims, params&& p, responder res) {
   if (!is_minted_id(p["id"], "ord")) {
-    return res(error_response(404, "not_found", "order not found"));
+    return res(error_from(protocol::errc::not_found, "order not found"));
   }
-  ctx.gw.ask<protocol::order_view>("order:" + p["id"],
+  ctx.gw.ask<protocol::order_view>(protocol::order_ref{p["id"]},
                                    protocol::get_order{claims.sub, has_role(claims, "admin")},
                                    answer<protocol::order_view>(res, 200, order_json));
 }
 
 /// A page of an order book, asked of the entity that owns the book and its read rule (the user
 /// for their orders, the seller for its own).
-void list_orders(api_context& ctx, const std::string& owner_key, const std::string& requester,
+template <class Kind>
+void list_orders(api_context& ctx, const protocol::ref<Kind>& owner, const std::string& requester,
                  request& req, responder res) {
   response bad;
   auto limit = parse_limit(req, bad);
@@ -138,7 +139,7 @@ void list_orders(api_context& ctx, const std::string& owner_key, const std::stri
   }
   auto cursor = req.query.count("cursor") ? req.query.at("cursor") : std::string{};
   ctx.gw.ask<protocol::order_page>(
-    owner_key, protocol::list_orders{requester, *limit, cursor},
+    owner, protocol::list_orders{requester, *limit, cursor},
     answer<protocol::order_page>(res, 200, [](const protocol::order_page& page) {
       json items = json::array();
       for (const auto& o : page.items) {
@@ -176,9 +177,9 @@ void act(api_context& ctx, access_claims&& claims, const std::string& action, re
     }
   }
   if (!is_minted_id(p["id"], "ord")) {
-    return res(error_response(404, "not_found", "order not found"));
+    return res(error_from(protocol::errc::not_found, "order not found"));
   }
-  ctx.gw.ask<protocol::order_view>("order:" + p["id"], std::move(a),
+  ctx.gw.ask<protocol::order_view>(protocol::order_ref{p["id"]}, std::move(a),
                                    answer<protocol::order_view>(res, 200, order_json));
 }
 
@@ -196,10 +197,10 @@ void simulate(api_context& ctx, access_claims&& claims, request&& req, params&& 
     return res(v.error());
   }
   if (!is_minted_id(p["id"], "pay")) {
-    return res(error_response(404, "not_found", "payment not found"));
+    return res(error_from(protocol::errc::not_found, "payment not found"));
   }
   ctx.gw.ask<protocol::simulation>(
-    "payment:" + p["id"], protocol::simulate_payment{claims.sub, outcome},
+    protocol::payment_ref{p["id"]}, protocol::simulate_payment{claims.sub, outcome},
     answer<protocol::simulation>(res, 202, [](const protocol::simulation& s) {
       return json{{"payment_id", s.payment_id},
                   {"event_id", s.event_id},
@@ -212,7 +213,7 @@ void simulate(api_context& ctx, access_claims&& claims, request&& req, params&& 
 /// payment actor.
 void webhook(api_context& ctx, request&& req, responder res) {
   if (!payments::webhook_signature_ok(ctx.commerce.webhook_secret, req.body, req.signature)) {
-    return res(error_response(401, "unauthorized", "bad webhook signature"));
+    return res(error_from(protocol::errc::unauthorized, "bad webhook signature"));
   }
   auto body = body_of(req, res);
   if (!body) {
@@ -234,10 +235,11 @@ void webhook(api_context& ctx, request&& req, responder res) {
     return res(v.error());
   }
   if (!is_minted_id(payment_id, "pay")) {
-    return res(error_response(404, "not_found", "payment not found"));
+    return res(error_from(protocol::errc::not_found, "payment not found"));
   }
   ctx.gw.ask<protocol::payment_view>(
-    "payment:" + payment_id, std::move(e), [res](caf::expected<protocol::payment_view> pay) {
+    protocol::payment_ref{payment_id}, std::move(e),
+    [res](caf::expected<protocol::payment_view> pay) {
       if (!pay) {
         return res(error_from(pay.error()));
       }
@@ -254,7 +256,7 @@ void add_order_routes(route_table& routes, api_context& ctx) {
              }));
   routes.add("GET", "/v1/orders",
              authed(ctx, [&ctx](access_claims&& c, request&& req, params&&, responder res) {
-               list_orders(ctx, "user:" + c.sub, c.sub, req, std::move(res));
+               list_orders(ctx, protocol::user_ref{c.sub}, c.sub, req, std::move(res));
              }));
   routes.add("GET", "/v1/orders/{id}",
              authed(ctx, [&ctx](access_claims&& c, request&&, params&& p, responder res) {
@@ -270,17 +272,17 @@ void add_order_routes(route_table& routes, api_context& ctx) {
   routes.add("GET", "/v1/sellers/{id}/orders",
              authed(ctx, [&ctx](access_claims&& c, request&& req, params&& p, responder res) {
                if (!is_minted_id(p["id"], "sel")) {
-                 return res(error_response(404, "not_found", "seller not found"));
+                 return res(error_from(protocol::errc::not_found, "seller not found"));
                }
-               list_orders(ctx, "seller:" + p["id"], c.sub, req, std::move(res));
+               list_orders(ctx, protocol::seller_ref{p["id"]}, c.sub, req, std::move(res));
              }));
   routes.add("GET", "/v1/sellers/{id}/earnings",
              authed(ctx, [&ctx](access_claims&& c, request&&, params&& p, responder res) {
                if (!is_minted_id(p["id"], "sel")) {
-                 return res(error_response(404, "not_found", "seller not found"));
+                 return res(error_from(protocol::errc::not_found, "seller not found"));
                }
                ctx.gw.ask<protocol::earnings_view>(
-                 "seller:" + p["id"], protocol::seller_earnings{c.sub},
+                 protocol::seller_ref{p["id"]}, protocol::seller_earnings{c.sub},
                  answer<protocol::earnings_view>(res, 200, [](const protocol::earnings_view& e) {
                    return json{{"gross", e.gross},
                                {"commission", e.commission},
@@ -295,10 +297,10 @@ void add_order_routes(route_table& routes, api_context& ctx) {
   routes.add("GET", "/v1/payments/{id}",
              authed(ctx, [&ctx](access_claims&& c, request&&, params&& p, responder res) {
                if (!is_minted_id(p["id"], "pay")) {
-                 return res(error_response(404, "not_found", "payment not found"));
+                 return res(error_from(protocol::errc::not_found, "payment not found"));
                }
                ctx.gw.ask<protocol::payment_view>(
-                 "payment:" + p["id"], protocol::get_payment{c.sub, has_role(c, "admin")},
+                 protocol::payment_ref{p["id"]}, protocol::get_payment{c.sub, has_role(c, "admin")},
                  answer<protocol::payment_view>(res, 200, payment_json));
              }));
   routes.add("POST", "/v1/webhooks/payments", [&ctx](request&& req, params&&, responder res) {

@@ -45,12 +45,12 @@ json product_json(const protocol::product_view& p, const std::vector<int64_t>& a
     {"description", p.description},
     {"category", p.category},
     {"images", p.images},
-    {"status", p.status},
+    {"status", to_string(p.status)},
     {"variants", variants},
     {"rating_avg", p.rating_count > 0 ? static_cast<double>(p.rating_sum) / p.rating_count : 0.0},
     {"rating_count", p.rating_count},
     {"created_at", p.created_at}};
-  if (p.status == "rejected") {
+  if (p.status == protocol::product_status::rejected) {
     out["rejection_reason"] = p.rejection_reason;
   }
   return out;
@@ -59,9 +59,9 @@ json product_json(const protocol::product_view& p, const std::vector<int64_t>& a
 /// Answers `status` with the product, each variant's `available` read from its sku actor (all
 /// asked at once). A sku that cannot be read counts as 0 available rather than failing the page.
 void answer_product(api_context& ctx, protocol::product_view p, int status, responder res) {
-  std::vector<std::string> keys;
+  std::vector<protocol::sku_ref> keys;
   for (const auto& v : p.variants) {
-    keys.push_back("sku:" + v.sku);
+    keys.push_back(protocol::sku_ref{v.sku});
   }
   ask_all<protocol::sku_view>(
     ctx.gw, keys, protocol::get_sku{},
@@ -142,26 +142,26 @@ void create(api_context& ctx, access_claims&& claims, request&& req, params&& p,
   }
   auto seller_id = p["id"];
   if (!is_minted_id(seller_id, "sel")) {
-    return res(error_response(404, "not_found", "seller not found"));
+    return res(error_from(protocol::errc::not_found, "seller not found"));
   }
   // The seller account, not the token's role, decides (a role can outlive a rejection).
   ctx.gw.ask<protocol::seller_view>(
-    "seller:" + seller_id, protocol::get_seller{},
+    protocol::seller_ref{seller_id}, protocol::get_seller{},
     [&ctx, sub = claims.sub, seller_id, product = std::move(*product),
      res](caf::expected<protocol::seller_view> seller) mutable {
       if (!seller) {
         return res(error_from(seller.error()));
       }
       if (seller->owner_user_id != sub) {
-        return res(error_response(403, "forbidden", "not your seller account"));
+        return res(error_from(protocol::errc::forbidden, "not your seller account"));
       }
-      if (seller->status != "active") {
-        return res(error_response(403, "forbidden", "the seller account is not active"));
+      if (seller->status != protocol::seller_status::active) {
+        return res(error_from(protocol::errc::forbidden, "the seller account is not active"));
       }
       product.seller_id = seller_id;
       product.owner_user_id = sub;
       ctx.gw.ask<protocol::product_view>(
-        "product:" + runtime::new_id("prd"), std::move(product),
+        protocol::product_ref{runtime::new_id("prd")}, std::move(product),
         [&ctx, res](caf::expected<protocol::product_view> created) {
           if (!created) {
             return res(error_from(created.error()));
@@ -180,30 +180,30 @@ void show(api_context& ctx, request&& req, params&& p, responder res) {
     }
   }
   if (!is_minted_id(p["id"], "prd")) {
-    return res(error_response(404, "not_found", "product not found"));
+    return res(error_from(protocol::errc::not_found, "product not found"));
   }
   ctx.gw.ask<protocol::product_view>(
-    "product:" + p["id"], protocol::get_product{},
+    protocol::product_ref{p["id"]}, protocol::get_product{},
     [&ctx, viewer, res](caf::expected<protocol::product_view> prod) {
       if (!prod) {
         return res(error_from(prod.error()));
       }
       bool privileged
         = viewer && (viewer->sub == prod->owner_user_id || has_role(*viewer, "admin"));
-      if (prod->status != "active" && !privileged) {
-        return res(error_response(404, "not_found", "product not found"));
+      if (prod->status != protocol::product_status::active && !privileged) {
+        return res(error_from(protocol::errc::not_found, "product not found"));
       }
       answer_product(ctx, std::move(*prod), 200, res);
     });
 }
 
-void moderate(api_context& ctx, const access_claims& claims, const std::string& action,
+void moderate(api_context& ctx, const access_claims& claims, protocol::product_action action,
               request&& req, params&& p, responder res) {
   protocol::moderate_product m{action, claims.sub, ""};
-  if (action != "submit" && !has_role(claims, "admin")) {
-    return res(error_response(403, "forbidden", "admin role required"));
+  if (action != protocol::product_action::submit && !has_role(claims, "admin")) {
+    return res(error_from(protocol::errc::forbidden, "admin role required"));
   }
-  if (action == "reject") {
+  if (action == protocol::product_action::reject) {
     auto reason = reason_of(req, res);
     if (!reason) {
       return;
@@ -211,9 +211,9 @@ void moderate(api_context& ctx, const access_claims& claims, const std::string& 
     m.reason = std::move(*reason);
   }
   if (!is_minted_id(p["id"], "prd")) {
-    return res(error_response(404, "not_found", "product not found"));
+    return res(error_from(protocol::errc::not_found, "product not found"));
   }
-  ctx.gw.ask<protocol::product_view>("product:" + p["id"], std::move(m),
+  ctx.gw.ask<protocol::product_view>(protocol::product_ref{p["id"]}, std::move(m),
                                      [&ctx, res](caf::expected<protocol::product_view> x) {
                                        if (!x) {
                                          return res(error_from(x.error()));
@@ -229,7 +229,7 @@ void finish_variant_change(api_context& ctx, protocol::product_view prod, std::s
     return answer_product(ctx, std::move(prod), 200, res);
   }
   ctx.gw.ask<protocol::sku_view>(
-    "sku:" + sku, protocol::set_stock{*stock},
+    protocol::sku_ref{sku}, protocol::set_stock{*stock},
     [&ctx, prod = std::move(prod), res](caf::expected<protocol::sku_view> x) mutable {
       if (!x) {
         return res(error_from(x.error()));
@@ -251,28 +251,28 @@ void change_variant(api_context& ctx, access_claims&& claims, request&& req, par
     return res(v.error());
   }
   if (!is_minted_id(p["id"], "prd")) {
-    return res(error_response(404, "not_found", "product not found"));
+    return res(error_from(protocol::errc::not_found, "product not found"));
   }
   auto sku = p["sku"];
   ctx.gw.ask<protocol::product_view>(
-    "product:" + p["id"], protocol::get_product{},
+    protocol::product_ref{p["id"]}, protocol::get_product{},
     [&ctx, sub = claims.sub, sku, price, stock, res](caf::expected<protocol::product_view> prod) {
       if (!prod) {
         return res(error_from(prod.error()));
       }
       if (prod->owner_user_id != sub) {
-        return res(error_response(403, "forbidden", "only the owner can change this product"));
+        return res(error_from(protocol::errc::forbidden, "only the owner can change this product"));
       }
       const auto& vs = prod->variants;
       if (std::none_of(vs.begin(), vs.end(),
                        [&](const protocol::variant& x) { return x.sku == sku; })) {
-        return res(error_response(404, "not_found", "no such variant"));
+        return res(error_from(protocol::errc::not_found, "no such variant"));
       }
       if (!price) {
         return finish_variant_change(ctx, std::move(*prod), sku, stock, res);
       }
       ctx.gw.ask<protocol::product_view>(
-        "product:" + prod->id, protocol::set_variant_price{sub, sku, *price},
+        protocol::product_ref{prod->id}, protocol::set_variant_price{sub, sku, *price},
         [&ctx, sku, stock, res](caf::expected<protocol::product_view> changed) {
           if (!changed) {
             return res(error_from(changed.error()));
@@ -327,7 +327,7 @@ void list(api_context& ctx, request&& req, responder res) {
   }
   q.limit = static_cast<size_t>(*limit);
   if (!ctx.catalog.ready()) {
-    return res(error_response(503, "unavailable", "the catalog index is still loading"));
+    return res(error_from(protocol::errc::unavailable, "the catalog index is still loading"));
   }
   auto page = ctx.catalog.query(q);
   if (!page) {
@@ -388,12 +388,13 @@ void add_product_routes(route_table& routes, api_context& ctx) {
   });
   routes.add("POST", "/v1/products/{id}/submit",
              authed(ctx, [&ctx](access_claims&& c, request&& req, params&& p, responder res) {
-               moderate(ctx, c, "submit", std::move(req), std::move(p), std::move(res));
+               moderate(ctx, c, protocol::product_action::submit, std::move(req), std::move(p),
+                        std::move(res));
              }));
-  for (const char* action : {"approve", "reject"}) {
-    routes.add("POST", std::string{"/v1/admin/products/{id}/"} + action,
-               authed(ctx, [&ctx, action = std::string{action}](access_claims&& c, request&& req,
-                                                                params&& p, responder res) {
+  for (auto action : {protocol::product_action::approve, protocol::product_action::reject}) {
+    routes.add("POST", "/v1/admin/products/{id}/" + std::string{to_string(action)},
+               authed(ctx, [&ctx, action](access_claims&& c, request&& req, params&& p,
+                                          responder res) {
                  moderate(ctx, c, action, std::move(req), std::move(p), std::move(res));
                }));
   }

@@ -38,12 +38,12 @@ void review(api_context& ctx, access_claims&& claims, request&& req, params&& p,
   r.user_id = claims.sub;
   auto product = p["id"];
   if (!is_minted_id(product, "prd")) {
-    return res(error_response(404, "not_found", "product not found"));
+    return res(error_from(protocol::errc::not_found, "product not found"));
   }
   if (!is_minted_id(r.order_id, "ord")) {
-    return res(error_response(403, "forbidden", "not an order of yours"));
+    return res(error_from(protocol::errc::forbidden, "not an order of yours"));
   }
-  auto order_key = "order:" + r.order_id; // before `r` is moved into the callback
+  auto order_key = protocol::order_ref{r.order_id}; // before `r` is moved into the callback
   ctx.gw.ask<protocol::order_view>(
     order_key, protocol::get_order{},
     [&ctx, r = std::move(r), product, res](caf::expected<protocol::order_view> o) mutable {
@@ -51,18 +51,18 @@ void review(api_context& ctx, access_claims&& claims, request&& req, params&& p,
         return res(error_from(o.error()));
       }
       if (!o || o->user_id != r.user_id) {
-        return res(error_response(403, "forbidden", "not an order of yours"));
+        return res(error_from(protocol::errc::forbidden, "not an order of yours"));
       }
       if (o->status != "delivered") {
-        return res(error_response(403, "forbidden", "only a delivered order can be reviewed"));
+        return res(error_from(protocol::errc::forbidden, "only a delivered order can be reviewed"));
       }
       auto has = std::any_of(o->items.begin(), o->items.end(), [&](const protocol::order_line& l) {
         return l.product_id == product;
       });
       if (!has) {
-        return res(error_response(403, "forbidden", "the order does not hold this product"));
+        return res(error_from(protocol::errc::forbidden, "the order does not hold this product"));
       }
-      ctx.gw.ask<protocol::review_view>("reviews:" + product, std::move(r),
+      ctx.gw.ask<protocol::review_view>(protocol::reviews_ref{product}, std::move(r),
                                         answer<protocol::review_view>(res, 201, review_json));
     });
 }
@@ -74,11 +74,11 @@ void list_reviews(api_context& ctx, request&& req, params&& p, responder res) {
     return res(std::move(bad));
   }
   if (!is_minted_id(p["id"], "prd")) {
-    return res(error_response(404, "not_found", "product not found"));
+    return res(error_from(protocol::errc::not_found, "product not found"));
   }
   auto cursor = req.query.count("cursor") ? req.query.at("cursor") : std::string{};
   ctx.gw.ask<protocol::review_page>(
-    "reviews:" + p["id"], protocol::list_reviews{*limit, cursor},
+    protocol::reviews_ref{p["id"]}, protocol::list_reviews{*limit, cursor},
     answer<protocol::review_page>(res, 200, [](const protocol::review_page& page) {
       json items = json::array();
       for (const auto& r : page.items) {

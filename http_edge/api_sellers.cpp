@@ -23,11 +23,11 @@ json seller_json(const api_context& ctx, const protocol::seller_view& s) {
            {"avatar_url", s.avatar_url},
            {"instagram_handle", s.instagram_handle},
            {"acquisition_source", s.acquisition_source},
-           {"status", s.status},
+           {"status", to_string(s.status)},
            {"follower_count", s.follower_count},
            {"product_count", ctx.catalog.active_count(s.id)},
            {"created_at", s.created_at}};
-  if (s.status == "rejected") {
+  if (s.status == protocol::seller_status::rejected) {
     out["rejection_reason"] = s.rejection_reason;
   }
   return out;
@@ -90,7 +90,7 @@ void apply(api_context& ctx, access_claims&& claims, request&& req, responder re
     return res(v.error());
   }
   app.seller_id = runtime::new_id("sel");
-  ctx.gw.ask<protocol::seller_view>("user:" + claims.sub, std::move(app),
+  ctx.gw.ask<protocol::seller_view>(protocol::user_ref{claims.sub}, std::move(app),
                                     answer<protocol::seller_view>(res, 201, render_seller(ctx)));
 }
 
@@ -105,20 +105,20 @@ void show(api_context& ctx, request&& req, params&& p, responder res) {
   }
   const auto& id = p["id"];
   if (!is_minted_id(id, "sel")) {
-    return res(error_response(404, "not_found", "seller not found"));
+    return res(error_from(protocol::errc::not_found, "seller not found"));
   }
   ctx.gw.ask<protocol::seller_view>(
-    "seller:" + id, protocol::get_seller{},
+    protocol::seller_ref{id}, protocol::get_seller{},
     [&ctx, viewer, res](caf::expected<protocol::seller_view> s) {
       if (!s) {
         return res(error_from(s.error()));
       }
       bool privileged = viewer && (viewer->sub == s->owner_user_id || has_role(*viewer, "admin"));
-      if (s->status != "active" && !privileged) {
-        return res(error_response(404, "not_found", "seller not found"));
+      if (s->status != protocol::seller_status::active && !privileged) {
+        return res(error_from(protocol::errc::not_found, "seller not found"));
       }
       // Following a seller is following its owner: the count lives on the owner's graph.
-      auto graph = "graph:" + s->owner_user_id; // before `s` is moved into the callback
+      auto graph = protocol::graph_ref{s->owner_user_id}; // before `s` is moved into the callback
       ctx.gw.ask<protocol::graph_view>(
         graph, protocol::get_graph{},
         [&ctx, seller = std::move(*s), res](caf::expected<protocol::graph_view> g) mutable {
@@ -143,17 +143,17 @@ void change(api_context& ctx, access_claims&& claims, request&& req, params&& p,
     return res(v.error());
   }
   if (!is_minted_id(p["id"], "sel")) {
-    return res(error_response(404, "not_found", "seller not found"));
+    return res(error_from(protocol::errc::not_found, "seller not found"));
   }
   up.requester = claims.sub;
-  ctx.gw.ask<protocol::seller_view>("seller:" + p["id"], std::move(up),
+  ctx.gw.ask<protocol::seller_view>(protocol::seller_ref{p["id"]}, std::move(up),
                                     answer<protocol::seller_view>(res, 200, render_seller(ctx)));
 }
 
 void review(api_context& ctx, const access_claims& claims, bool approve, request&& req, params&& p,
             responder res) {
   if (!has_role(claims, "admin")) {
-    return res(error_response(403, "forbidden", "admin role required"));
+    return res(error_from(protocol::errc::forbidden, "admin role required"));
   }
   protocol::review_seller decision;
   decision.approve = approve;
@@ -165,9 +165,9 @@ void review(api_context& ctx, const access_claims& claims, bool approve, request
     decision.reason = std::move(*reason);
   }
   if (!is_minted_id(p["id"], "sel")) {
-    return res(error_response(404, "not_found", "seller not found"));
+    return res(error_from(protocol::errc::not_found, "seller not found"));
   }
-  ctx.gw.ask<protocol::seller_view>("seller:" + p["id"], std::move(decision),
+  ctx.gw.ask<protocol::seller_view>(protocol::seller_ref{p["id"]}, std::move(decision),
                                     answer<protocol::seller_view>(res, 200, render_seller(ctx)));
 }
 

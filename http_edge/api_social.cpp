@@ -63,13 +63,13 @@ void render_posts(api_context& ctx, const std::string& viewer, std::vector<std::
   // have yet (just created) or no longer has (deleted) are asked of their actors.
   auto out = std::make_shared<std::vector<std::optional<json>>>(ids.size());
   std::vector<size_t> missing;
-  std::vector<std::string> keys;
+  std::vector<protocol::post_ref> keys;
   for (size_t i = 0; i < ids.size(); ++i) {
     if (auto p = from_index ? ctx.posts.find(ids[i]) : nullptr) {
       (*out)[i] = post_json(ctx, p->seen_by(viewer));
     } else {
       missing.push_back(i);
-      keys.push_back("post:" + ids[i]);
+      keys.push_back(protocol::post_ref{ids[i]});
     }
   }
   if (keys.empty()) {
@@ -119,7 +119,7 @@ json comment_json(const protocol::comment_view& c) {
 /// The request's post id, or nullopt after answering 404.
 std::optional<std::string> post_id_of(params& p, responder& res) {
   if (!is_minted_id(p["id"], "pst")) {
-    res(error_response(404, "not_found", "post not found"));
+    res(error_from(protocol::errc::not_found, "post not found"));
     return std::nullopt;
   }
   return p["id"];
@@ -183,7 +183,7 @@ void create_post(api_context& ctx, access_claims&& claims, request&& req, respon
     }
   }
   ctx.gw.ask<protocol::post_view>(
-    "post:" + runtime::new_id("pst"), std::move(post),
+    protocol::post_ref{runtime::new_id("pst")}, std::move(post),
     answer<protocol::post_view>(
       res, 201, [&ctx](const protocol::post_view& view) { return post_json(ctx, view); }));
 }
@@ -195,7 +195,7 @@ void react(api_context& ctx, const access_claims& claims, params& p, const std::
     return;
   }
   ctx.gw.ask<protocol::post_view>(
-    "post:" + *id, protocol::react_post{claims.sub, what, on},
+    protocol::post_ref{*id}, protocol::react_post{claims.sub, what, on},
     answer<protocol::post_view>(
       res, 200, [&ctx](const protocol::post_view& view) { return post_json(ctx, view); }));
 }
@@ -219,16 +219,16 @@ void save(api_context& ctx, access_claims&& claims, request&& req, params&& p, r
       return res(v.error());
     }
     if (!collection.empty() && !is_minted_id(collection, "col")) {
-      return res(error_response(404, "not_found", "collection not found"));
+      return res(error_from(protocol::errc::not_found, "collection not found"));
     }
   }
   auto render = [&ctx](const protocol::post_view& x) { return post_json(ctx, x); };
   if (collection.empty()) {
-    return ctx.gw.ask<protocol::post_view>("post:" + *id,
+    return ctx.gw.ask<protocol::post_view>(protocol::post_ref{*id},
                                            protocol::react_post{claims.sub, "save", true},
                                            answer<protocol::post_view>(res, 200, render));
   }
-  ctx.gw.ask<protocol::post_view>("collection:" + collection,
+  ctx.gw.ask<protocol::post_view>(protocol::collection_ref{collection},
                                   protocol::save_to_collection{claims.sub, *id},
                                   answer<protocol::post_view>(res, 200, render));
 }
@@ -251,12 +251,12 @@ void comment(api_context& ctx, access_claims&& claims, request&& req, params&& p
     return res(v.error());
   }
   ctx.gw.ask<protocol::post_view>(
-    "post:" + *id, protocol::get_post{claims.sub},
+    protocol::post_ref{*id}, protocol::get_post{claims.sub},
     [&ctx, id = *id, c = std::move(c), res](caf::expected<protocol::post_view> post) mutable {
       if (!post) {
         return res(error_from(post.error()));
       }
-      ctx.gw.ask<protocol::comment_view>("thread:" + id, std::move(c),
+      ctx.gw.ask<protocol::comment_view>(protocol::thread_ref{id}, std::move(c),
                                          answer<protocol::comment_view>(res, 201, comment_json));
     });
 }
@@ -272,14 +272,14 @@ void list_comments(api_context& ctx, request&& req, params&& p, responder res) {
     return;
   }
   ctx.gw.ask<protocol::post_view>(
-    "post:" + *id, protocol::get_post{},
+    protocol::post_ref{*id}, protocol::get_post{},
     [&ctx, id = *id, limit = *limit, cursor = cursor_of(req),
      res](caf::expected<protocol::post_view> post) mutable {
       if (!post) {
         return res(error_from(post.error()));
       }
       ctx.gw.ask<protocol::comment_page>(
-        "thread:" + id, protocol::list_comments{limit, cursor},
+        protocol::thread_ref{id}, protocol::list_comments{limit, cursor},
         answer<protocol::comment_page>(res, 200, [](const protocol::comment_page& page) {
           json items = json::array();
           for (const auto& c : page.items) {
@@ -308,7 +308,7 @@ void add_social_routes(route_table& routes, api_context& ctx) {
       return;
     }
     ctx.gw.ask<protocol::post_view>(
-      "post:" + *id, protocol::get_post{*viewer},
+      protocol::post_ref{*id}, protocol::get_post{*viewer},
       answer<protocol::post_view>(
         res, 200, [&ctx](const protocol::post_view& view) { return post_json(ctx, view); }));
   });
@@ -318,7 +318,8 @@ void add_social_routes(route_table& routes, api_context& ctx) {
                if (!id) {
                  return;
                }
-               ctx.gw.ask<bool>("post:" + *id, protocol::delete_post{c.sub, has_role(c, "admin")},
+               ctx.gw.ask<bool>(protocol::post_ref{*id},
+                                protocol::delete_post{c.sub, has_role(c, "admin")},
                                 [res](caf::expected<bool> ok) {
                                   res(ok ? no_content() : error_from(ok.error()));
                                 });

@@ -16,7 +16,7 @@ upgrade_decision decide_upgrade(const api_context& ctx, push_hub& hub, console_f
                                 request& req) {
   bool console = req.path == "/v1/admin/console/ws";
   if (req.path != "/v1/ws" && !console) {
-    return {error_response(404, "not_found", "no such route"), {}, {}};
+    return {error_from(protocol::errc::not_found, "no such route"), {}, {}};
   }
   if (req.method != "GET") {
     return {error_response(405, "method_not_allowed", "use GET"), {}, {}};
@@ -27,15 +27,15 @@ upgrade_decision decide_upgrade(const api_context& ctx, push_hub& hub, console_f
   }
   auto claims = token ? verify_token(ctx, *token) : std::nullopt;
   if (!claims) {
-    return {error_response(401, "unauthorized",
-                           token ? "access token is invalid, expired or revoked"
-                                 : "missing access token"),
-            {},
-            {}};
+    return {
+      error_from(protocol::errc::unauthorized,
+                 token ? "access token is invalid, expired or revoked" : "missing access token"),
+      {},
+      {}};
   }
   if (console) {
     if (!has_role(*claims, "admin")) {
-      return {error_response(403, "forbidden", "admin role required"), {}, {}};
+      return {error_from(protocol::errc::forbidden, "admin role required"), {}, {}};
     }
     return {{},
             [&feed](std::shared_ptr<ws_link> link) { feed.opened(std::move(link)); },

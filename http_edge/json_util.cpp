@@ -136,6 +136,10 @@ int to_http_status(const caf::error& err) {
   return 500;
 }
 
+response error_from(errc code, std::string_view message) {
+  return error_response(status_of(code), protocol::to_code(code), message);
+}
+
 response error_from(const caf::error& err) {
   int status = to_http_status(err);
   if (!err || err.category() != caf::atom("lakoo")) {

@@ -12,6 +12,10 @@
 
 #include "http_edge/server.hpp"
 
+namespace lakoo::protocol {
+enum class errc : uint8_t; // actors/protocol/errc.hpp
+} // namespace lakoo::protocol
+
 namespace lakoo::edge {
 
 /// String limits from API.md, in UTF-8 code points.
@@ -48,6 +52,10 @@ int to_http_status(const caf::error& err);
 /// - `make_error(errc::out_of_stock, "message", std::vector<std::string>{skus})` -> `details.skus`.
 /// Otherwise a generic text per status. System errors never leak their text.
 response error_from(const caf::error& err);
+
+/// The error body of a failure the edge finds itself (a malformed id, a missing role), with the
+/// status `to_http_status` gives the same `errc`: one mapping for the edge and the domain.
+response error_from(protocol::errc code, std::string_view message);
 
 /// The request body as a JSON object, or nullopt with `err` set to 400 `invalid_request`
 /// (`details.field = "body"`) when it is empty, malformed, not UTF-8 or not an object.

@@ -23,13 +23,13 @@ std::string book_cursor(const runtime::list_entry& last);
 bool parse_book_cursor(const std::string& cursor, int64_t& sort, std::string& item);
 
 /// Reads up to `limit` entries of `list` after `cursor` (from the newest when empty) and asks
-/// `<kind>:<item>` for `msg` for each; `done(views, next_cursor)` runs in `self` with the views
-/// in list order (entries whose entity answers not_found or forbidden are left out), or
+/// the entity `Kind:<item>` for `msg` for each; `done(views, next_cursor)` runs in `self` with the
+/// views in list order (entries whose entity answers not_found or forbidden are left out), or
 /// `done(error)`: invalid_request naming `cursor`, unavailable when the list or an entity could
 /// not be read.
-template <class View, class State, class Msg>
-void read_book(caf::stateful_actor<State>* self, const std::string& list, const std::string& kind,
-               Msg msg, int64_t limit, const std::string& cursor,
+template <class View, class Kind, class State, class Msg>
+void read_book(caf::stateful_actor<State>* self, const std::string& list, Kind, Msg msg,
+               int64_t limit, const std::string& cursor,
                std::function<void(caf::expected<std::pair<std::vector<View>, std::string>>)> done) {
   int64_t sort = 0;
   std::string item;
@@ -39,7 +39,7 @@ void read_book(caf::stateful_actor<State>* self, const std::string& list, const 
   }
   runtime::read_list(
     self, list, sort, item, static_cast<size_t>(limit),
-    [self, kind, msg, done](runtime::store_status status, runtime::list_page page) {
+    [self, msg, done](runtime::store_status status, runtime::list_page page) {
       if (status != runtime::store_status::ok) {
         return done(caf::make_error(protocol::errc::unavailable, "the list could not be read"));
       }
@@ -47,9 +47,9 @@ void read_book(caf::stateful_actor<State>* self, const std::string& list, const 
       if (page.more && !page.entries.empty()) {
         next = book_cursor(page.entries.back());
       }
-      std::vector<std::string> keys;
+      std::vector<protocol::ref<Kind>> keys;
       for (const auto& e : page.entries) {
-        keys.push_back(kind + ":" + e.item);
+        keys.push_back({e.item});
       }
       runtime::ask_each<View>(self, keys, msg,
                               [done, next](std::vector<caf::expected<View>> replies) {
@@ -68,10 +68,9 @@ void read_book(caf::stateful_actor<State>* self, const std::string& list, const 
 }
 
 /// `read_book` answered as a `Page{views, next_cursor}` (a message handler returns it).
-template <class Page, class View, class State, class Msg>
+template <class Page, class View, class Kind, class State, class Msg>
 caf::response_promise book_page(caf::stateful_actor<State>* self, const std::string& list,
-                                const std::string& kind, Msg msg, int64_t limit,
-                                const std::string& cursor) {
+                                Kind kind, Msg msg, int64_t limit, const std::string& cursor) {
   auto rp = self->make_response_promise();
   read_book<View>(self, list, kind, std::move(msg), limit, cursor,
                   [rp](caf::expected<std::pair<std::vector<View>, std::string>> r) mutable {

@@ -249,7 +249,7 @@ struct catalog_index::impl {
     if (x.version >= in.version) {
       return;
     }
-    bool active = in.data.status == "active";
+    bool active = in.data.status == protocol::product_status::active;
     auto category = lower_text(in.data.category);
     bool same_place = x.listed && active && x.created == in.data.created_at
                       && x.category == category && x.seller == in.data.seller_id
@@ -344,7 +344,7 @@ void catalog_index::apply(const std::vector<runtime::snapshot>& batch) {
         in.title_words = unique_words(in.data.title);
         in.text_words = unique_words(in.data.title + " " + in.data.description);
         auto view = std::make_shared<const protocol::product_view>(view_of(s.id, in.data));
-        if (impl_->render && in.data.status == "active") {
+        if (impl_->render && in.data.status == protocol::product_status::active) {
           in.rendered = std::make_shared<const rendered_product>(impl_->render(*view));
         }
         in.view = std::move(view);

@@ -5,12 +5,13 @@
 
 #include <caf/fwd.hpp>
 
+#include "actors/protocol/messages.hpp"
 #include "actors/runtime/entity_env.hpp"
 
 namespace lakoo::cart {
 
 /// Entity kind of carts: `cart:<user id>`.
-inline constexpr const char* cart_kind = "cart";
+inline constexpr const char* cart_kind = protocol::cart_kind::name.data();
 
 /// Most distinct skus one cart holds.
 inline constexpr size_t max_lines = 100;

@@ -91,9 +91,9 @@ protocol::cart_view priced(const cart_data& d, const products& known) {
 /// answer: a cart is never shown with a line silently missing. A product that is gone is simply
 /// not for sale.
 void read_and_price(cart_actor* self, caf::response_promise rp, products known) {
-  std::vector<std::string> keys;
+  std::vector<protocol::product_ref> keys;
   for (const auto& l : self->state.data.lines) {
-    auto key = "product:" + l.product_id;
+    auto key = protocol::product_ref{l.product_id};
     if (known.count(l.product_id) == 0 && std::find(keys.begin(), keys.end(), key) == keys.end()) {
       keys.push_back(key);
     }
@@ -192,14 +192,14 @@ caf::result<protocol::cart_view> change(cart_actor* self, protocol::change_cart&
     return rp;
   }
   runtime::ask_one<protocol::sku_view>(
-    self, "sku:" + req.sku, protocol::get_sku{},
+    self, protocol::sku_ref{req.sku}, protocol::get_sku{},
     [self, rp, req](caf::expected<protocol::sku_view> sku) mutable {
       if (!sku) {
         rp.deliver(sku.error() == errc::not_found ? not_for_sale() : sku.error());
         return;
       }
       runtime::ask_one<protocol::product_view>(
-        self, "product:" + sku->product_id, protocol::get_product{},
+        self, protocol::product_ref{sku->product_id}, protocol::get_product{},
         [self, rp, req, sku = *sku](caf::expected<protocol::product_view> product) mutable {
           if (!product) {
             rp.deliver(product.error() == errc::not_found ? not_for_sale() : product.error());

@@ -5,16 +5,17 @@
 
 #include <caf/fwd.hpp>
 
+#include "actors/protocol/messages.hpp"
 #include "actors/runtime/entity_env.hpp"
 
 namespace lakoo::catalog {
 
 /// Entity kind of inventory: `sku:<sku>`.
-inline constexpr const char* sku_kind = "sku";
+inline constexpr const char* sku_kind = protocol::sku_kind::name.data();
 /// Entity kind of products: `product:<id>`.
-inline constexpr const char* product_kind = "product";
+inline constexpr const char* product_kind = protocol::product_kind::name.data();
 /// Entity kind of a product's reviews: `reviews:<product id>`.
-inline constexpr const char* reviews_kind = "reviews";
+inline constexpr const char* reviews_kind = protocol::reviews_kind::name.data();
 
 /// Committed reservation keys a sku remembers so that a repeated commit is a no-op. The order
 /// says `forget_key` once it has recorded the commit, so only commits still in flight are kept;

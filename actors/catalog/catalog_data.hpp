@@ -10,6 +10,8 @@
 #include <msgpack.hpp>
 
 #include "actors/protocol/messages.hpp"
+#include "actors/runtime/fields_msgpack.hpp"
+
 
 namespace lakoo::catalog {
 
@@ -31,9 +33,7 @@ struct product_data {
   std::string description;
   std::string category;
   std::vector<std::string> images;
-  /// creating -> draft | failed; draft|rejected -> pending (submit); pending -> active | rejected
-  /// (admin); active -> rejected (admin takes it down).
-  std::string status;
+  protocol::product_status status = protocol::product_status::creating; ///< stored by name
   std::string rejection_reason;
   std::vector<variant_data> variants;
   int64_t rating_sum = 0;

@@ -4,7 +4,8 @@
 
 namespace lakoo::catalog {
 
-/// The catalog component's logger ("catalog"): `SPDLOG_LEVEL=catalog=debug` turns on its debug lines.
+/// The catalog component's logger ("catalog"): `SPDLOG_LEVEL=catalog=debug` turns on its debug
+/// lines.
 inline spdlog::logger& log() {
   static auto& instance = runtime::component_log("catalog");
   return instance;

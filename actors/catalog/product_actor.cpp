@@ -11,6 +11,8 @@ namespace lakoo::catalog {
 namespace {
 
 using protocol::errc;
+using status = protocol::product_status;
+using action = protocol::product_action;
 
 /// A product: its text, variants and moderation state. Stock lives in the sku actors.
 struct product_state : runtime::entity_state<product_data> {
@@ -26,7 +28,7 @@ protocol::product_view to_view(const product_state& st) {
 }
 
 bool is_visible(const product_state& st) {
-  return st.exists && st.data.status != "creating" && st.data.status != "failed";
+  return st.exists && st.data.status != status::creating && st.data.status != status::failed;
 }
 
 /// Outcome of claiming every sku of a new product.
@@ -42,17 +44,15 @@ void finish_creation(product_actor* self, caf::response_promise rp,
   auto& st = self->state;
   st.creating = false;
   if (round->taken.empty() && !round->other) {
-    st.data.status = "draft";
+    st.data.status = status::draft;
     runtime::persist(self, runtime::deliver_on_durable(rp, to_view(st)));
     return;
   }
   for (const auto& sku : round->claimed) {
-    self
-      ->request(st.env->router, st.env->request_timeout, protocol::route_atom::value, "sku:" + sku,
-                caf::make_message(protocol::drop_sku{st.id}))
+    runtime::route<protocol::sku_view>(self, protocol::sku_ref{sku}, protocol::drop_sku{st.id})
       .then([](protocol::sku_view&) {}, [](caf::error&) {}); // a missed drop heals by confirm
   }
-  st.data.status = "failed";
+  st.data.status = status::failed;
   auto answer = round->taken.empty()
                   ? round->other
                   : caf::make_error(errc::conflict,
@@ -71,9 +71,8 @@ void claim_next(product_actor* self, caf::response_promise rp,
   auto& s = self->state;
   const auto& x = (*stocks)[index];
   auto sku = x.sku;
-  self
-    ->request(s.env->router, s.env->request_timeout, protocol::route_atom::value, "sku:" + sku,
-              caf::make_message(protocol::define_sku{s.id, s.data.seller_id, x.stock}))
+  runtime::route<protocol::sku_view>(self, protocol::sku_ref{sku},
+                                     protocol::define_sku{s.id, s.data.seller_id, x.stock})
     .then(
       [self, rp, stocks, round, index, sku](protocol::sku_view&) {
         round->claimed.push_back(sku);
@@ -112,7 +111,7 @@ caf::result<protocol::product_view> create(product_actor* self, protocol::create
   d.description = std::move(req.description);
   d.category = std::move(req.category);
   d.images = std::move(req.images);
-  d.status = "creating"; // durable first: a sku can then ask whether this claim is alive
+  d.status = status::creating; // durable first: a sku can then ask whether this claim is alive
   d.created_at = runtime::unix_now();
   for (auto& x : req.variants) {
     d.variants.push_back({x.sku, x.price, x.currency, x.option_names, x.option_values});
@@ -142,36 +141,41 @@ caf::result<protocol::product_view> moderate(product_actor* self, protocol::mode
   if (!is_visible(st)) {
     return caf::make_error(errc::not_found, "product not found");
   }
-  auto illegal
-    = caf::make_error(errc::conflict, "cannot " + req.action + " a product that is " + d.status);
-  if (req.action == "submit") {
-    if (req.requester != d.owner_user_id) {
-      return caf::make_error(errc::forbidden, "only the owner can submit this product");
-    }
-    if (d.status == "pending") {
-      return runtime::reply_durable(self, to_view(st));
-    }
-    if (d.status != "draft" && d.status != "rejected") {
-      return illegal;
-    }
-    d.status = "pending";
-  } else if (req.action == "approve") {
-    if (d.status == "active") {
-      return runtime::reply_durable(self, to_view(st));
-    }
-    if (d.status != "pending") {
-      return illegal;
-    }
-    d.status = "active";
-    d.rejection_reason.clear();
-  } else if (req.action == "reject") {
-    if (d.status != "pending" && d.status != "active") {
-      return illegal;
-    }
-    d.status = "rejected";
-    d.rejection_reason = std::move(req.reason);
-  } else {
-    return caf::make_error(errc::invalid_request, "action", "unknown action");
+  auto illegal = caf::make_error(errc::conflict, "cannot " + std::string{to_string(req.action)}
+                                                   + " a product that is "
+                                                   + std::string{to_string(d.status)});
+  switch (req.action) {
+    case action::submit:
+      if (req.requester != d.owner_user_id) {
+        return caf::make_error(errc::forbidden, "only the owner can submit this product");
+      }
+      if (d.status == status::pending) {
+        return runtime::reply_durable(self, to_view(st));
+      }
+      if (d.status != status::draft && d.status != status::rejected) {
+        return illegal;
+      }
+      d.status = status::pending;
+      break;
+    case action::approve:
+      if (d.status == status::active) {
+        return runtime::reply_durable(self, to_view(st));
+      }
+      if (d.status != status::pending) {
+        return illegal;
+      }
+      d.status = status::active;
+      d.rejection_reason.clear();
+      break;
+    case action::reject:
+      if (d.status != status::pending && d.status != status::active) {
+        return illegal;
+      }
+      d.status = status::rejected;
+      d.rejection_reason = std::move(req.reason);
+      break;
+    default:
+      return caf::make_error(errc::invalid_request, "action", "unknown action");
   }
   auto rp = self->make_response_promise();
   runtime::persist(self, [self, rp, action = req.action](const caf::error* err) mutable {
@@ -181,12 +185,14 @@ caf::result<protocol::product_view> moderate(product_actor* self, protocol::mode
       return;
     }
     rp.deliver(to_view(s));
-    if (action == "approve" || action == "reject") {
-      auto kind = action == "approve" ? "product_approved" : "product_rejected";
-      auto text = action == "approve" ? s.data.title + " is live"
-                                      : s.data.title + " was rejected: " + s.data.rejection_reason;
+    if (action != action::submit) {
+      auto approved = action == action::approve;
+      auto kind = approved ? "product_approved" : "product_rejected";
+      auto text = approved ? s.data.title + " is live"
+                           : s.data.title + " was rejected: " + s.data.rejection_reason;
+      auto key = s.id + ":" + std::string{to_string(action)} + ":" + std::to_string(s.version);
       runtime::notify_user(self, s.data.owner_user_id,
-                           protocol::notify{s.id + ":" + action + ":" + std::to_string(s.version),
+                           protocol::notify{key,
                                             kind, "", s.id, text});
     }
   });
@@ -197,14 +203,14 @@ caf::result<protocol::product_view> moderate(product_actor* self, protocol::mode
 /// died with its node, so it is failed now and lets go of its skus.
 caf::result<bool> confirm(product_actor* self, const protocol::confirm_claim& req) {
   auto& st = self->state;
-  if (!st.exists || st.data.status == "failed") {
+  if (!st.exists || st.data.status == status::failed) {
     return false;
   }
-  if (st.data.status == "creating") {
+  if (st.data.status == status::creating) {
     if (st.creating) {
       return true;
     }
-    st.data.status = "failed";
+    st.data.status = status::failed;
     auto rp = self->make_response_promise();
     runtime::persist(self, [rp](const caf::error* err) mutable {
       if (err) {

@@ -64,9 +64,7 @@ void sync_rating(reviews_actor* self) {
     return;
   }
   st.syncing = true;
-  self
-    ->request(st.env->router, st.env->request_timeout, protocol::route_atom::value,
-              "product:" + st.id, caf::make_message(protocol::set_rating{st.data.sum, count}))
+  runtime::route<bool>(self, protocol::product_ref{st.id}, protocol::set_rating{st.data.sum, count})
     .then(
       [self, count](bool) {
         auto& s = self->state;
@@ -114,9 +112,9 @@ caf::result<protocol::review_page> list(reviews_actor* self, const protocol::lis
     return runtime::reply_durable(self, std::move(*page));
   }
   // No review yet: an unreviewed product, or no such product. The product says which.
-  return runtime::answer_if_exists<protocol::product_view>(
-    self, std::string{product_kind} + ":" + st.id, protocol::get_product{}, "product not found",
-    std::move(*page));
+  return runtime::answer_if_exists<protocol::product_view>(self, protocol::product_ref{st.id},
+                                                           protocol::get_product{},
+                                                           "product not found", std::move(*page));
 }
 
 caf::behavior reviews_impl(reviews_actor* self, std::string id,

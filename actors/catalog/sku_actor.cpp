@@ -186,9 +186,8 @@ caf::result<protocol::sku_view> define(sku_actor* self, protocol::define_sku& re
   }
   st.confirming = true;
   auto rp = self->make_response_promise();
-  self
-    ->request(st.env->router, st.env->request_timeout, protocol::route_atom::value,
-              "product:" + st.data.product_id, caf::make_message(protocol::confirm_claim{st.id}))
+  runtime::route<bool>(self, protocol::product_ref{st.data.product_id},
+                       protocol::confirm_claim{st.id})
     .then(
       [self, rp, req, taken](bool still_wanted) mutable {
         auto& s = self->state;

@@ -30,9 +30,7 @@ caf::result<protocol::user_view> open_account(account_actor* self, protocol::ope
   protocol::create_user create{req.email, req.name, req.roles};
   // The user is created (durably) before the claim; a crash in between leaves an unreachable
   // user and a free email, so a retried registration still succeeds.
-  self
-    ->request(st.env->router, st.env->request_timeout, protocol::route_atom::value,
-              std::string{user_kind} + ":" + req.user_id, caf::make_message(std::move(create)))
+  runtime::route<protocol::user_view>(self, protocol::user_ref{req.user_id}, std::move(create))
     .then(
       [self, rp, user_id = req.user_id, hash = req.password_hash](protocol::user_view& user) {
         auto& s = self->state;

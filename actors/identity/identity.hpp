@@ -4,14 +4,15 @@
 
 #include <caf/fwd.hpp>
 
+#include "actors/protocol/messages.hpp"
 #include "actors/runtime/entity_env.hpp"
 
 namespace lakoo::identity {
 
 /// Entity kinds of the identity domain.
-inline constexpr const char* user_kind = "user";
-inline constexpr const char* account_kind = "account";
-inline constexpr const char* family_kind = "rtf";
+inline constexpr const char* user_kind = protocol::user_kind::name.data();
+inline constexpr const char* account_kind = protocol::account_kind::name.data();
+inline constexpr const char* family_kind = protocol::family_kind::name.data();
 
 /// Most addresses one user may keep.
 inline constexpr size_t max_addresses = 20;

@@ -8,23 +8,10 @@
 
 #include <msgpack.hpp>
 
-namespace lakoo::identity {
+#include "actors/protocol/messages.hpp"
+#include "actors/runtime/fields_msgpack.hpp"
 
-struct address_data {
-  std::string id;
-  std::string label;
-  std::string recipient;
-  std::string phone;
-  std::string line1;
-  std::string line2;
-  std::string city;
-  std::string province;
-  std::string postal_code;
-  std::string country;
-  bool is_default = false;
-  MSGPACK_DEFINE_MAP(id, label, recipient, phone, line1, line2, city, province, postal_code,
-                     country, is_default)
-};
+namespace lakoo::identity {
 
 /// `user:<id>`: profile, roles and address book.
 struct user_data {
@@ -36,7 +23,7 @@ struct user_data {
   std::vector<std::string> roles;
   std::string seller_id;
   int64_t created_at = 0;
-  std::vector<address_data> addresses;
+  std::vector<protocol::address> addresses; ///< as the API shows them (same msgpack map)
   MSGPACK_DEFINE_MAP(v, email, name, bio, avatar_url, roles, seller_id, created_at, addresses)
 };
 

@@ -20,11 +20,6 @@ struct user_state : runtime::entity_state<user_data> {
 
 using user_actor = caf::stateful_actor<user_state>;
 
-protocol::address to_view(const address_data& a) {
-  return {a.id,   a.label,    a.recipient,   a.phone,   a.line1,     a.line2,
-          a.city, a.province, a.postal_code, a.country, a.is_default};
-}
-
 protocol::user_view to_view(const user_state& st) {
   const auto& d = st.data;
   protocol::user_view v;
@@ -40,11 +35,7 @@ protocol::user_view to_view(const user_state& st) {
 }
 
 protocol::address_list list_of(const user_data& d) {
-  protocol::address_list out;
-  for (const auto& a : d.addresses) {
-    out.items.push_back(to_view(a));
-  }
-  return out;
+  return protocol::address_list{d.addresses};
 }
 
 /// Keeps exactly one default when `chosen` claims it; keeps a default if one is removed.
@@ -56,13 +47,13 @@ void settle_default(user_data& d, const std::string& chosen) {
     return;
   }
   auto has_default = std::any_of(d.addresses.begin(), d.addresses.end(),
-                                 [](const address_data& a) { return a.is_default; });
+                                 [](const protocol::address& a) { return a.is_default; });
   if (!has_default && !d.addresses.empty()) {
     d.addresses.front().is_default = true;
   }
 }
 
-void apply_field(address_data& a, const std::string& field, const protocol::address& v) {
+void apply_field(protocol::address& a, const std::string& field, const protocol::address& v) {
   if (field == "label") {
     a.label = v.label;
   } else if (field == "recipient") {
@@ -110,12 +101,12 @@ caf::message_handler address_handlers(user_actor* self) {
       d.addresses.push_back({v.id, v.label, v.recipient, v.phone, v.line1, v.line2, v.city,
                              v.province, v.postal_code, v.country, v.is_default});
       settle_default(d, v.is_default ? v.id : std::string{});
-      return runtime::commit(self, to_view(d.addresses.back()));
+      return runtime::commit(self, d.addresses.back());
     },
     [self](protocol::update_address& req) -> caf::result<protocol::address> {
       auto& d = self->state.data;
       auto i = std::find_if(d.addresses.begin(), d.addresses.end(),
-                            [&](const address_data& a) { return a.id == req.id; });
+                            [&](const protocol::address& a) { return a.id == req.id; });
       if (!self->state.exists || i == d.addresses.end()) {
         return caf::make_error(errc::not_found, "address not found");
       }
@@ -125,13 +116,13 @@ caf::message_handler address_handlers(user_actor* self) {
       auto id = i->id;
       settle_default(d, i->is_default ? id : std::string{});
       auto j = std::find_if(d.addresses.begin(), d.addresses.end(),
-                            [&](const address_data& a) { return a.id == id; });
-      return runtime::commit(self, to_view(*j));
+                            [&](const protocol::address& a) { return a.id == id; });
+      return runtime::commit(self, *j);
     },
     [self](protocol::delete_address& req) -> caf::result<protocol::address_list> {
       auto& d = self->state.data;
       auto i = std::find_if(d.addresses.begin(), d.addresses.end(),
-                            [&](const address_data& a) { return a.id == req.id; });
+                            [&](const protocol::address& a) { return a.id == req.id; });
       if (!self->state.exists || i == d.addresses.end()) {
         return caf::make_error(errc::not_found, "address not found");
       }
@@ -194,10 +185,8 @@ caf::result<protocol::seller_view> apply_seller(user_actor* self, protocol::appl
   }
   st.applying = true;
   auto rp = self->make_response_promise();
-  self
-    ->request(st.env->router, st.env->request_timeout, protocol::route_atom::value,
-              "seller:" + req.seller_id,
-              caf::make_message(protocol::create_seller{st.id, std::move(req.profile)}))
+  runtime::route<protocol::seller_view>(self, protocol::seller_ref{req.seller_id},
+                                        protocol::create_seller{st.id, std::move(req.profile)})
     .then(
       [self, rp, seller_id = req.seller_id](protocol::seller_view& seller) {
         self->state.applying = false;
@@ -242,7 +231,7 @@ caf::message_handler order_handlers(user_actor* self) {
         return caf::make_error(errc::forbidden, "only the buyer lists their orders");
       }
       return read_models::book_page<protocol::order_page, protocol::order_view>(
-        self, std::string{protocol::buyer_book} + ":" + id, "order",
+        self, std::string{protocol::buyer_book} + ":" + id, protocol::order_kind{},
         protocol::get_order{req.requester, false}, req.limit, req.cursor);
     },
   };

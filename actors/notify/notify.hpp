@@ -4,13 +4,14 @@
 
 #include <caf/fwd.hpp>
 
+#include "actors/protocol/messages.hpp"
 #include "actors/runtime/entity_env.hpp"
 
 namespace lakoo::notify {
 
 /// `inbox:<user id>`: a user's notifications (the notification hub; issue 5 adds the live
 /// WebSocket sessions it pushes to).
-inline constexpr const char* inbox_kind = "inbox";
+inline constexpr const char* inbox_kind = protocol::inbox_kind::name.data();
 
 /// Notifications an inbox keeps: the newest ones (older ones fall off, as in most apps).
 inline constexpr size_t max_inbox = 500;

@@ -15,11 +15,11 @@
 namespace lakoo::order {
 
 /// `order:<id>`: an order and the checkout saga that made it.
-inline constexpr const char* order_kind = "order";
+inline constexpr const char* order_kind = protocol::order_kind::name.data();
 /// `payment:<id>`: one payment of an order, the single judge of its outcome.
-inline constexpr const char* payment_kind = "payment";
+inline constexpr const char* payment_kind = protocol::payment_kind::name.data();
 /// `earnings:<seller id>`: the seller's ledger (credits of paid lines, reversals of refunds).
-inline constexpr const char* earnings_kind = "earnings";
+inline constexpr const char* earnings_kind = protocol::earnings_kind::name.data();
 /// The order books (durable lists; names in protocol: the buyer's and the seller's entities
 /// read them too).
 inline constexpr const char* buyer_book_kind = protocol::buyer_book;

@@ -133,10 +133,9 @@ caf::result<protocol::order_view> act(order_actor* self, protocol::order_action&
     if (d.status == "awaiting_payment" && d.stage == "awaiting") {
       auto rp = self->make_response_promise();
       st.busy = true;
-      self
-        ->request(st.env->router, st.env->request_timeout, protocol::route_atom::value,
-                  "payment:" + d.payment_id,
-                  caf::make_message(protocol::end_payment{"cancel", "cancelled by the buyer"}))
+      runtime::route<protocol::payment_view>(
+        self, protocol::payment_ref{d.payment_id},
+        protocol::end_payment{"cancel", "cancelled by the buyer"})
         .then(
           [self, rp, key = req.idempotency_key](protocol::payment_view& p) mutable {
             auto& s = self->state;

@@ -8,20 +8,13 @@
 
 #include <msgpack.hpp>
 
+#include "actors/protocol/messages.hpp"
+#include "actors/runtime/fields_msgpack.hpp"
+
 namespace lakoo::order {
 
-struct line_data {
-  std::string sku;
-  std::string product_id;
-  std::string seller_id;
-  std::string title;
-  int64_t unit_price = 0;
-  int64_t quantity = 0;
-  int64_t line_total = 0;
-  std::string seller_user_id{};
-  MSGPACK_DEFINE_MAP(sku, product_id, seller_id, title, unit_price, quantity, line_total,
-                     seller_user_id)
-};
+/// An order's line is the protocol's priced line (the same msgpack map).
+using line_data = protocol::order_line;
 
 struct address_data {
   std::string label, recipient, phone, line1, line2, city, province, postal_code, country;

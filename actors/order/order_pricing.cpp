@@ -49,7 +49,8 @@ void refuse(order_actor* self, std::string field, std::string message,
   }
   st.busy = true;
   runtime::ask_one<protocol::cart_lines>(
-    self, "cart:" + d.user_id, protocol::return_to_cart{take_key(st) + ":back", std::move(lines)},
+    self, protocol::cart_ref{d.user_id},
+    protocol::return_to_cart{take_key(st) + ":back", std::move(lines)},
     [self, finish](caf::expected<protocol::cart_lines> back) {
       self->state.busy = false;
       if (!back) { // stays `pricing`: the timer retries, the cart hands the same lines again
@@ -120,7 +121,7 @@ void price_taken(order_actor* self, std::vector<protocol::cart_line> taken,
   }
   st.busy = true;
   runtime::ask_one<protocol::cart_lines>(
-    self, "cart:" + d.user_id,
+    self, protocol::cart_ref{d.user_id},
     protocol::return_to_cart{take_key(st) + ":unsold", std::move(unsold)},
     [self, next](caf::expected<protocol::cart_lines> back) {
       self->state.busy = false;
@@ -156,7 +157,7 @@ void do_price(order_actor* self) {
   auto take = [self] {
     auto& s = self->state;
     runtime::ask_one<protocol::cart_lines>(
-      self, "cart:" + s.data.user_id, protocol::take_cart{take_key(s)},
+      self, protocol::cart_ref{s.data.user_id}, protocol::take_cart{take_key(s)},
       [self](caf::expected<protocol::cart_lines> taken) {
         auto& s2 = self->state;
         if (!taken) {
@@ -174,9 +175,9 @@ void do_price(order_actor* self) {
           s2.busy = false;
           return refuse(self, "cart", "the cart is empty", {});
         }
-        std::vector<std::string> keys;
+        std::vector<protocol::product_ref> keys;
         for (const auto& l : taken->lines) {
-          auto key = "product:" + l.product_id;
+          auto key = protocol::product_ref{l.product_id};
           if (std::find(keys.begin(), keys.end(), key) == keys.end()) {
             keys.push_back(key);
           }
@@ -198,7 +199,7 @@ void do_price(order_actor* self) {
     return take();
   }
   runtime::ask_one<protocol::address_list>(
-    self, "user:" + d.user_id, protocol::list_addresses{},
+    self, protocol::user_ref{d.user_id}, protocol::list_addresses{},
     [self, take](caf::expected<protocol::address_list> book) {
       auto& s = self->state;
       if (!book && book.error() != errc::not_found) {

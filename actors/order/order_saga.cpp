@@ -101,10 +101,10 @@ std::map<std::string, std::pair<int64_t, int64_t>> earnings_of(const order_data&
 
 using send_to = runtime::outgoing<order_actor>;
 
-/// A request to `key` answered with a `Reply`, for `fan_out`.
-template <class Reply, class Msg>
-send_to ask(std::string key, Msg msg) {
-  return runtime::request_to<Reply, order_actor>(std::move(key), std::move(msg));
+/// A request to entity `to` answered with a `Reply`, for `fan_out`.
+template <class Reply, class Kind, class Msg>
+send_to ask(const protocol::ref<Kind>& to, Msg msg) {
+  return runtime::request_to<Reply, order_actor>(to, std::move(msg));
 }
 
 using runtime::all_ok;
@@ -134,9 +134,8 @@ void answer_checkouts_with_order(order_actor* self) {
     return;
   }
   auto& st = self->state;
-  self
-    ->request(st.env->router, st.env->request_timeout, protocol::route_atom::value,
-              "payment:" + st.data.payment_id, caf::make_message(protocol::get_payment{}))
+  runtime::route<protocol::payment_view>(self, protocol::payment_ref{st.data.payment_id},
+                                         protocol::get_payment{})
     .then(
       [self](protocol::payment_view& p) {
         protocol::checkout_view out{to_view(self->state), std::move(p)};
@@ -169,13 +168,13 @@ void forget_when_done(order_actor* self, const std::string& sku_key,
     std::vector<send_to> sends;
     if (!sku_key.empty()) {
       for (const auto& l : d.lines) {
-        sends.push_back(ask<bool>("sku:" + l.sku, protocol::forget_key{sku_key}));
+        sends.push_back(ask<bool>(protocol::sku_ref{l.sku}, protocol::forget_key{sku_key}));
       }
     }
     if (!ledger_key.empty()) {
       for (const auto& e : earnings_of(d)) {
         sends.push_back(
-          ask<bool>(std::string{earnings_kind} + ":" + e.first, protocol::forget_key{ledger_key}));
+          ask<bool>(protocol::earnings_ref{e.first}, protocol::forget_key{ledger_key}));
       }
     }
     fan_out(self, std::move(sends), [](std::vector<caf::error>) {});
@@ -187,8 +186,8 @@ void do_reserve(order_actor* self) {
   auto ttl_ms = (st.data.expires_at + reservation_grace_s - runtime::unix_now()) * 1000;
   std::vector<send_to> sends;
   for (const auto& l : st.data.lines) {
-    sends.push_back(
-      ask<protocol::sku_view>("sku:" + l.sku, protocol::reserve_sku{st.id, l.quantity, ttl_ms}));
+    sends.push_back(ask<protocol::sku_view>(protocol::sku_ref{l.sku},
+                                            protocol::reserve_sku{st.id, l.quantity, ttl_ms}));
   }
   st.busy = true;
   fan_out(self, std::move(sends), [self](std::vector<caf::error> errors) {
@@ -227,7 +226,7 @@ void do_open(order_actor* self) {
   auto& st = self->state;
   const auto& d = st.data;
   std::vector<send_to> sends{ask<protocol::payment_view>(
-    "payment:" + d.payment_id,
+    protocol::payment_ref{d.payment_id},
     protocol::open_payment{st.id, d.user_id, d.total, d.currency, d.expires_at})};
   st.busy = true;
   fan_out(self, std::move(sends), [self](std::vector<caf::error> errors) {
@@ -265,20 +264,20 @@ void do_confirm(order_actor* self) {
   const auto& d = st.data;
   std::vector<send_to> sends;
   for (const auto& l : d.lines) {
-    sends.push_back(ask<protocol::sku_view>("sku:" + l.sku, protocol::commit_sku{st.id}));
+    sends.push_back(ask<protocol::sku_view>(protocol::sku_ref{l.sku}, protocol::commit_sku{st.id}));
   }
-  sends.push_back(ask<bool>("inbox:" + d.user_id,
+  sends.push_back(ask<bool>(protocol::inbox_ref{d.user_id},
                             protocol::notify{st.id + ":paid", "order_paid", "", st.id,
                                              "Payment received: the sellers are preparing it"}));
   for (const auto& [seller, e] : earnings_of(d)) {
-    sends.push_back(ask<protocol::earnings_view>(std::string{earnings_kind} + ":" + seller,
+    sends.push_back(ask<protocol::earnings_view>(protocol::earnings_ref{seller},
                                                  protocol::post_earning{st.id, e.first, e.second}));
   }
   std::set<std::string> seller_users;
   for (const auto& l : d.lines) {
     if (!l.seller_user_id.empty() && seller_users.insert(l.seller_user_id).second) {
       sends.push_back(
-        ask<bool>("inbox:" + l.seller_user_id,
+        ask<bool>(protocol::inbox_ref{l.seller_user_id},
                   protocol::notify{st.id + ":new_order:" + l.seller_user_id, "new_order", d.user_id,
                                    st.id, "New paid order to ship"}));
     }
@@ -296,10 +295,8 @@ void do_confirm(order_actor* self) {
         // The reservation lapsed before the confirmation (a long outage): take the units again.
         const auto& l = s.data.lines[i];
         log().warn("[order {}] reservation of {} lapsed: reserving again", s.id, l.sku);
-        self
-          ->request(s.env->router, s.env->request_timeout, protocol::route_atom::value,
-                    "sku:" + l.sku,
-                    caf::make_message(protocol::reserve_sku{s.id, l.quantity, 600000}))
+        runtime::route<protocol::sku_view>(self, protocol::sku_ref{l.sku},
+                                           protocol::reserve_sku{s.id, l.quantity, 600000})
           .then([](protocol::sku_view&) {}, [](caf::error&) {});
       }
       log().warn("[order {}] confirm step {} failed: {}", s.id, i, caf::to_string(errors[i]));
@@ -317,17 +314,19 @@ void do_release(order_actor* self) {
   auto& st = self->state;
   std::vector<send_to> sends;
   for (const auto& l : st.data.lines) {
-    sends.push_back(ask<protocol::sku_view>("sku:" + l.sku, protocol::release_sku{st.id}));
+    sends.push_back(
+      ask<protocol::sku_view>(protocol::sku_ref{l.sku}, protocol::release_sku{st.id}));
   }
   if (st.data.give_back) { // the lines go back into the buyer's cart, once
     protocol::return_to_cart back{take_key(st) + ":back", {}};
     for (const auto& l : st.data.lines) {
       back.lines.push_back({l.sku, l.product_id, l.quantity});
     }
-    sends.push_back(ask<protocol::cart_lines>("cart:" + st.data.user_id, std::move(back)));
+    sends.push_back(
+      ask<protocol::cart_lines>(protocol::cart_ref{st.data.user_id}, std::move(back)));
   }
   if (st.data.status == "expired") {
-    sends.push_back(ask<bool>("inbox:" + st.data.user_id,
+    sends.push_back(ask<bool>(protocol::inbox_ref{st.data.user_id},
                               protocol::notify{st.id + ":expired", "order_expired", "", st.id,
                                                "The order expired unpaid"}));
   }
@@ -366,16 +365,16 @@ void do_refund(order_actor* self) {
   auto& st = self->state;
   const auto& d = st.data;
   std::vector<send_to> sends{ask<protocol::payment_view>(
-    "payment:" + d.payment_id, protocol::end_payment{"refund", d.status})};
+    protocol::payment_ref{d.payment_id}, protocol::end_payment{"refund", d.status})};
   for (const auto& [seller, e] : earnings_of(d)) {
     sends.push_back(
-      ask<protocol::earnings_view>(std::string{earnings_kind} + ":" + seller,
+      ask<protocol::earnings_view>(protocol::earnings_ref{seller},
                                    protocol::post_earning{st.id + ":refund", -e.first, -e.second}));
   }
   if (d.restock) {
     for (const auto& l : d.lines) {
       sends.push_back(ask<protocol::sku_view>(
-        "sku:" + l.sku, protocol::restock_sku{st.id + ":restock", l.quantity}));
+        protocol::sku_ref{l.sku}, protocol::restock_sku{st.id + ":restock", l.quantity}));
     }
   }
   st.busy = true;
@@ -426,10 +425,8 @@ void follow_payment(order_actor* self, const std::string& payment_status) {
 void expire(order_actor* self) {
   auto& st = self->state;
   st.busy = true;
-  self
-    ->request(st.env->router, st.env->request_timeout, protocol::route_atom::value,
-              "payment:" + st.data.payment_id,
-              caf::make_message(protocol::end_payment{"expire", "deadline passed"}))
+  runtime::route<protocol::payment_view>(self, protocol::payment_ref{st.data.payment_id},
+                                         protocol::end_payment{"expire", "deadline passed"})
     .then(
       [self](protocol::payment_view& p) {
         self->state.busy = false;

@@ -59,10 +59,8 @@ void tell_order(payment_actor* self) {
     return;
   }
   st.telling = true;
-  self
-    ->request(st.env->router, st.env->request_timeout, protocol::route_atom::value,
-              "order:" + st.data.order_id,
-              caf::make_message(protocol::payment_settled{st.id, st.data.status}))
+  runtime::route<protocol::order_view>(self, protocol::order_ref{st.data.order_id},
+                                       protocol::payment_settled{st.id, st.data.status})
     .then(
       [self](protocol::order_view&) {
         auto& s = self->state;

@@ -65,7 +65,7 @@ int64_t seller_net(int64_t amount) {
 }
 
 std::optional<offer> offer_from(const protocol::product_view& product, const std::string& sku) {
-  if (product.status != "active") {
+  if (product.status != protocol::product_status::active) {
     return std::nullopt;
   }
   auto v = std::find_if(product.variants.begin(), product.variants.end(),

@@ -10,6 +10,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -20,16 +21,34 @@
 
 namespace lakoo::runtime {
 
+/// Fails to compile unless entities of `Ref`'s kind answer `Msg` with `Reply` (LAKOO_VERB).
+template <class Reply, class Ref, class Msg>
+constexpr void check_verb() {
+  static_assert(std::is_same_v<Reply, protocol::reply_t<Ref, Msg>>,
+                "this kind answers this message with another reply type");
+}
+
+/// The request of entity `to` for `msg` through the router, with the node's request timeout,
+/// for a caller that attaches its own `.then(reply handler, error handler)`.
+template <class Reply, class Actor, class Kind, class Msg>
+auto route(Actor* self, const protocol::ref<Kind>& to, Msg msg) {
+  check_verb<Reply, protocol::ref<Kind>, Msg>();
+  const auto& env = *self->state.env;
+  return self->request(env.router, env.request_timeout, protocol::route_atom::value, to.key(),
+                       caf::make_message(std::move(msg)));
+}
+
 /// One request of a fan-out: sends itself from `self` and calls `finish(error or none)`.
 template <class Actor>
 struct outgoing {
   std::function<void(Actor*, std::function<void(caf::error)>)> run;
 };
 
-/// A request to entity `key` answered with a `Reply` (the reply itself is not kept).
-template <class Reply, class Actor, class Msg>
-outgoing<Actor> request_to(std::string key, Msg msg) {
-  return {[key = std::move(key), m = caf::make_message(std::move(msg))](
+/// A request to entity `to` answered with a `Reply` (the reply itself is not kept).
+template <class Reply, class Actor, class Kind, class Msg>
+outgoing<Actor> request_to(const protocol::ref<Kind>& to, Msg msg) {
+  check_verb<Reply, protocol::ref<Kind>, Msg>();
+  return {[key = to.key(), m = caf::make_message(std::move(msg))](
             Actor* self, std::function<void(caf::error)> finish) {
     const auto& env = *self->state.env;
     self->request(env.router, env.request_timeout, protocol::route_atom::value, key, m)
@@ -75,12 +94,13 @@ inline bool all_ok(const std::vector<caf::error>& errors) {
   return true;
 }
 
-/// Asks entity `keys[i]` for `msg` (the same message to each), all at once; `done(replies)`
-/// runs in `self` with the replies in the order of `keys` (each a value or an error).
-template <class Reply, class Actor, class Msg>
-void ask_each(Actor* self, const std::vector<std::string>& keys, const Msg& msg,
+/// Asks entity `tos[i]` for `msg` (the same message to each), all at once; `done(replies)`
+/// runs in `self` with the replies in the order of `tos` (each a value or an error).
+template <class Reply, class Actor, class Kind, class Msg>
+void ask_each(Actor* self, const std::vector<protocol::ref<Kind>>& tos, const Msg& msg,
               std::function<void(std::vector<caf::expected<Reply>>)> done) {
-  if (keys.empty()) {
+  check_verb<Reply, protocol::ref<Kind>, Msg>();
+  if (tos.empty()) {
     return done({});
   }
   struct gather {
@@ -89,46 +109,47 @@ void ask_each(Actor* self, const std::vector<std::string>& keys, const Msg& msg,
     std::function<void(std::vector<caf::expected<Reply>>)> done;
   };
   auto g = std::make_shared<gather>();
-  for (size_t i = 0; i < keys.size(); ++i) {
+  for (size_t i = 0; i < tos.size(); ++i) {
     g->replies.emplace_back(caf::make_error(caf::sec::request_timeout));
   }
-  g->pending = keys.size();
+  g->pending = tos.size();
   g->done = std::move(done);
   const auto& env = *self->state.env;
   auto m = caf::make_message(msg);
-  for (size_t i = 0; i < keys.size(); ++i) {
+  for (size_t i = 0; i < tos.size(); ++i) {
     auto finish = [g, i](caf::expected<Reply> x) {
       g->replies[i] = std::move(x);
       if (--g->pending == 0) {
         g->done(std::move(g->replies));
       }
     };
-    self->request(env.router, env.request_timeout, protocol::route_atom::value, keys[i], m)
+    self->request(env.router, env.request_timeout, protocol::route_atom::value, tos[i].key(), m)
       .then([finish](Reply& r) { finish(std::move(r)); },
             [finish](caf::error& e) { finish(std::move(e)); });
   }
 }
 
-/// Asks entity `key` for `msg`; `done(reply or error)` runs in `self`.
-template <class Reply, class Actor, class Msg>
-void ask_one(Actor* self, const std::string& key, Msg msg,
+/// Asks entity `to` for `msg`; `done(reply or error)` runs in `self`.
+template <class Reply, class Actor, class Kind, class Msg>
+void ask_one(Actor* self, const protocol::ref<Kind>& to, Msg msg,
              std::function<void(caf::expected<Reply>)> done) {
+  check_verb<Reply, protocol::ref<Kind>, Msg>();
   const auto& env = *self->state.env;
   self
-    ->request(env.router, env.request_timeout, protocol::route_atom::value, key,
+    ->request(env.router, env.request_timeout, protocol::route_atom::value, to.key(),
               caf::make_message(std::move(msg)))
     .then([done](Reply& r) { done(std::move(r)); }, [done](caf::error& e) { done(std::move(e)); });
 }
 
-/// Answers `value` once entity `key` says it exists (asked `msg`): its not_found becomes
+/// Answers `value` once entity `to` says it exists (asked `msg`): its not_found becomes
 /// not_found `what`, any other error is passed on. For an owner that holds nothing yet and so
 /// cannot tell "empty" from "no such subject" itself (the reviews of a product, a user's graph).
-template <class Probe, class Actor, class Msg, class T>
-caf::response_promise answer_if_exists(Actor* self, const std::string& key, Msg msg,
+template <class Probe, class Actor, class Kind, class Msg, class T>
+caf::response_promise answer_if_exists(Actor* self, const protocol::ref<Kind>& to, Msg msg,
                                        std::string what, T value) {
   auto rp = self->make_response_promise();
   ask_one<Probe>(
-    self, key, std::move(msg),
+    self, to, std::move(msg),
     [rp, what = std::move(what), value = std::move(value)](caf::expected<Probe> found) mutable {
       if (!found) {
         rp.deliver(found.error() == protocol::errc::not_found

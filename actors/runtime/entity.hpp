@@ -23,6 +23,7 @@
 #include <msgpack.hpp>
 
 #include "actors/protocol/messages.hpp"
+#include "actors/runtime/asks.hpp"
 #include "actors/runtime/entity_env.hpp"
 #include "actors/runtime/log.hpp"
 #include "actors/runtime/metrics.hpp"
@@ -286,11 +287,8 @@ void persist(caf::stateful_actor<State>* self, std::function<void(const caf::err
 template <class State>
 void notify_user(caf::stateful_actor<State>* self, const std::string& user_id,
                  protocol::notify note) {
-  auto& st = self->state;
   auto key = note.key;
-  self
-    ->request(st.env->router, st.env->request_timeout, protocol::route_atom::value,
-              "inbox:" + user_id, caf::make_message(std::move(note)))
+  runtime::route<bool>(self, protocol::inbox_ref{user_id}, std::move(note))
     .then([](bool) {},
           [user_id, key](caf::error& e) {
             log().warn("[inbox {}] notification {} not delivered: {}", user_id, key,

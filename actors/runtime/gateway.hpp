@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include <caf/actor.hpp>
@@ -20,7 +21,8 @@ namespace lakoo::runtime {
 
 /// Lets non-actor threads (the HTTP edge's io threads) talk to entities without blocking.
 ///
-/// `ask<Reply>(key, msg, done)` hands the request to one of a few long-lived bridge actors,
+/// `ask<Reply>(protocol::cart_ref{user}, msg, done)` hands the request to one of a few
+/// long-lived bridge actors,
 /// which send it through the node's router with the gateway's timeout. `done` runs exactly once
 /// on a CAF thread with the reply or an error (timeout, unreachable owner, domain error): the
 /// caller must hop back to its own executor and must not block.
@@ -52,8 +54,30 @@ public:
   gateway(const gateway&) = delete;
   gateway& operator=(const gateway&) = delete;
 
+  /// Asks entity `to` for `msg`; `Reply` must be what `to`'s kind answers `msg` (LAKOO_VERB).
+  template <class Reply, class Kind, class Msg, class Done>
+  void ask(const protocol::ref<Kind>& to, Msg msg, Done done) {
+    static_assert(std::is_same_v<Reply, protocol::reply_t<protocol::ref<Kind>, Msg>>,
+                  "this kind answers this message with another reply type");
+    ask_key<Reply>(to.key(), std::move(msg), std::move(done));
+  }
+
+  /// Runs `run` inside a bridge actor (for requests other than entity routing).
+  void post(job j);
+
+  const caf::actor& router() const { return router_; }
+  caf::actor_system& system() const { return *sys_; }
+  std::chrono::milliseconds timeout() const { return timeout_; }
+
+  /// Asks waiting on entities now.
+  int64_t in_flight() const;
+
+  /// The admission counts, shared with the bridges' callbacks.
+  struct admission;
+
+private:
   template <class Reply, class Msg, class Done>
-  void ask(std::string key, Msg msg, Done done) {
+  void ask_key(std::string key, Msg msg, Done done) {
     auto shared_done = std::make_shared<Done>(std::move(done));
     if (auto refused = admit(key)) {
       post(job{[shared_done, refused](caf::event_based_actor*, expiry_queue&) mutable {
@@ -98,20 +122,6 @@ public:
     }});
   }
 
-  /// Runs `run` inside a bridge actor (for requests other than entity routing).
-  void post(job j);
-
-  const caf::actor& router() const { return router_; }
-  caf::actor_system& system() const { return *sys_; }
-  std::chrono::milliseconds timeout() const { return timeout_; }
-
-  /// Asks waiting on entities now.
-  int64_t in_flight() const;
-
-  /// The admission counts, shared with the bridges' callbacks.
-  struct admission;
-
-private:
   /// Counts `key` in, or the error that refuses it.
   std::optional<caf::error> admit(const std::string& key);
   static void release(admission& adm, const std::string& key);

@@ -5,12 +5,13 @@
 
 #include <caf/fwd.hpp>
 
+#include "actors/protocol/messages.hpp"
 #include "actors/runtime/entity_env.hpp"
 
 namespace lakoo::seller {
 
 /// Entity kind of seller accounts: `seller:<id>`.
-inline constexpr const char* seller_kind = "seller";
+inline constexpr const char* seller_kind = protocol::seller_kind::name.data();
 
 /// Adds `seller` to the kinds a node can host.
 void register_kinds(runtime::entity_kinds& kinds);

@@ -1,5 +1,6 @@
 #include <algorithm>
 
+#include "actors/runtime/fields_msgpack.hpp"
 #include "actors/runtime/clock.hpp"
 #include "actors/runtime/entity.hpp"
 #include "actors/seller/seller.hpp"
@@ -20,8 +21,8 @@ struct seller_data {
   std::string avatar_url;
   std::string instagram_handle;
   std::string acquisition_source;
-  std::string
-    status; ///< pending -> active | rejected; active -> rejected (suspended); rejected -> active
+  /// pending -> active | rejected; active -> rejected (suspended); rejected -> active (by name)
+  protocol::seller_status status = protocol::seller_status::pending;
   std::string rejection_reason;
   int64_t follower_count = 0;
   int64_t product_count = 0;
@@ -73,7 +74,7 @@ void apply_field(seller_data& d, const std::string& field, const protocol::selle
 caf::result<protocol::seller_view> decide(seller_actor* self, protocol::review_seller& req) {
   auto& st = self->state;
   auto& d = st.data;
-  auto target = req.approve ? "active" : "rejected";
+  auto target = req.approve ? protocol::seller_status::active : protocol::seller_status::rejected;
   bool changed = d.status != target;
   if (changed) {
     d.status = target;
@@ -82,10 +83,8 @@ caf::result<protocol::seller_view> decide(seller_actor* self, protocol::review_s
   auto rp = self->make_response_promise();
   auto set_owner_role = [self, rp, approve = req.approve]() mutable {
     auto& s = self->state;
-    self
-      ->request(s.env->router, s.env->request_timeout, protocol::route_atom::value,
-                "user:" + s.data.owner_user_id,
-                caf::make_message(protocol::set_role{"seller", approve}))
+    runtime::route<protocol::user_view>(self, protocol::user_ref{s.data.owner_user_id},
+                                        protocol::set_role{"seller", approve})
       .then(
         [self, rp, approve](protocol::user_view&) mutable {
           auto& s2 = self->state;
@@ -140,7 +139,7 @@ caf::behavior seller_impl(seller_actor* self, std::string id,
         d.avatar_url = std::move(req.profile.avatar_url);
         d.instagram_handle = std::move(req.profile.instagram_handle);
         d.acquisition_source = std::move(req.profile.acquisition_source);
-        d.status = "pending";
+        d.status = protocol::seller_status::pending;
         d.created_at = runtime::unix_now();
         return runtime::commit(self, to_view(st));
       },
@@ -174,7 +173,7 @@ caf::behavior seller_impl(seller_actor* self, std::string id,
           return refused;
         }
         return read_models::book_page<protocol::order_page, protocol::order_view>(
-          self, std::string{protocol::seller_book} + ":" + self->state.id, "order",
+          self, std::string{protocol::seller_book} + ":" + self->state.id, protocol::order_kind{},
           protocol::get_order{req.requester, false}, req.limit, req.cursor);
       },
       [self](protocol::seller_earnings& req) -> caf::result<protocol::earnings_view> {
@@ -183,7 +182,7 @@ caf::behavior seller_impl(seller_actor* self, std::string id,
         }
         auto rp = self->make_response_promise();
         runtime::ask_one<protocol::earnings_view>(
-          self, "earnings:" + self->state.id, protocol::get_earnings{},
+          self, protocol::earnings_ref{self->state.id}, protocol::get_earnings{},
           [rp](caf::expected<protocol::earnings_view> e) mutable {
             if (e) {
               rp.deliver(std::move(*e));

@@ -58,9 +58,8 @@ void get_listed(collection_actor* self, std::function<void()> then) {
     return then();
   }
   st.listing = true;
-  self
-    ->request(st.env->router, st.env->request_timeout, protocol::route_atom::value,
-              "graph:" + st.data.owner_id, caf::make_message(protocol::add_collection_ref{st.id}))
+  runtime::route<bool>(self, protocol::graph_ref{st.data.owner_id},
+                       protocol::add_collection_ref{st.id})
     .then(
       [self, then](bool) {
         auto& s = self->state;
@@ -142,7 +141,7 @@ caf::result<protocol::post_view> save_into(collection_actor* self,
   }
   auto rp = self->make_response_promise();
   runtime::ask_one<protocol::post_view>(
-    self, "post:" + req.post_id, protocol::react_post{req.requester, "save", true},
+    self, protocol::post_ref{req.post_id}, protocol::react_post{req.requester, "save", true},
     [self, rp, post_id = req.post_id](caf::expected<protocol::post_view> post) mutable {
       if (!post) {
         rp.deliver(post.error());

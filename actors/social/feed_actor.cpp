@@ -92,12 +92,9 @@ void drop_if(feed_state& st, const std::function<bool(const feed_item&)>& pred) 
 }
 
 template <class Reply, class Msg, class Done>
-void ask(feed_actor* self, const std::string& key, Msg msg, Done done,
+void ask(feed_actor* self, const protocol::graph_ref& to, Msg msg, Done done,
          std::function<void(caf::error&)> failed) {
-  auto& st = self->state;
-  self
-    ->request(st.env->router, st.env->request_timeout, protocol::route_atom::value, key,
-              caf::make_message(std::move(msg)))
+  runtime::route<Reply>(self, to, std::move(msg))
     .then([done](Reply& r) mutable { done(r); }, [failed](caf::error& e) { failed(e); });
 }
 
@@ -132,7 +129,7 @@ void build(feed_actor* self) {
   st.stage = feed_state::phase::building;
   st.build_failed = false;
   ask<protocol::taste>(
-    self, "graph:" + st.id, protocol::get_taste{},
+    self, protocol::graph_ref{st.id}, protocol::get_taste{},
     [self](protocol::taste& t) {
       auto& s = self->state;
       s.following = std::unordered_set<std::string>(t.following.begin(), t.following.end());
@@ -147,7 +144,7 @@ void build(feed_actor* self) {
           }
         };
         ask<protocol::author_posts>(
-          self, "graph:" + author, protocol::get_recent_posts{},
+          self, protocol::graph_ref{author}, protocol::get_recent_posts{},
           [self, author, one_done](protocol::author_posts& ap) {
             absorb(self, author, ap);
             one_done();
@@ -236,7 +233,7 @@ caf::result<protocol::candidates> candidates(feed_actor* self) {
   auto rp = self->make_response_promise();
   when_ready(self, [self, rp]() mutable {
     ask<protocol::taste>(
-      self, "graph:" + self->state.id, protocol::get_taste{},
+      self, protocol::graph_ref{self->state.id}, protocol::get_taste{},
       [self, rp](protocol::taste& mine) mutable {
         auto& st = self->state;
         auto reply = [self, rp, mine]() mutable {
@@ -272,7 +269,7 @@ caf::result<protocol::candidates> candidates(feed_actor* self) {
         };
         for (const auto& f : sample) {
           ask<protocol::taste>(
-            self, "graph:" + f, protocol::get_taste{},
+            self, protocol::graph_ref{f}, protocol::get_taste{},
             [liked, done](protocol::taste& t) mutable {
               for (size_t i = 0; i < t.engaged.size() && i < engaged_per_followee; ++i) {
                 liked->push_back(t.engaged[i]);
@@ -323,7 +320,7 @@ caf::behavior feed_impl(feed_actor* self, std::string id,
         st.following.insert(req.author);
         auto rp = self->make_response_promise();
         ask<protocol::author_posts>(
-          self, "graph:" + req.author, protocol::get_recent_posts{},
+          self, protocol::graph_ref{req.author}, protocol::get_recent_posts{},
           [self, rp, author = req.author](protocol::author_posts& ap) mutable {
             absorb(self, author, ap);
             rp.deliver(true);

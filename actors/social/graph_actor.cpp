@@ -56,14 +56,13 @@ protocol::graph_view to_view(const graph_state& st) {
           static_cast<int64_t>(st.data.following.size()), st.data.post_count};
 }
 
-template <class Msg>
-void tell(graph_actor* self, const std::string& key, Msg msg) {
-  auto& st = self->state;
-  self
-    ->request(st.env->router, st.env->request_timeout, protocol::route_atom::value, key,
-              caf::make_message(std::move(msg)))
+template <class Kind, class Msg>
+void tell(graph_actor* self, const protocol::ref<Kind>& to, Msg msg) {
+  runtime::route<bool>(self, to, std::move(msg))
     .then([](bool) {},
-          [key](caf::error& e) { log().debug("[{}] not told: {}", key, caf::to_string(e)); });
+          [key = to.key()](caf::error& e) {
+            log().debug("[{}] not told: {}", key, caf::to_string(e));
+          });
 }
 
 caf::result<protocol::graph_view> follow(graph_actor* self, protocol::follow_user& req) {
@@ -75,18 +74,15 @@ caf::result<protocol::graph_view> follow(graph_actor* self, protocol::follow_use
   auto rp = self->make_response_promise();
   auto mirror = [self, rp, target = req.target, on = req.on, changed]() mutable {
     auto& s = self->state;
-    self
-      ->request(s.env->router, s.env->request_timeout, protocol::route_atom::value,
-                "graph:" + target, caf::make_message(protocol::add_follower{s.id, on}))
+    runtime::route<protocol::graph_view>(self, protocol::graph_ref{target},
+                                         protocol::add_follower{s.id, on})
       .then(
         [self, rp, target, on, changed](protocol::graph_view& v) mutable {
           auto& s2 = self->state;
           // Answer once the follower's feed has taken the change in (read-your-writes for the
           // follower); the feed is a cache, so its failure does not fail the follow.
           auto answer = [rp, v](auto&&...) mutable { rp.deliver(v); };
-          self
-            ->request(s2.env->router, s2.env->request_timeout, protocol::route_atom::value,
-                      "feed:" + s2.id, caf::make_message(protocol::feed_follow{target, on}))
+          runtime::route<bool>(self, protocol::feed_ref{s2.id}, protocol::feed_follow{target, on})
             .then([answer](bool) mutable { answer(); },
                   [answer](caf::error&) mutable { answer(); });
           if (changed && on) {
@@ -140,8 +136,8 @@ caf::result<protocol::id_page> list(graph_actor* self, const protocol::list_grap
     return runtime::reply_durable(self, std::move(*page));
   }
   // Nobody followed or was followed yet: an empty graph, or no such user. The user says which.
-  return runtime::answer_if_exists<protocol::user_view>(self, "user:" + st.id, protocol::get_user{},
-                                                        "user not found", std::move(*page));
+  return runtime::answer_if_exists<protocol::user_view>(
+    self, protocol::user_ref{st.id}, protocol::get_user{}, "user not found", std::move(*page));
 }
 
 /// Pushes `item` (or its removal) to every follower's feed that is in memory, unless feeds pull

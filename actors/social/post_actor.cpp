@@ -67,9 +67,7 @@ void announce(post_actor* self) {
   }
   st.announcing = true;
   protocol::authored msg{{st.id, st.data.author_id, st.data.created_ms}, want == 1};
-  self
-    ->request(st.env->router, st.env->request_timeout, protocol::route_atom::value,
-              "graph:" + st.data.author_id, caf::make_message(std::move(msg)))
+  runtime::route<bool>(self, protocol::graph_ref{st.data.author_id}, std::move(msg))
     .then(
       [self, want](bool) {
         auto& s = self->state;
@@ -90,9 +88,8 @@ void announce(post_actor* self) {
 /// makes recommendations a little less personal.
 void tell_engaged(post_actor* self, const std::string& user, bool on) {
   auto& st = self->state;
-  self
-    ->request(st.env->router, st.env->request_timeout, protocol::route_atom::value, "graph:" + user,
-              caf::make_message(protocol::engaged{st.id, categories_of(st.data), on}))
+  runtime::route<bool>(self, protocol::graph_ref{user},
+                       protocol::engaged{st.id, categories_of(st.data), on})
     .then([](bool) {},
           [user](caf::error& e) {
             log().debug("[graph {}] engagement not recorded: {}", user, caf::to_string(e));
@@ -143,9 +140,9 @@ caf::result<protocol::post_view> create(post_actor* self, protocol::create_post&
   }
   st.creating = true;
   auto rp = self->make_response_promise();
-  std::vector<std::string> keys;
+  std::vector<protocol::product_ref> keys;
   for (const auto& t : req.product_tags) {
-    keys.push_back("product:" + t.product_id);
+    keys.push_back(protocol::product_ref{t.product_id});
   }
   runtime::ask_each<protocol::product_view>(
     self, keys, protocol::get_product{},
@@ -160,14 +157,14 @@ caf::result<protocol::post_view> create(post_actor* self, protocol::create_post&
         if (!p && p.error() != errc::not_found) {
           return fail(p.error());
         }
-        if (!p || p->status != "active" || p->variants.empty()) {
+        if (!p || p->status != protocol::product_status::active || p->variants.empty()) {
           return fail(caf::make_error(errc::invalid_request,
                                       "product_tags[" + std::to_string(i) + "].product_id",
                                       "not an active product"));
         }
         products.push_back(std::move(*p));
       }
-      auto author = "user:" + req.author_id;
+      auto author = protocol::user_ref{req.author_id};
       runtime::ask_one<protocol::user_view>(
         self, author, protocol::get_user{},
         [self, rp, req, products, fail](caf::expected<protocol::user_view> u) mutable {

@@ -6,22 +6,23 @@
 
 #include <caf/fwd.hpp>
 
+#include "actors/protocol/messages.hpp"
 #include "actors/runtime/entity_env.hpp"
 
 namespace lakoo::social {
 
 /// `post:<id>`: a post, its likers and savers, exact counters and its trending heat.
-inline constexpr const char* post_kind = "post";
+inline constexpr const char* post_kind = protocol::post_kind::name.data();
 /// `thread:<post id>`: a post's comments, oldest first.
-inline constexpr const char* thread_kind = "thread";
+inline constexpr const char* thread_kind = protocol::thread_kind::name.data();
 /// `graph:<user id>`: who a user follows and is followed by, their recent posts (for feeds),
 /// their collections and what they engage with (for for-you).
-inline constexpr const char* graph_kind = "graph";
+inline constexpr const char* graph_kind = protocol::graph_kind::name.data();
 /// `feed:<user id>`: the user's following feed. Derived data: kept in memory, rebuilt from the
 /// graphs when activated, never persisted.
-inline constexpr const char* feed_kind = "feed";
+inline constexpr const char* feed_kind = protocol::feed_kind::name.data();
 /// `collection:<id>`: a board of saved posts.
-inline constexpr const char* collection_kind = "collection";
+inline constexpr const char* collection_kind = protocol::collection_kind::name.data();
 
 /// Engagement weights of trending and for-you.
 inline constexpr double like_weight = 1;

@@ -72,9 +72,7 @@ void sync_count(thread_actor* self) {
   st.syncing = true;
   const auto& last = st.data.comments.back();
   protocol::set_comment_count msg{count, last.author_id, excerpt_of(last.body)};
-  self
-    ->request(st.env->router, st.env->request_timeout, protocol::route_atom::value, "post:" + st.id,
-              caf::make_message(std::move(msg)))
+  runtime::route<bool>(self, protocol::post_ref{st.id}, std::move(msg))
     .then(
       [self, count](bool) {
         auto& s = self->state;

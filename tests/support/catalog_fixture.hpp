@@ -30,11 +30,11 @@ inline protocol::product_view listed(actor_fixture& f, const std::string& produc
   }
   auto key = "product:" + product_id;
   REQUIRE(f.ask<protocol::product_view>(key, p));
-  REQUIRE(f.ask<protocol::product_view>(key, protocol::moderate_product{"submit", owner, ""}));
+  REQUIRE(f.ask<protocol::product_view>(key, protocol::moderate_product{protocol::product_action::submit, owner, ""}));
   auto approved
-    = f.ask<protocol::product_view>(key, protocol::moderate_product{"approve", "admin", ""});
+    = f.ask<protocol::product_view>(key, protocol::moderate_product{protocol::product_action::approve, "admin", ""});
   REQUIRE(approved);
-  REQUIRE(approved->status == "active");
+  REQUIRE(approved->status == protocol::product_status::active);
   return *approved;
 }
 

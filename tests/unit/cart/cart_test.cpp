@@ -78,7 +78,7 @@ TEST_CASE("a cart adds up quantities within what is available, priced now", "[ca
   }
   SECTION("a product taken off sale leaves the view, not the cart") {
     REQUIRE(f.ask<protocol::product_view>(
-      "product:prd_k", protocol::moderate_product{"reject", "admin", "foto buram"}));
+      "product:prd_k", protocol::moderate_product{protocol::product_action::reject, "admin", "foto buram"}));
     auto hidden = must(f.ask<protocol::cart_view>("cart:usr_1", protocol::get_cart{}));
     CHECK(hidden.items.empty());
     CHECK(hidden.subtotal == 0);

@@ -29,7 +29,7 @@ TEST_CASE("creating a product claims every sku, all or nothing", "[catalog]") {
   test::actor_fixture f{test::kinds_of(catalog::register_kinds)};
   auto created = f.ask<protocol::product_view>("product:prd_1", shirt({"KMJ-M", "KMJ-L"}));
   REQUIRE(created);
-  CHECK(created->status == "draft");
+  CHECK(created->status == protocol::product_status::draft);
   REQUIRE(created->variants.size() == 2);
   auto m = f.ask<protocol::sku_view>("sku:KMJ-M", protocol::get_sku{});
   REQUIRE(m);
@@ -66,8 +66,10 @@ TEST_CASE("moderation moves a product through its lifecycle", "[catalog]") {
   test::actor_fixture f{test::kinds_of(catalog::register_kinds)};
   REQUIRE(f.ask<protocol::product_view>("product:prd_m", shirt({"MOD-M"})));
   auto step = [&](const char* action, const char* who, const char* reason = "") {
+    protocol::product_action a{};
+    REQUIRE(parse(action, a));
     return f.ask<protocol::product_view>("product:prd_m",
-                                         protocol::moderate_product{action, who, reason});
+                                         protocol::moderate_product{a, who, reason});
   };
   auto early = step("approve", "admin");
   REQUIRE_FALSE(early);
@@ -75,14 +77,14 @@ TEST_CASE("moderation moves a product through its lifecycle", "[catalog]") {
   auto stranger = step("submit", "usr_other");
   REQUIRE_FALSE(stranger);
   CHECK(stranger.error() == protocol::errc::forbidden);
-  CHECK(must(step("submit", "usr_1")).status == "pending");
+  CHECK(must(step("submit", "usr_1")).status == protocol::product_status::pending);
   auto rejected = step("reject", "admin", "photo is blurry");
   REQUIRE(rejected);
-  CHECK(rejected->status == "rejected");
+  CHECK(rejected->status == protocol::product_status::rejected);
   CHECK(rejected->rejection_reason == "photo is blurry");
-  CHECK(must(step("submit", "usr_1")).status == "pending");
-  CHECK(must(step("approve", "admin")).status == "active");
-  CHECK(must(step("approve", "admin")).status == "active"); // repeat: no change
+  CHECK(must(step("submit", "usr_1")).status == protocol::product_status::pending);
+  CHECK(must(step("approve", "admin")).status == protocol::product_status::active);
+  CHECK(must(step("approve", "admin")).status == protocol::product_status::active); // repeat: no change
   auto resubmit = step("submit", "usr_1");
   REQUIRE_FALSE(resubmit);
   CHECK(resubmit.error() == protocol::errc::conflict);

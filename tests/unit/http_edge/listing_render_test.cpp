@@ -26,7 +26,7 @@ TEST_CASE("a listed product renders once and takes its availability per page", "
   p.title = "Tas \"available\":-4242424242420000 rotan"; // a marker in text cannot confuse it
   p.description = "Anyaman Lombok";
   p.category = "home";
-  p.status = "active";
+  p.status = lakoo::protocol::product_status::active;
   p.images = {"https://img.lakoo.id/1.jpg"};
   p.variants.push_back({"TR-S", 150000, "IDR", 0, {"size"}, {"S"}});
   p.variants.push_back({"TR-L", 250000, "IDR", 0, {"size"}, {"L"}});

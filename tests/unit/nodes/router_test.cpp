@@ -108,8 +108,8 @@ TEST_CASE("many concurrent writers to one entity: each write lands once, in each
 namespace {
 
 /// Asks through a gateway and waits (bounded) for the answer.
-template <class Reply, class Msg>
-caf::expected<Reply> ask_via(runtime::gateway& gw, const std::string& key, Msg msg) {
+template <class Reply, class Kind, class Msg>
+caf::expected<Reply> ask_via(runtime::gateway& gw, const protocol::ref<Kind>& key, Msg msg) {
   auto promise = std::make_shared<std::promise<caf::expected<Reply>>>();
   auto result = promise->get_future();
   gw.ask<Reply>(key, std::move(msg),
@@ -123,20 +123,21 @@ caf::expected<Reply> ask_via(runtime::gateway& gw, const std::string& key, Msg m
 TEST_CASE("gateway requests keep working across an entity's passivation", "[runtime]") {
   test::actor_fixture f{test::kinds_of(identity::register_kinds), std::chrono::seconds(1)};
   runtime::gateway gw{f.sys, f.router, std::chrono::seconds(5), 1};
-  REQUIRE(ask_via<protocol::user_view>(gw, "user:usr_g", protocol::create_user{"g@x.id", "G", {}}));
+  REQUIRE(ask_via<protocol::user_view>(gw, protocol::user_ref{"usr_g"},
+                                       protocol::create_user{"g@x.id", "G", {}}));
   for (int i = 0; i < 20; ++i) {
-    REQUIRE(ask_via<protocol::user_view>(gw, "user:usr_g", protocol::get_user{}));
+    REQUIRE(ask_via<protocol::user_view>(gw, protocol::user_ref{"usr_g"}, protocol::get_user{}));
   }
   REQUIRE(f.wait_passivated("user"));
   // The next request activates the entity again, from its snapshot.
   protocol::update_user up;
   up.has_bio = true;
   up.bio = "after";
-  auto changed = ask_via<protocol::user_view>(gw, "user:usr_g", up);
+  auto changed = ask_via<protocol::user_view>(gw, protocol::user_ref{"usr_g"}, up);
   REQUIRE(changed);
   CHECK(changed->bio == "after");
   CHECK(f.store.version_of("user", "usr_g") == 2);
-  auto read = ask_via<protocol::user_view>(gw, "user:usr_g", protocol::get_user{});
+  auto read = ask_via<protocol::user_view>(gw, protocol::user_ref{"usr_g"}, protocol::get_user{});
   REQUIRE(read);
   CHECK(read->bio == "after");
 }
@@ -145,12 +146,12 @@ TEST_CASE("a gateway request that gets no answer fails with a timeout", "[runtim
   test::actor_fixture f{test::kinds_of(identity::register_kinds)};
   runtime::gateway gw{f.sys, f.router, std::chrono::milliseconds(300), 1};
   f.store.hold_loads(true); // the entity waits for its snapshot forever
-  auto stuck = ask_via<protocol::user_view>(gw, "user:usr_t", protocol::get_user{});
+  auto stuck = ask_via<protocol::user_view>(gw, protocol::user_ref{"usr_t"}, protocol::get_user{});
   REQUIRE_FALSE(stuck);
   CHECK(stuck.error() == caf::sec::request_timeout);
   f.store.hold_loads(false);
   // The late answer is dropped, and the entity serves the next request.
-  auto later = ask_via<protocol::user_view>(gw, "user:usr_t", protocol::get_user{});
+  auto later = ask_via<protocol::user_view>(gw, protocol::user_ref{"usr_t"}, protocol::get_user{});
   REQUIRE_FALSE(later);
   CHECK(later.error() == protocol::errc::not_found);
 }
@@ -158,7 +159,8 @@ TEST_CASE("a gateway request that gets no answer fails with a timeout", "[runtim
 TEST_CASE("a message the entity does not understand is rejected, not left hanging", "[runtime]") {
   test::actor_fixture f{test::kinds_of(identity::register_kinds)};
   runtime::gateway gw{f.sys, f.router, std::chrono::seconds(5), 1};
-  auto wrong = ask_via<protocol::user_view>(gw, "rtf:x", protocol::get_user{});
+  auto wrong = f.ask<protocol::user_view>(
+    "rtf:x", protocol::get_user{}); // a compile error through a gateway
   REQUIRE_FALSE(wrong);
   CHECK(wrong.error() == protocol::errc::invalid_request);
 }

@@ -280,12 +280,12 @@ TEST_CASE("what a checkout refuses: an empty cart, nothing for sale, an unknown 
   CHECK(refusal("ord_r3", coupon) == protocol::errc::invalid_request);
   // The product leaves sale after it was put in the cart: nothing to buy, the line stays put.
   REQUIRE(f.ask<protocol::product_view>("product:prd_r",
-                                        protocol::moderate_product{"reject", "admin", "palsu"}));
+                                        protocol::moderate_product{protocol::product_action::reject, "admin", "palsu"}));
   CHECK(refusal("ord_r4", checkout_of("usr_r", 900)) == protocol::errc::invalid_request);
   REQUIRE(f.ask<protocol::product_view>("product:prd_r",
-                                        protocol::moderate_product{"submit", "usr_sr", ""}));
+                                        protocol::moderate_product{protocol::product_action::submit, "usr_sr", ""}));
   REQUIRE(f.ask<protocol::product_view>("product:prd_r",
-                                        protocol::moderate_product{"approve", "admin", ""}));
+                                        protocol::moderate_product{protocol::product_action::approve, "admin", ""}));
   REQUIRE(test::eventually([&] { return cart_items(f, "usr_r").size() == 1; }));
   CHECK(cart_items(f, "usr_r")[0].quantity == 2);
   (void)p;

@@ -141,7 +141,7 @@ TEST_CASE("a product offers its variant only while active", "[pricing]") {
   p.seller_id = "sel_1";
   p.owner_user_id = "usr_1";
   p.title = "Kemeja";
-  p.status = "active";
+  p.status = protocol::product_status::active;
   p.variants.push_back({"KMJ-M", 250000, "IDR", 0, {}, {}});
   auto o = pricing::offer_from(p, "KMJ-M");
   REQUIRE(o);
@@ -149,7 +149,8 @@ TEST_CASE("a product offers its variant only while active", "[pricing]") {
   CHECK(o->seller_user_id == "usr_1");
   CHECK(o->title == "Kemeja");
   CHECK_FALSE(pricing::offer_from(p, "KMJ-L"));
-  for (const char* status : {"draft", "pending", "rejected"}) {
+  for (auto status : {protocol::product_status::draft, protocol::product_status::pending,
+                      protocol::product_status::rejected}) {
     p.status = status;
     CHECK_FALSE(pricing::offer_from(p, "KMJ-M"));
   }

@@ -115,7 +115,7 @@ TEST_CASE("every message type survives a binary round trip", "[protocol]") {
   protocol::seller_profile profile{"Batik Sekar", "Tulis dari Solo", "https://img.id/s.png",
                                    "batiksekar", "bazaar"};
   protocol::seller_view seller{
-    "sel_1", "usr_1", "Batik Sekar",         "bio", "", "batiksekar", "bazaar", "pending", "",
+    "sel_1", "usr_1", "Batik Sekar",         "bio", "", "batiksekar", "bazaar", protocol::seller_status::pending, "",
     0,       0,       "2026-11-22T00:00:00Z"};
   std::vector<caf::message> samples = {
     caf::make_message(stats),
@@ -161,7 +161,7 @@ TEST_CASE("every message type survives a binary round trip", "[protocol]") {
                                              "d",
                                              "fashion",
                                              {"https://img.id/1.png"},
-                                             "draft",
+                                             protocol::product_status::draft,
                                              "",
                                              {var, var},
                                              9,
@@ -170,7 +170,7 @@ TEST_CASE("every message type survives a binary round trip", "[protocol]") {
     caf::make_message(
       protocol::create_product{"sel_1", "usr_1", "Kemeja", "d", "fashion", {}, {var}}),
     caf::make_message(protocol::get_product{}),
-    caf::make_message(protocol::moderate_product{"reject", "usr_1", "blurry"}),
+    caf::make_message(protocol::moderate_product{protocol::product_action::reject, "usr_1", "blurry"}),
     caf::make_message(protocol::set_variant_price{"usr_1", "KMJ-M", 150000}),
     caf::make_message(protocol::confirm_claim{"KMJ-M"}),
     caf::make_message(protocol::drop_sku{"prd_1"}),

@@ -53,7 +53,7 @@ snapshot product(const product_spec& p) {
   d.title = p.title;
   d.description = p.description;
   d.category = p.category;
-  d.status = p.status;
+  REQUIRE(parse(p.status, d.status));
   d.created_at = p.created;
   for (const auto& [sku, price] : p.variants) {
     d.variants.push_back({sku, price, "IDR", {"size"}, {"M"}});

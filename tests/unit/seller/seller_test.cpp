@@ -38,7 +38,7 @@ TEST_CASE("a user gets at most one seller account, even when applying concurrent
   int created = 0;
   int conflicts = 0;
   for (auto& r : replies) {
-    created += r && r->status == "pending" ? 1 : 0;
+    created += r && r->status == protocol::seller_status::pending ? 1 : 0;
     conflicts += r == protocol::errc::conflict ? 1 : 0;
   }
   CHECK(created == 1);
@@ -62,17 +62,17 @@ TEST_CASE("admin decisions move the status and the owner's seller role", "[selle
 
   auto approved = f.ask<protocol::seller_view>("seller:sel_b", protocol::review_seller{true, ""});
   REQUIRE(approved);
-  CHECK(approved->status == "active");
+  CHECK(approved->status == protocol::seller_status::active);
   CHECK(has_seller_role(f, "usr_s2"));
   auto again = f.ask<protocol::seller_view>("seller:sel_b", protocol::review_seller{true, ""});
   REQUIRE(again);
-  CHECK(again->status == "active");
+  CHECK(again->status == protocol::seller_status::active);
   CHECK(f.store.version_of("seller", "sel_b") == 2); // the repeat wrote nothing
 
   auto suspended
     = f.ask<protocol::seller_view>("seller:sel_b", protocol::review_seller{false, "fake goods"});
   REQUIRE(suspended);
-  CHECK(suspended->status == "rejected");
+  CHECK(suspended->status == protocol::seller_status::rejected);
   CHECK(suspended->rejection_reason == "fake goods");
   CHECK_FALSE(has_seller_role(f, "usr_s2"));
 }

@@ -1,0 +1,113 @@
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include <catch2/catch.hpp>
+#include <msgpack.hpp>
+
+#include "actors/protocol/messages.hpp"
+#include "actors/runtime/fields_msgpack.hpp"
+
+namespace {
+
+using namespace lakoo;
+
+// -- verbs: checked at compile time ---------------------------------------------
+
+template <class Ref, class Msg, class = void>
+struct has_verb : std::false_type {};
+
+template <class Ref, class Msg>
+struct has_verb<Ref, Msg, std::void_t<protocol::reply_t<Ref, Msg>>> : std::true_type {};
+
+static_assert(std::is_same_v<protocol::reply_t<protocol::cart_ref, protocol::change_cart>,
+                             protocol::cart_view>);
+static_assert(std::is_same_v<protocol::reply_t<protocol::sku_ref, protocol::forget_key>, bool>);
+static_assert(
+  std::is_same_v<protocol::reply_t<protocol::earnings_ref, protocol::forget_key>, bool>);
+static_assert(has_verb<protocol::user_ref, protocol::list_orders>::value);
+static_assert(has_verb<protocol::seller_ref, protocol::list_orders>::value);
+// A message sent to a kind that does not answer it has no reply type: asks do not compile.
+static_assert(!has_verb<protocol::cart_ref, protocol::get_user>::value);
+static_assert(!has_verb<protocol::order_ref, protocol::change_cart>::value);
+
+// -- declared messages ----------------------------------------------------------
+
+/// What a snapshot held before it held protocol::address (its byte layout must not change).
+struct legacy_address {
+  std::string id, label, recipient, phone, line1, line2, city, province, postal_code, country;
+  bool is_default = false;
+  MSGPACK_DEFINE_MAP(id, label, recipient, phone, line1, line2, city, province, postal_code,
+                     country, is_default)
+};
+
+/// A later schema with one field more than the message knows.
+struct newer_line {
+  std::string sku;
+  int64_t quantity = 0;
+  std::string coupon;
+  MSGPACK_DEFINE_MAP(sku, quantity, coupon)
+};
+
+template <class T>
+std::string packed(const T& x) {
+  msgpack::sbuffer buf;
+  msgpack::pack(buf, x);
+  return std::string{buf.data(), buf.size()};
+}
+
+template <class T>
+T unpacked(const std::string& bytes) {
+  auto handle = msgpack::unpack(bytes.data(), bytes.size());
+  return handle.get().as<T>();
+}
+
+} // namespace
+
+TEST_CASE("a declared message has its fields, defaults and names in declaration order",
+          "[protocol]") {
+  protocol::set_role r;
+  CHECK(r.on); // declared default
+  CHECK(r.role.empty());
+  protocol::start_checkout sc;
+  CHECK(sc.payment_ttl_s == 900);
+  CHECK(protocol::address::member_names.size() == 11);
+  CHECK(protocol::address::member_names.front() == "id");
+  CHECK(protocol::address::member_names.back() == "is_default");
+  protocol::change_cart c{"SKU-1", 3, true};
+  auto [sku, quantity, replace] = c.tie();
+  CHECK(sku == "SKU-1");
+  CHECK(quantity == 3);
+  CHECK(replace);
+  CHECK(protocol::get_cart::member_names.empty());
+}
+
+TEST_CASE("a declared message packs to the same msgpack bytes as the snapshot struct it replaced",
+          "[protocol]") {
+  legacy_address old{"adr_1",        "Rumah", "Sari",    "+6281234567890",
+                     "Jl. Melati 5", "RT 02", "Bandung", "Jawa Barat",
+                     "40115",        "ID",    true};
+  protocol::address now{old.id,          old.label,   old.recipient, old.phone,
+                        old.line1,       old.line2,   old.city,      old.province,
+                        old.postal_code, old.country, old.is_default};
+  REQUIRE(packed(now) == packed(old));
+  auto back = unpacked<protocol::address>(packed(old));
+  CHECK(back.city == "Bandung");
+  CHECK(back.postal_code == "40115");
+  CHECK(back.is_default);
+}
+
+TEST_CASE("unpacking a declared message skips unknown keys and keeps defaults for missing ones",
+          "[protocol]") {
+  auto line = unpacked<protocol::order_line>(packed(newer_line{"SKU-9", 4, "HEMAT10"}));
+  CHECK(line.sku == "SKU-9");
+  CHECK(line.quantity == 4);
+  CHECK(line.unit_price == 0); // absent in the bytes: the default
+  CHECK(line.title.empty());
+  std::vector<protocol::order_line> lines{line, line};
+  auto many = unpacked<std::vector<protocol::order_line>>(packed(lines));
+  REQUIRE(many.size() == 2);
+  CHECK(many[1].sku == "SKU-9");
+  CHECK_THROWS_AS(unpacked<protocol::order_line>(packed(std::string{"not a map"})),
+                  msgpack::type_error);
+}
