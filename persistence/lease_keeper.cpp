@@ -16,36 +16,11 @@
 namespace lakoo::persistence {
 
 using refusal = runtime::cluster_control::refusal;
+using runtime::lease_row;
 using runtime::member_view;
 using runtime::placement_view;
 using runtime::shard_map;
 using steady = std::chrono::steady_clock;
-
-std::string placement_of(int32_t shard, const std::vector<std::string>& nodes,
-                         const std::vector<std::string>& candidates, const std::string& moved_to) {
-  auto is_candidate = [&](const std::string& n) {
-    return std::find(candidates.begin(), candidates.end(), n) != candidates.end();
-  };
-  if (!moved_to.empty() && is_candidate(moved_to)) {
-    return moved_to;
-  }
-  if (!nodes.empty()) {
-    const auto& home = nodes[static_cast<size_t>(shard) % nodes.size()];
-    if (is_candidate(home)) {
-      return home;
-    }
-  }
-  std::string best;
-  uint64_t best_hash = 0;
-  for (const auto& c : candidates) {
-    auto h = shard_map::fnv1a64(c + "/" + std::to_string(shard));
-    if (best.empty() || h > best_hash) {
-      best = c;
-      best_hash = h;
-    }
-  }
-  return best;
-}
 
 namespace {
 
@@ -55,13 +30,6 @@ std::function<void(std::string)> unavailable(runtime::cluster_control::command_d
     done({refusal::unavailable, std::move(why)});
   };
 }
-
-struct lease_row {
-  std::string node; ///< "" when released
-  int64_t incarnation = 0;
-  int64_t epoch = 0;
-  bool live = false; ///< its holder's membership is current
-};
 
 runtime::counter& lease_counter(const char* event) {
   return runtime::metrics::global().counter_of("lakoo_shard_lease_events_total",
@@ -310,28 +278,15 @@ void lease_keeper::impl::tick(pqxx::connection& conn) {
                           r[4].as<bool>()};
     }
   }
-  bool in_grace = steady::now() - joined_at < cfg.lease;
-  std::vector<int32_t> acquire_list;
-  std::vector<int32_t> release_list;
-  int budget = my_state == "active" ? cfg.rebalance_per_tick : cfg.drain_per_tick;
-  bool settled = releasing.empty() && to_release.empty();
-  for (int32_t s = 0; s < static_cast<int32_t>(n); ++s) {
-    const auto& row = rows[s];
-    auto it = moved.find(s);
-    auto want = placement_of(s, nodes, candidates, it == moved.end() ? "" : it->second);
-    bool mine = row.node == cfg.node_id && row.incarnation == incarnation;
-    settled = settled && row.live && row.node == want;
-    if (!mine && !row.live && want == cfg.node_id && releasing.count(s) == 0) {
-      bool home = nodes[static_cast<size_t>(s) % nodes.size()] == cfg.node_id;
-      if (!in_grace || home) {
-        acquire_list.push_back(s);
-      }
-    } else if (mine && want != cfg.node_id && releasing.count(s) == 0
-               && (!want.empty() || my_state == "leaving")
-               && static_cast<int>(release_list.size()) < budget) {
-      release_list.push_back(s);
-    }
-  }
+  runtime::lease_self self{cfg.node_id,
+                           incarnation,
+                           my_state,
+                           steady::now() - joined_at < cfg.lease,
+                           my_state == "active" ? cfg.rebalance_per_tick : cfg.drain_per_tick,
+                           releasing};
+  auto plan = runtime::plan_leases(self, rows, nodes, candidates, moved);
+  const auto& acquire_list = plan.acquire;
+  const auto& release_list = plan.release;
   bool changed_any = false;
   if (!acquire_list.empty()) {
     acquire(conn, acquire_list, rows, changed_any);
@@ -363,7 +318,7 @@ void lease_keeper::impl::tick(pqxx::connection& conn) {
     view.owner.push_back(row.live ? row.node : std::string{});
     view.epoch.push_back(row.epoch);
   }
-  view.settled = settled && acquire_list.empty() && release_list.empty();
+  view.settled = plan.settled && to_release.empty();
   std::lock_guard<std::mutex> guard{mu};
   last = std::move(view);
   if (!joined) {

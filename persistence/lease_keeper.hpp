@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "actors/runtime/cluster_control.hpp"
+#include "actors/runtime/lease_policy.hpp"
 #include "actors/runtime/shard_map.hpp"
 #include "persistence/pg_store.hpp"
 
@@ -37,9 +38,10 @@ struct lease_settings {
 ///    incarnation from `node_incarnations` at every start). A membership found expired (the
 ///    process was paused or cut off longer than `lease`) is never revived: the node drops every
 ///    shard, stops their entities, and joins again as a new incarnation;
-/// 2. reads members, leases and operator moves and computes where each shard belongs: its move
-///    target, else its home node (`shard mod nodes`, the static layout), else the live active
-///    member with the highest rendezvous hash — the same answer on every node;
+/// 2. reads members, leases and operator moves; `runtime::plan_leases` (actors/runtime/
+///    lease_policy.hpp) says where each shard belongs: its move target, else its home node
+///    (`shard mod nodes`, the static layout), else the live active member with the highest
+///    rendezvous hash — the same answer on every node;
 /// 3. acquires (compare-and-set on the epoch, which grows by one) the shards that belong here
 ///    and whose holder is gone or released them; during its first `lease` after joining a node
 ///    takes only its home shards, so a cold start does not pile everything on the first node;
@@ -84,11 +86,5 @@ private:
   struct impl;
   std::unique_ptr<impl> impl_;
 };
-
-/// Where `shard` belongs among `candidates` (live, active node ids): `moved_to` if it is one of
-/// them, else the home node `nodes[shard % nodes.size()]` if it is one, else the candidate with
-/// the highest rendezvous hash; "" when there is no candidate. Pure, the same on every node.
-std::string placement_of(int32_t shard, const std::vector<std::string>& nodes,
-                         const std::vector<std::string>& candidates, const std::string& moved_to);
 
 } // namespace lakoo::persistence

@@ -23,7 +23,6 @@ namespace {
 using lakoo::persistence::lease_keeper;
 using lakoo::persistence::lease_settings;
 using lakoo::persistence::pg_settings;
-using lakoo::persistence::placement_of;
 using lakoo::runtime::shard_map;
 using outcome = lakoo::runtime::cluster_control::outcome;
 using refusal = lakoo::runtime::cluster_control::refusal;
@@ -71,25 +70,6 @@ int64_t lease_epoch(const std::string& cluster, int32_t shard) {
 }
 
 } // namespace
-
-TEST_CASE("placement prefers the move target, then the home node, then a stable rendezvous",
-          "[lease]") {
-  std::vector<std::string> nodes{"n1", "n2", "n3"};
-  CHECK(placement_of(4, nodes, {"n1", "n2", "n3"}, "") == "n2");
-  CHECK(placement_of(4, nodes, {"n1", "n2", "n3"}, "n3") == "n3");
-  CHECK(placement_of(4, nodes, {"n1", "n2"}, "n3") == "n2"); // the target is not a candidate
-  CHECK(placement_of(4, nodes, {}, "") == "");
-  // Without its home node, a shard goes to the same survivor whatever the order of the list,
-  // and the home-less shards spread over the survivors.
-  int on_n1 = 0;
-  for (int32_t s = 0; s < 300; s += 3) { // home n1
-    auto a = placement_of(s, nodes, {"n2", "n3"}, "");
-    CHECK(a == placement_of(s, nodes, {"n3", "n2"}, ""));
-    on_n1 += a == "n2" ? 1 : 0;
-  }
-  CHECK(on_n1 > 25);
-  CHECK(on_n1 < 75);
-}
 
 TEST_CASE("two members split the shards by home and a silent one's shards are taken over",
           "[lease]") {
