@@ -184,15 +184,16 @@ int run(const node::node_config& cfg, size_t index, sigset_t& signals) {
   env->node_id = me.id;
   env->request_timeout = std::chrono::milliseconds(cfg.request_timeout_ms);
   env->idle_ttl = std::chrono::seconds(cfg.idle_passivate_s);
-  env->settings["refresh_token_ttl_s"] = std::to_string(cfg.refresh_token_ttl_s);
-  env->settings["access_token_ttl_s"] = std::to_string(cfg.access_token_ttl_s);
-  env->settings["feed_push_max_followers"] = std::to_string(cfg.feed_push_max_followers);
-  env->settings["feed_max_entries"] = std::to_string(cfg.feed_max_entries);
-  env->settings["trending_half_life_s"] = std::to_string(cfg.trending_half_life_s);
+  env->set_settings(identity::identity_settings{cfg.access_token_ttl_s, cfg.refresh_token_ttl_s});
+  social::social_settings social;
+  social.push_max_followers = cfg.feed_push_max_followers;
+  social.feed_max_entries = static_cast<size_t>(std::max<int64_t>(0, cfg.feed_max_entries));
+  social.half_life_s = cfg.trending_half_life_s;
+  env->set_settings(social);
   if (const char* fp = std::getenv("LAKOO_TEST_FAILPOINT")) { // crash points for chaos tests
-    env->settings["failpoint"] = fp;
+    env->failpoint = fp;
     if (const char* once = std::getenv("LAKOO_TEST_FAILPOINT_ONCE")) {
-      env->settings["failpoint_once"] = once; // fires on the first node to create this file
+      env->failpoint_once = once; // fires on the first node to create this file
     }
     spdlog::warn("[node] failpoint {} armed", fp);
   }

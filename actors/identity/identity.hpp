@@ -19,6 +19,13 @@ inline constexpr size_t max_addresses = 20;
 /// Used refresh-token hashes a family remembers for reuse detection.
 inline constexpr size_t max_used_hashes = 64;
 
+/// The identity component's settings (from cluster.conf), given to its entities by the node
+/// (`env.set_settings`).
+struct identity_settings {
+  int64_t access_token_ttl_s = 900;
+  int64_t refresh_token_ttl_s = 30 * 24 * 3600;
+};
+
 /// Adds `user`, `account` and `rtf` to the kinds a node can host.
 void register_kinds(runtime::entity_kinds& kinds);
 

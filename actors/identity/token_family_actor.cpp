@@ -26,15 +26,10 @@ caf::error rejected() {
   return caf::make_error(errc::unauthorized, "refresh token is invalid, expired or revoked");
 }
 
-int64_t setting(const runtime::entity_env& env, const char* key, int64_t fallback) {
-  auto i = env.settings.find(key);
-  return i == env.settings.end() ? fallback : std::stoll(i->second);
-}
-
 /// Tells every node to refuse this family's access tokens for as long as any can be valid.
 void broadcast_revocation(family_actor* self) {
   auto& st = self->state;
-  auto until = runtime::unix_now() + setting(*st.env, "access_token_ttl_s", 900) + 60;
+  auto until = runtime::unix_now() + st.env->settings<identity_settings>().access_token_ttl_s + 60;
   self->send(st.env->router, protocol::revoked_atom::value, st.id, until);
 }
 
@@ -84,7 +79,7 @@ caf::behavior family_impl(family_actor* self, std::string id,
         st.data.current_hash = std::move(req.secret_hash);
         st.data.created_at = runtime::unix_now();
         st.data.expires_at
-          = st.data.created_at + setting(*st.env, "refresh_token_ttl_s", 30 * 24 * 3600);
+          = st.data.created_at + st.env->settings<identity_settings>().refresh_token_ttl_s;
         return runtime::commit(self, protocol::family_view{st.data.user_id, false});
       },
       [self](protocol::rotate_family& req) { return rotate(self, req); },

@@ -37,28 +37,10 @@ protocol::post_view view_of_post(const std::string& id, const post_data& d) {
   return v;
 }
 
-namespace {
-
-int64_t setting(const runtime::entity_env& env, const char* key, int64_t fallback) {
-  auto it = env.settings.find(key);
-  if (it == env.settings.end()) {
-    return fallback;
-  }
-  try {
-    return std::stoll(it->second);
-  } catch (const std::exception&) {
-    return fallback;
-  }
-}
-
-} // namespace
-
 social_settings settings_of(const runtime::entity_env& env) {
-  social_settings s;
-  s.push_max_followers = setting(env, "feed_push_max_followers", s.push_max_followers);
-  s.feed_max_entries = static_cast<size_t>(std::max<int64_t>(
-    10, setting(env, "feed_max_entries", static_cast<int64_t>(s.feed_max_entries))));
-  s.half_life_s = std::max<int64_t>(60, setting(env, "trending_half_life_s", s.half_life_s));
+  auto s = env.settings<social_settings>();
+  s.feed_max_entries = std::max<size_t>(10, s.feed_max_entries);
+  s.half_life_s = std::max<int64_t>(60, s.half_life_s);
   return s;
 }
 

@@ -29,7 +29,9 @@ inline constexpr double like_weight = 1;
 inline constexpr double save_weight = 2;
 inline constexpr double comment_weight = 3;
 
-/// The social settings of `env.settings` (from cluster.conf), with their defaults.
+/// The social component's settings (from cluster.conf: `feed_push_max_followers`,
+/// `feed_max_entries`, `trending_half_life_s`), given to its entities by the node
+/// (`env.set_settings`); `settings_of` clamps them to sane bounds.
 struct social_settings {
   int64_t push_max_followers = 5000; ///< above: followers' feeds pull this author at read time
   size_t feed_max_entries = 600;

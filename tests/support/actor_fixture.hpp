@@ -12,6 +12,7 @@
 
 #include <caf/all.hpp>
 
+#include "actors/identity/identity.hpp"
 #include "actors/protocol/messages.hpp"
 #include "nodes/router.hpp"
 #include "tests/support/memory_store.hpp"
@@ -47,7 +48,7 @@ struct actor_fixture {
     env->node_id = "n1";
     env->request_timeout = std::chrono::seconds(5);
     env->idle_ttl = idle_ttl;
-    env->settings["refresh_token_ttl_s"] = "3600";
+    env->set_settings(identity::identity_settings{900, 3600});
     runtime::router_settings rs;
     rs.kinds = std::move(kinds);
     router = runtime::spawn_router(sys, env, std::move(rs));
