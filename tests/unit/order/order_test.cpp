@@ -86,6 +86,17 @@ std::vector<protocol::order_line> cart_items(test::actor_fixture& f, const std::
   return must(f.ask<protocol::cart_view>("cart:" + user, protocol::get_cart{})).items;
 }
 
+/// The provider's verified webhook: payment `payment_id` of `amount` succeeded (event `event`).
+void pay_succeeded(test::actor_fixture& f, const std::string& payment_id, const std::string& event,
+                   int64_t amount) {
+  REQUIRE(f.ask<protocol::payment_view>(
+    "payment:" + payment_id, protocol::payment_event{event, "payment.succeeded", amount}));
+}
+
+protocol::earnings_view earnings_of(test::actor_fixture& f, const std::string& seller) {
+  return must(f.ask<protocol::earnings_view>("earnings:" + seller, protocol::get_earnings{}));
+}
+
 } // namespace
 
 TEST_CASE("a payment has one outcome: duplicates and late events change nothing", "[order]") {
@@ -206,12 +217,9 @@ TEST_CASE("the saga prices the cart, reserves, waits for the payment, then credi
     return items.size() == 1 && items[0].quantity == 2;
   }));
 
-  REQUIRE(f.ask<protocol::payment_view>(
-    "payment:" + out.payment.id, protocol::payment_event{"evt_1", "payment.succeeded", 100000}));
+  pay_succeeded(f, out.payment.id, "evt_1", 100000);
   CHECK(wait_status(f, "ord_saga1", "paid") == "paid");
-  auto ledger = [&] {
-    return must(f.ask<protocol::earnings_view>("earnings:sel_1", protocol::get_earnings{}));
-  };
+  auto ledger = [&] { return earnings_of(f, "sel_1"); };
   REQUIRE(test::eventually([&] { return ledger().gross == 100000; }));
   CHECK(ledger().commission == 500);
   CHECK(ledger().entries == 1);
@@ -243,13 +251,11 @@ TEST_CASE("the saga prices the cart, reserves, waits for the payment, then credi
   // credit of the first order would be there too.
   REQUIRE(f.ask<protocol::order_view>("order:ord_saga1",
                                       protocol::payment_settled{out.payment.id, "succeeded"}));
-  REQUIRE(f.ask<protocol::payment_view>(
-    "payment:" + out.payment.id, protocol::payment_event{"evt_1", "payment.succeeded", 100000}));
+  pay_succeeded(f, out.payment.id, "evt_1", 100000);
   add_to_cart(f, "usr_buyer", "KOPI-1", 1);
   auto marker
     = must(f.ask<protocol::checkout_view>("order:ord_saga3", checkout_of("usr_buyer", 900)));
-  REQUIRE(f.ask<protocol::payment_view>(
-    "payment:" + marker.payment.id, protocol::payment_event{"evt_3", "payment.succeeded", 50000}));
+  pay_succeeded(f, marker.payment.id, "evt_3", 50000);
   CHECK(test::absent_until([&] { return ledger().gross == 150000; },
                            [&] {
                              auto l = ledger();
@@ -279,13 +285,14 @@ TEST_CASE("what a checkout refuses: an empty cart, nothing for sale, an unknown 
   coupon.coupon_codes = {"HEMAT"};
   CHECK(refusal("ord_r3", coupon) == protocol::errc::invalid_request);
   // The product leaves sale after it was put in the cart: nothing to buy, the line stays put.
-  REQUIRE(f.ask<protocol::product_view>("product:prd_r",
-                                        protocol::moderate_product{protocol::product_action::reject, "admin", "palsu"}));
+  REQUIRE(f.ask<protocol::product_view>(
+    "product:prd_r",
+    protocol::moderate_product{protocol::product_action::reject, "admin", "palsu"}));
   CHECK(refusal("ord_r4", checkout_of("usr_r", 900)) == protocol::errc::invalid_request);
-  REQUIRE(f.ask<protocol::product_view>("product:prd_r",
-                                        protocol::moderate_product{protocol::product_action::submit, "usr_sr", ""}));
-  REQUIRE(f.ask<protocol::product_view>("product:prd_r",
-                                        protocol::moderate_product{protocol::product_action::approve, "admin", ""}));
+  REQUIRE(f.ask<protocol::product_view>(
+    "product:prd_r", protocol::moderate_product{protocol::product_action::submit, "usr_sr", ""}));
+  REQUIRE(f.ask<protocol::product_view>(
+    "product:prd_r", protocol::moderate_product{protocol::product_action::approve, "admin", ""}));
   REQUIRE(test::eventually([&] { return cart_items(f, "usr_r").size() == 1; }));
   CHECK(cart_items(f, "usr_r")[0].quantity == 2);
   (void)p;
@@ -324,12 +331,9 @@ TEST_CASE(
   add_to_cart(f, "usr_fbuyer", "TEH-F", 2);
   auto out
     = must(f.ask<protocol::checkout_view>("order:ord_forget", checkout_of("usr_fbuyer", 900)));
-  REQUIRE(f.ask<protocol::payment_view>(
-    "payment:" + out.payment.id, protocol::payment_event{"evt_f", "payment.succeeded", 40000}));
+  pay_succeeded(f, out.payment.id, "evt_f", 40000);
   REQUIRE(wait_status(f, "ord_forget", "paid") == "paid");
-  auto ledger = [&] {
-    return must(f.ask<protocol::earnings_view>("earnings:sel_f", protocol::get_earnings{}));
-  };
+  auto ledger = [&] { return earnings_of(f, "sel_f"); };
   REQUIRE(test::eventually([&] { return ledger().gross == 40000; }));
   CHECK(f.store.body_of("earnings", "sel_f").find("ord_forget") != std::string::npos);
   // Once the order is done the sku no longer takes a commit of its key as a repeat (before, the
