@@ -13,6 +13,12 @@ using nlohmann::json;
 constexpr std::size_t max_key_chars = 200;
 constexpr std::size_t max_tracking_chars = 64;
 
+/// An order's status as the API writes it: `none` (a checkout still running, which the order
+/// never answers with) reads as "", as it did when the status was a string.
+std::string status_text(protocol::order_status s) {
+  return s == protocol::order_status::none ? std::string{} : std::string{to_string(s)};
+}
+
 json order_json(const protocol::order_view& o) {
   json items = json::array();
   for (const auto& l : o.items) {
@@ -20,7 +26,7 @@ json order_json(const protocol::order_view& o) {
   }
   json history = json::array();
   for (const auto& e : o.history) {
-    json entry{{"status", e.status}, {"at", e.at}};
+    json entry{{"status", status_text(e.status)}, {"at", e.at}};
     if (!e.note.empty()) {
       entry["note"] = e.note;
     }
@@ -30,7 +36,7 @@ json order_json(const protocol::order_view& o) {
   address["id"] = nullptr; // a copy taken at checkout
   return json{{"id", o.id},
               {"user_id", o.user_id},
-              {"status", o.status},
+              {"status", status_text(o.status)},
               {"items", std::move(items)},
               {"subtotal", o.subtotal},
               {"discount", o.discount},
@@ -49,7 +55,7 @@ json order_json(const protocol::order_view& o) {
 json payment_json(const protocol::payment_view& p) {
   json out{{"id", p.id},
            {"order_id", p.order_id},
-           {"status", p.status},
+           {"status", to_string(p.status)},
            {"amount", p.amount},
            {"currency", p.currency},
            {"expires_at", p.expires_at},
@@ -151,7 +157,7 @@ void list_orders(api_context& ctx, const protocol::ref<Kind>& owner, const std::
     }));
 }
 
-void act(api_context& ctx, access_claims&& claims, const std::string& action, request&& req,
+void act(api_context& ctx, access_claims&& claims, protocol::order_verb action, request&& req,
          params&& p, responder res) {
   protocol::order_action a;
   a.action = action;
@@ -161,7 +167,7 @@ void act(api_context& ctx, access_claims&& claims, const std::string& action, re
   if (a.idempotency_key.size() > max_key_chars) {
     return res(field_error("Idempotency-Key", "at most 200 characters"));
   }
-  if (action == "ship") {
+  if (action == protocol::order_verb::ship) {
     auto body = body_of(req, res);
     if (!body) {
       return;
@@ -189,8 +195,12 @@ void simulate(api_context& ctx, access_claims&& claims, request&& req, params&& 
     return;
   }
   validator v{*body};
-  auto outcome = v.required_string("outcome", 32);
-  if (v.ok() && outcome != "succeeded" && outcome != "failed") {
+  auto text = v.required_string("outcome", 32);
+  auto outcome = protocol::payment_status::pending;
+  if (v.ok()
+      && (!parse(text, outcome)
+          || (outcome != protocol::payment_status::succeeded
+              && outcome != protocol::payment_status::failed))) {
     v.fail("outcome", "succeeded or failed");
   }
   if (!v.ok()) {
@@ -204,7 +214,7 @@ void simulate(api_context& ctx, access_claims&& claims, request&& req, params&& 
     answer<protocol::simulation>(res, 202, [](const protocol::simulation& s) {
       return json{{"payment_id", s.payment_id},
                   {"event_id", s.event_id},
-                  {"outcome", s.outcome},
+                  {"outcome", to_string(s.outcome)},
                   {"status", "webhook scheduled"}};
     }));
 }
@@ -262,12 +272,14 @@ void add_order_routes(route_table& routes, api_context& ctx) {
              authed(ctx, [&ctx](access_claims&& c, request&&, params&& p, responder res) {
                show(ctx, std::move(c), std::move(p), std::move(res));
              }));
-  for (const char* action : {"ship", "deliver", "cancel", "refund"}) {
-    routes.add("POST", std::string{"/v1/orders/{id}/"} + action,
-               authed(ctx, [&ctx, action = std::string{action}](access_claims&& c, request&& req,
-                                                                params&& p, responder res) {
-                 act(ctx, std::move(c), action, std::move(req), std::move(p), std::move(res));
-               }));
+  using protocol::order_verb;
+  for (auto action :
+       {order_verb::ship, order_verb::deliver, order_verb::cancel, order_verb::refund}) {
+    routes.add(
+      "POST", "/v1/orders/{id}/" + std::string{to_string(action)},
+      authed(ctx, [&ctx, action](access_claims&& c, request&& req, params&& p, responder res) {
+        act(ctx, std::move(c), action, std::move(req), std::move(p), std::move(res));
+      }));
   }
   routes.add("GET", "/v1/sellers/{id}/orders",
              authed(ctx, [&ctx](access_claims&& c, request&& req, params&& p, responder res) {

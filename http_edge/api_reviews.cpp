@@ -53,7 +53,7 @@ void review(api_context& ctx, access_claims&& claims, request&& req, params&& p,
       if (!o || o->user_id != r.user_id) {
         return res(error_from(protocol::errc::forbidden, "not an order of yours"));
       }
-      if (o->status != "delivered") {
+      if (o->status != protocol::order_status::delivered) {
         return res(error_from(protocol::errc::forbidden, "only a delivered order can be reviewed"));
       }
       auto has = std::any_of(o->items.begin(), o->items.end(), [&](const protocol::order_line& l) {

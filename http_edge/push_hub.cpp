@@ -92,8 +92,7 @@ caf::behavior relay_impl(caf::stateful_actor<relay_state>* self,
   self->set_error_handler([](caf::error&) {});
   auto watch = [self, hub, router, timeout, renew](const std::string& user, bool on) {
     protocol::watch_inbox w{caf::actor_cast<caf::actor>(self), watch_ttl_ms(renew), on};
-    static_assert(
-      std::is_same_v<protocol::reply_t<protocol::inbox_ref, protocol::watch_inbox>, bool>);
+    protocol::check_reply<bool, protocol::inbox_ref, protocol::watch_inbox>();
     self
       ->request(router, timeout, protocol::route_atom::value, protocol::inbox_ref{user}.key(),
                 caf::make_message(std::move(w)))

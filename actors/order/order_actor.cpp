@@ -9,6 +9,10 @@ namespace lakoo::order {
 namespace {
 
 using protocol::errc;
+using protocol::order_status;
+using protocol::order_verb;
+using protocol::payment_end;
+using protocol::payment_status;
 using namespace saga;
 
 // -- requests -------------------------------------------------------------------------------------
@@ -16,20 +20,21 @@ using namespace saga;
 caf::result<protocol::checkout_view> start(order_actor* self, protocol::start_checkout& req) {
   auto& st = self->state;
   auto& d = st.data;
-  if (st.exists && d.stage != "aborted") {
+  if (st.exists && d.stage != saga_stage::aborted) {
     if (d.user_id != req.user_id) {
       return caf::make_error(errc::conflict, "order belongs to another user");
     }
-    if (d.stage == "rejected") {
+    if (d.stage == saga_stage::rejected) {
       return caf::make_error(errc::out_of_stock, "not enough stock", d.rejected_skus);
     }
-    if (d.stage == "refused") {
+    if (d.stage == saga_stage::refused) {
       return refusal_of(d);
     }
     auto rp = self->make_response_promise();
     st.checkouts.push_back(rp);
-    if (d.stage == "pricing" || d.stage == "reserving" || d.stage == "opening"
-        || (d.stage == "releasing" && (d.status == "rejected" || d.status == "aborted"))) {
+    bool unplaced = d.status == order_status::rejected || d.status == order_status::aborted;
+    if (d.stage == saga_stage::pricing || d.stage == saga_stage::reserving
+        || d.stage == saga_stage::opening || (d.stage == saga_stage::releasing && unplaced)) {
       drive(self); // a retry while the first is still running (or after a crash) waits for it
     } else {
       answer_checkouts_with_order(self);
@@ -54,7 +59,7 @@ caf::result<protocol::checkout_view> start(order_actor* self, protocol::start_ch
   d.payment_id = "pay_" + st.id.substr(st.id.find('_') + 1);
   d.payment_ttl_s = req.payment_ttl_s;
   d.created_ms = runtime::unix_now() * 1000;
-  enter_stage(st, "pricing");
+  enter_stage(st, saga_stage::pricing);
   auto rp = self->make_response_promise();
   st.checkouts.push_back(rp);
   persist_and_drive(self);
@@ -70,8 +75,9 @@ bool seller_of(const order_data& d, const std::string& user) {
 
 /// An order the API may show: one that was placed (not a refused, rejected or aborted checkout).
 bool is_placed(const order_state& st) {
-  const auto& s = st.data.status;
-  return st.exists && !s.empty() && s != "rejected" && s != "aborted" && s != "refused";
+  auto s = st.data.status;
+  return st.exists && s != order_status::none && s != order_status::rejected
+         && s != order_status::aborted && s != order_status::refused;
 }
 
 caf::result<protocol::order_view> act(order_actor* self, protocol::order_action& req) {
@@ -86,29 +92,30 @@ caf::result<protocol::order_view> act(order_actor* self, protocol::order_action&
     return runtime::reply_durable(self, to_view(st));
   }
   auto illegal
-    = caf::make_error(errc::conflict, "cannot " + req.action + " an order that is " + d.status);
+    = caf::make_error(errc::conflict, "cannot " + std::string{to_string(req.action)}
+                                        + " an order that is " + std::string{to_string(d.status)});
   auto remember_key = [&] {
     if (!req.idempotency_key.empty()) {
       d.action_keys.push_back(req.idempotency_key);
     }
   };
-  if (req.action == "ship" || req.action == "deliver") {
-    bool allowed = seller_of(d, req.requester) || (req.action == "deliver" && req.admin);
+  if (req.action == order_verb::ship || req.action == order_verb::deliver) {
+    bool allowed = seller_of(d, req.requester) || (req.action == order_verb::deliver && req.admin);
     if (!allowed) {
       return caf::make_error(errc::forbidden, "only a seller of this order's items can do that");
     }
-    if (req.action == "ship") {
-      if (d.status != "paid") {
+    if (req.action == order_verb::ship) {
+      if (d.status != order_status::paid) {
         return illegal;
       }
       d.carrier = std::move(req.carrier);
       d.tracking_no = std::move(req.tracking_no);
-      set_status(st, "shipped", d.carrier + " " + d.tracking_no);
+      set_status(st, order_status::shipped, d.carrier + " " + d.tracking_no);
     } else {
-      if (d.status != "shipped") {
+      if (d.status != order_status::shipped) {
         return illegal;
       }
-      set_status(st, "delivered");
+      set_status(st, order_status::delivered);
     }
     auto rp = self->make_response_promise();
     runtime::persist(self, [self, rp, action = req.action](const caf::error* err) mutable {
@@ -118,36 +125,38 @@ caf::result<protocol::order_view> act(order_actor* self, protocol::order_action&
         return;
       }
       rp.deliver(to_view(s));
-      auto kind = action == "ship" ? "order_shipped" : "order_delivered";
-      auto text = action == "ship" ? "Shipped with " + s.data.carrier + " " + s.data.tracking_no
-                                   : std::string{"Delivered"};
-      runtime::notify_user(self, s.data.user_id,
-                           protocol::notify{s.id + ":" + action, kind, "", s.id, text});
+      bool shipped = action == order_verb::ship;
+      auto kind = shipped ? "order_shipped" : "order_delivered";
+      auto text = shipped ? "Shipped with " + s.data.carrier + " " + s.data.tracking_no
+                          : std::string{"Delivered"};
+      runtime::notify_user(
+        self, s.data.user_id,
+        protocol::notify{s.id + ":" + std::string{to_string(action)}, kind, "", s.id, text});
     });
     return rp;
   }
-  if (req.action == "cancel") {
+  if (req.action == order_verb::cancel) {
     if (req.requester != d.user_id) {
       return caf::make_error(errc::forbidden, "only the buyer can cancel this order");
     }
-    if (d.status == "awaiting_payment" && d.stage == "awaiting") {
+    if (d.status == order_status::awaiting_payment && d.stage == saga_stage::awaiting) {
       auto rp = self->make_response_promise();
       st.busy = true;
       runtime::route<protocol::payment_view>(
         self, protocol::payment_ref{d.payment_id},
-        protocol::end_payment{"cancel", "cancelled by the buyer"})
+        protocol::end_payment{payment_end::cancel, "cancelled by the buyer"})
         .then(
           [self, rp, key = req.idempotency_key](protocol::payment_view& p) mutable {
             auto& s = self->state;
             s.busy = false;
-            if (p.status != "failed") {
+            if (p.status != payment_status::failed) {
               follow_payment(self, p.status); // it succeeded just now: the order is paid
               rp.deliver(caf::make_error(errc::conflict,
                                          "the payment has just succeeded; cancel again to refund"));
               return;
             }
-            set_status(s, "cancelled", "cancelled by the buyer");
-            enter_stage(s, "releasing");
+            set_status(s, order_status::cancelled, "cancelled by the buyer");
+            enter_stage(s, saga_stage::releasing);
             if (!key.empty()) {
               s.data.action_keys.push_back(key);
             }
@@ -166,31 +175,32 @@ caf::result<protocol::order_view> act(order_actor* self, protocol::order_action&
           });
       return rp;
     }
-    if (d.status != "paid") {
+    if (d.status != order_status::paid) {
       return illegal;
     }
-    if (d.stage != "done") {
+    if (d.stage != saga_stage::done) {
       return caf::make_error(errc::unavailable, "the payment is still being confirmed");
     }
-    set_status(st, "cancelled", "cancelled by the buyer: refunded");
+    set_status(st, order_status::cancelled, "cancelled by the buyer: refunded");
     d.restock = true;
-  } else if (req.action == "refund") {
+  } else if (req.action == order_verb::refund) {
     if (!req.admin) {
       return caf::make_error(errc::forbidden, "admin role required");
     }
-    if (d.status != "paid" && d.status != "shipped" && d.status != "delivered") {
+    if (d.status != order_status::paid && d.status != order_status::shipped
+        && d.status != order_status::delivered) {
       return illegal;
     }
-    if (d.stage != "done") {
+    if (d.stage != saga_stage::done) {
       return caf::make_error(errc::unavailable, "the payment is still being confirmed");
     }
-    d.restock = d.status == "paid";
-    set_status(st, "refunded", "refunded by an admin");
-  } else {
+    d.restock = d.status == order_status::paid;
+    set_status(st, order_status::refunded, "refunded by an admin");
+  } else { // a verb this build does not know (sent by a newer node)
     return caf::make_error(errc::invalid_request, "action", "unknown action");
   }
   remember_key();
-  enter_stage(st, "refunding");
+  enter_stage(st, saga_stage::refunding);
   auto rp = self->make_response_promise();
   runtime::persist(self, [self, rp](const caf::error* err) mutable {
     if (err) {
@@ -229,7 +239,7 @@ caf::behavior order_impl(order_actor* self, std::string id,
         if (!st.exists || req.payment_id != st.data.payment_id) {
           return caf::make_error(errc::not_found, "order not found");
         }
-        if (st.data.stage == "awaiting" && !st.busy) {
+        if (st.data.stage == saga_stage::awaiting && !st.busy) {
           follow_payment(self, req.status);
         }
         return runtime::reply_durable(self, to_view(st));
@@ -237,7 +247,7 @@ caf::behavior order_impl(order_actor* self, std::string id,
       [self](protocol::wake_atom) {
         auto& st = self->state;
         drive(self);
-        if (st.exists && !st.busy && st.data.stage != "awaiting" && st.waiting.empty()
+        if (st.exists && !st.busy && st.data.stage != saga_stage::awaiting && st.waiting.empty()
             && st.next_wake_ms() == 0) {
           runtime::persist(self, [](const caf::error*) {}); // a settled order: clear the timer
         }

@@ -22,11 +22,16 @@ struct address_data {
 };
 
 struct event_data {
-  std::string status;
-  int64_t at = 0; ///< unix s
+  protocol::order_status status = protocol::order_status::none; ///< stored by name
+  int64_t at = 0;                                               ///< unix s
   std::string note;
   MSGPACK_DEFINE_MAP(status, at, note)
 };
+
+/// The checkout saga's stage (see `order_data`); `none` before the saga starts. Append only;
+/// snapshots store the name (`none` as "").
+LAKOO_ENUM(saga_stage, none, pricing, reserving, opening, awaiting, confirming, releasing,
+           refunding, done, refused, rejected, aborted)
 
 /// Snapshot body of `order:<id>`.
 ///
@@ -47,8 +52,8 @@ struct event_data {
 struct order_data {
   uint16_t v = 2;
   std::string user_id;
-  std::string stage;
-  std::string status;
+  saga_stage stage = saga_stage::none;                          ///< stored by name
+  protocol::order_status status = protocol::order_status::none; ///< stored by name
   std::vector<line_data> lines;
   int64_t subtotal = 0;
   int64_t discount = 0;
@@ -86,7 +91,7 @@ struct payment_data {
   uint16_t v = 1;
   std::string order_id;
   std::string user_id;
-  std::string status; ///< pending | succeeded | failed | expired | refunded
+  protocol::payment_status status = protocol::payment_status::pending; ///< stored by name
   int64_t amount = 0;
   std::string currency;
   int64_t expires_at = 0;

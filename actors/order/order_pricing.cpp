@@ -36,8 +36,8 @@ void refuse(order_actor* self, std::string field, std::string message,
   d.refusal_message = std::move(message);
   auto finish = [self] {
     auto& s = self->state;
-    enter_stage(s, "refused");
-    s.data.status = "refused";
+    enter_stage(s, saga_stage::refused);
+    s.data.status = protocol::order_status::refused;
     s.data.lines.clear();
     runtime::persist(self, [self](const caf::error* e) {
       auto err = e ? *e : refusal_of(self->state.data);
@@ -113,7 +113,7 @@ void price_taken(order_actor* self, std::vector<protocol::cart_line> taken,
     auto& s = self->state;
     s.data.created_ms = runtime::unix_now() * 1000;
     s.data.expires_at = runtime::unix_now() + s.data.payment_ttl_s;
-    enter_stage(s, "reserving");
+    enter_stage(s, saga_stage::reserving);
     persist_and_drive(self);
   };
   if (unsold.empty()) {
@@ -141,10 +141,10 @@ void price_taken(order_actor* self, std::vector<protocol::cart_line> taken,
 void abort_pricing(order_actor* self, const caf::error& why) {
   auto& st = self->state;
   log().info("[order {}] checkout aborted while pricing: {}", st.id, caf::to_string(why));
-  st.data.status = "aborted";
+  st.data.status = protocol::order_status::aborted;
   st.data.give_back = st.data.lines_taken;
   st.data.lines.clear();
-  enter_stage(st, "releasing");
+  enter_stage(st, saga_stage::releasing);
   persist_and_drive(self);
 }
 

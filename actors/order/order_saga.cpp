@@ -13,6 +13,9 @@
 namespace lakoo::order::saga {
 
 using protocol::errc;
+using protocol::order_status;
+using protocol::payment_end;
+using protocol::payment_status;
 
 protocol::order_view to_view(const order_state& st) {
   const auto& d = st.data;
@@ -61,21 +64,22 @@ runtime::counter& saga_counter(const std::string& family, const std::string& lab
 }
 
 void count_saga(order_state& st) {
-  const auto& stage = st.data.stage;
-  bool in_flight = !stage.empty() && stage != "done" && stage != "rejected" && stage != "aborted";
-  std::string now = in_flight ? stage : std::string{};
+  auto stage = st.data.stage;
+  bool in_flight = stage != saga_stage::none && stage != saga_stage::done
+                   && stage != saga_stage::rejected && stage != saga_stage::aborted;
+  std::string now = in_flight ? std::string{to_string(stage)} : std::string{};
   runtime::node_status::global().saga_moved(*st.counted_stage, now);
   *st.counted_stage = now;
 }
 
-void enter_stage(order_state& st, const std::string& stage) {
+void enter_stage(order_state& st, saga_stage stage) {
   st.data.stage = stage;
   count_saga(st);
-  saga_counter("lakoo_checkout_stage_total", "stage", stage).add();
+  saga_counter("lakoo_checkout_stage_total", "stage", std::string{to_string(stage)}).add();
 }
 
-void set_status(order_state& st, const std::string& status, std::string note) {
-  saga_counter("lakoo_order_status_total", "status", status).add();
+void set_status(order_state& st, order_status status, std::string note) {
+  saga_counter("lakoo_order_status_total", "status", std::string{to_string(status)}).add();
   st.data.status = status;
   st.data.history.push_back({status, runtime::unix_now(), std::move(note)});
 }
@@ -196,7 +200,7 @@ void do_reserve(order_actor* self) {
     if (all_ok(errors)) {
       // Not persisted on its own: after a crash the order resumes at `reserving`, and reserving
       // again under the same key is a no-op. The next write is `awaiting`.
-      enter_stage(s, "opening");
+      enter_stage(s, saga_stage::opening);
       // Chaos tests: die between the reservations and the payment (LAKOO_TEST_FAILPOINT).
       if (runtime::failpoint_fires(*s.env, "order_after_reserve")) {
         log().critical("[order {}] failpoint order_after_reserve: exiting", s.id);
@@ -214,9 +218,9 @@ void do_reserve(order_actor* self) {
     // end as rejected (out of stock) or aborted (something was unreachable; a retry restarts).
     s.data.rejected_skus = out;
     s.data.give_back = true;
-    enter_stage(s, "releasing");
-    s.data.status = out.empty() ? "aborted" : "rejected";
-    log().info("[order {}] checkout {}: {}", s.id, s.data.status,
+    enter_stage(s, saga_stage::releasing);
+    s.data.status = out.empty() ? order_status::aborted : order_status::rejected;
+    log().info("[order {}] checkout {}: {}", s.id, to_string(s.data.status),
                out.empty() ? caf::to_string(errors.front()) : out.front());
     persist_and_drive(self);
   });
@@ -238,8 +242,8 @@ void do_open(order_actor* self) {
       answer_checkouts(self, [&](caf::response_promise& rp) { rp.deliver(e); });
       return;
     }
-    enter_stage(s, "awaiting");
-    set_status(s, "awaiting_payment");
+    enter_stage(s, saga_stage::awaiting);
+    set_status(s, order_status::awaiting_payment);
     s.new_entries.push_back(
       {std::string{buyer_book_kind} + ":" + s.data.user_id, s.data.created_ms, s.id});
     runtime::persist(self, [self](const caf::error* err) {
@@ -305,7 +309,7 @@ void do_confirm(order_actor* self) {
     if (retry) {
       return; // the durable timer runs the stage again; every step is keyed
     }
-    enter_stage(s, "done");
+    enter_stage(s, saga_stage::done);
     forget_when_done(self, s.id, s.id); // the commits and the credits
   });
 }
@@ -325,7 +329,7 @@ void do_release(order_actor* self) {
     sends.push_back(
       ask<protocol::cart_lines>(protocol::cart_ref{st.data.user_id}, std::move(back)));
   }
-  if (st.data.status == "expired") {
+  if (st.data.status == order_status::expired) {
     sends.push_back(ask<bool>(protocol::inbox_ref{st.data.user_id},
                               protocol::notify{st.id + ":expired", "order_expired", "", st.id,
                                                "The order expired unpaid"}));
@@ -337,22 +341,24 @@ void do_release(order_actor* self) {
     for (const auto& e : errors) {
       if (e && e != errc::not_found) {
         log().warn("[order {}] release failed: {}", s.id, caf::to_string(e));
-        if (s.data.status == "rejected" || s.data.status == "aborted") {
+        if (s.data.status == order_status::rejected || s.data.status == order_status::aborted) {
           answer_checkouts(self, [&](caf::response_promise& rp) { rp.deliver(e); });
         }
         return; // retried by the durable timer
       }
     }
     const auto status = s.data.status;
-    enter_stage(s, status == "rejected" ? "rejected" : status == "aborted" ? "aborted" : "done");
+    enter_stage(s, status == order_status::rejected  ? saga_stage::rejected
+                   : status == order_status::aborted ? saga_stage::aborted
+                                                     : saga_stage::done);
     runtime::persist(self, [self, status](const caf::error* err) {
       auto& s2 = self->state;
-      if (status == "rejected") {
+      if (status == order_status::rejected) {
         auto skus = s2.data.rejected_skus;
         answer_checkouts(self, [&](caf::response_promise& rp) {
           rp.deliver(err ? *err : caf::make_error(errc::out_of_stock, "not enough stock", skus));
         });
-      } else if (status == "aborted") {
+      } else if (status == order_status::aborted) {
         answer_checkouts(self, [&](caf::response_promise& rp) {
           rp.deliver(caf::make_error(errc::unavailable, "checkout could not reserve; retry"));
         });
@@ -365,7 +371,8 @@ void do_refund(order_actor* self) {
   auto& st = self->state;
   const auto& d = st.data;
   std::vector<send_to> sends{ask<protocol::payment_view>(
-    protocol::payment_ref{d.payment_id}, protocol::end_payment{"refund", d.status})};
+    protocol::payment_ref{d.payment_id},
+    protocol::end_payment{payment_end::refund, std::string{to_string(d.status)}})};
   for (const auto& [seller, e] : earnings_of(d)) {
     sends.push_back(
       ask<protocol::earnings_view>(protocol::earnings_ref{seller},
@@ -389,34 +396,39 @@ void do_refund(order_actor* self) {
       }
       return; // retried by the durable timer
     }
-    enter_stage(s, "done");
+    enter_stage(s, saga_stage::done);
     forget_when_done(self, s.data.restock ? s.id + ":restock" : "", s.id + ":refund");
   });
 }
 
 /// Follows the payment's final state while awaiting it.
-void follow_payment(order_actor* self, const std::string& payment_status) {
+void follow_payment(order_actor* self, payment_status payment) {
   auto& st = self->state;
-  if (st.data.stage != "awaiting") {
+  if (st.data.stage != saga_stage::awaiting) {
     return;
   }
-  if (payment_status == "succeeded") {
-    set_status(st, "paid");
-    enter_stage(st, "confirming");
-    for (const auto& seller : sellers_of(st.data)) {
-      st.new_entries.push_back(
-        {std::string{seller_book_kind} + ":" + seller, st.data.created_ms, st.id});
-    }
-  } else if (payment_status == "failed") {
-    set_status(st, "cancelled", "payment failed");
-    st.data.give_back = true;
-    enter_stage(st, "releasing");
-  } else if (payment_status == "expired") {
-    set_status(st, "expired", "not paid in time");
-    st.data.give_back = true;
-    enter_stage(st, "releasing");
-  } else {
-    return;
+  switch (payment) {
+    case payment_status::succeeded:
+      set_status(st, order_status::paid);
+      enter_stage(st, saga_stage::confirming);
+      for (const auto& seller : sellers_of(st.data)) {
+        st.new_entries.push_back(
+          {std::string{seller_book_kind} + ":" + seller, st.data.created_ms, st.id});
+      }
+      break;
+    case payment_status::failed:
+      set_status(st, order_status::cancelled, "payment failed");
+      st.data.give_back = true;
+      enter_stage(st, saga_stage::releasing);
+      break;
+    case payment_status::expired:
+      set_status(st, order_status::expired, "not paid in time");
+      st.data.give_back = true;
+      enter_stage(st, saga_stage::releasing);
+      break;
+    case payment_status::pending:
+    case payment_status::refunded:
+      return;
   }
   persist_and_drive(self);
 }
@@ -425,8 +437,9 @@ void follow_payment(order_actor* self, const std::string& payment_status) {
 void expire(order_actor* self) {
   auto& st = self->state;
   st.busy = true;
-  runtime::route<protocol::payment_view>(self, protocol::payment_ref{st.data.payment_id},
-                                         protocol::end_payment{"expire", "deadline passed"})
+  runtime::route<protocol::payment_view>(
+    self, protocol::payment_ref{st.data.payment_id},
+    protocol::end_payment{payment_end::expire, "deadline passed"})
     .then(
       [self](protocol::payment_view& p) {
         self->state.busy = false;
@@ -443,27 +456,35 @@ void drive(order_actor* self) {
   if (st.busy || !st.exists) {
     return;
   }
-  const auto& stage = st.data.stage;
-  if (stage == "pricing") {
-    do_price(self);
-  } else if (stage == "reserving") {
-    do_reserve(self);
-  } else if (stage == "opening") {
-    do_open(self);
-  } else if (stage == "awaiting") {
-    auto now_ms = runtime::unix_now() * 1000;
-    if (now_ms >= st.data.expires_at * 1000) {
-      expire(self);
-    } else {
-      auto delay = std::chrono::milliseconds(st.data.expires_at * 1000 - now_ms + 50);
-      self->delayed_send(self, delay, protocol::wake_atom::value);
+  switch (st.data.stage) {
+    case saga_stage::pricing:
+      return do_price(self);
+    case saga_stage::reserving:
+      return do_reserve(self);
+    case saga_stage::opening:
+      return do_open(self);
+    case saga_stage::awaiting: {
+      auto now_ms = runtime::unix_now() * 1000;
+      if (now_ms >= st.data.expires_at * 1000) {
+        expire(self);
+      } else {
+        auto delay = std::chrono::milliseconds(st.data.expires_at * 1000 - now_ms + 50);
+        self->delayed_send(self, delay, protocol::wake_atom::value);
+      }
+      return;
     }
-  } else if (stage == "confirming") {
-    do_confirm(self);
-  } else if (stage == "releasing") {
-    do_release(self);
-  } else if (stage == "refunding") {
-    do_refund(self);
+    case saga_stage::confirming:
+      return do_confirm(self);
+    case saga_stage::releasing:
+      return do_release(self);
+    case saga_stage::refunding:
+      return do_refund(self);
+    case saga_stage::none:
+    case saga_stage::done:
+    case saga_stage::refused:
+    case saga_stage::rejected:
+    case saga_stage::aborted:
+      return; // nothing left to run
   }
 }
 

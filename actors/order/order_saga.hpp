@@ -43,13 +43,22 @@ struct order_state : runtime::entity_state<order_data> {
   /// The durable timer: the payment deadline while awaiting it, a retry while a stage's effects
   /// are unfinished (so a crash mid-saga resumes after the restart), none once settled.
   int64_t next_wake_ms() const {
-    const auto& s = data.stage;
-    if (s == "awaiting") {
-      return data.expires_at * 1000;
-    }
-    if (s == "pricing" || s == "reserving" || s == "opening" || s == "confirming"
-        || s == "releasing" || s == "refunding") {
-      return runtime::unix_now() * 1000 + step_retry_ms;
+    switch (data.stage) {
+      case saga_stage::awaiting:
+        return data.expires_at * 1000;
+      case saga_stage::pricing:
+      case saga_stage::reserving:
+      case saga_stage::opening:
+      case saga_stage::confirming:
+      case saga_stage::releasing:
+      case saga_stage::refunding:
+        return runtime::unix_now() * 1000 + step_retry_ms;
+      case saga_stage::none:
+      case saga_stage::done:
+      case saga_stage::refused:
+      case saga_stage::rejected:
+      case saga_stage::aborted:
+        return 0;
     }
     return 0;
   }
@@ -60,10 +69,10 @@ using order_actor = caf::stateful_actor<order_state>;
 protocol::order_view to_view(const order_state& st);
 
 /// Sets the saga stage (counted in `/metrics`).
-void enter_stage(order_state& st, const std::string& stage);
+void enter_stage(order_state& st, saga_stage stage);
 
 /// Sets the API status and appends it to the history (counted in `/metrics`).
-void set_status(order_state& st, const std::string& status, std::string note = {});
+void set_status(order_state& st, protocol::order_status status, std::string note = {});
 
 std::set<std::string> sellers_of(const order_data& d);
 
@@ -84,7 +93,7 @@ void do_price(order_actor* self);
 void persist_and_drive(order_actor* self);
 
 /// Follows the payment's final state while awaiting it.
-void follow_payment(order_actor* self, const std::string& payment_status);
+void follow_payment(order_actor* self, protocol::payment_status payment);
 
 /// The cart key of the current attempt's take (and of giving its lines back).
 std::string take_key(const order_state& st);

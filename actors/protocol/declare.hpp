@@ -17,14 +17,14 @@
 ///     LAKOO_VERB(cart, change_cart, cart_view)
 ///
 /// so that an ask with the wrong reply type or to the wrong kind does not compile
-/// (`reply_t<cart_ref, change_cart>`).
+/// (`reply_t<cart_ref, change_cart>`, checked where an ask is written by `check_reply`).
 
 #include <array>
 #include <cstdint>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <tuple>
+#include <type_traits>
 
 #include <caf/meta/type_name.hpp>
 
@@ -58,6 +58,14 @@ struct verb;
 /// failure) when its kind does not take `Msg`.
 template <class Ref, class Msg>
 using reply_t = typename verb<typename Ref::kind, Msg>::reply;
+
+/// Fails to compile unless the entity `Ref` answers `Msg` with `Reply` (LAKOO_VERB): every ask
+/// (runtime's entity asks, the gateway's, the edge's direct requests) calls it.
+template <class Reply, class Ref, class Msg>
+constexpr void check_reply() {
+  static_assert(std::is_same_v<Reply, reply_t<Ref, Msg>>,
+                "this kind answers this message with another reply type");
+}
 
 } // namespace lakoo::protocol
 

@@ -10,7 +10,6 @@
 #include <functional>
 #include <memory>
 #include <string>
-#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -21,18 +20,11 @@
 
 namespace lakoo::runtime {
 
-/// Fails to compile unless entities of `Ref`'s kind answer `Msg` with `Reply` (LAKOO_VERB).
-template <class Reply, class Ref, class Msg>
-constexpr void check_verb() {
-  static_assert(std::is_same_v<Reply, protocol::reply_t<Ref, Msg>>,
-                "this kind answers this message with another reply type");
-}
-
 /// The request of entity `to` for `msg` through the router, with the node's request timeout,
 /// for a caller that attaches its own `.then(reply handler, error handler)`.
 template <class Reply, class Actor, class Kind, class Msg>
 auto route(Actor* self, const protocol::ref<Kind>& to, Msg msg) {
-  check_verb<Reply, protocol::ref<Kind>, Msg>();
+  protocol::check_reply<Reply, protocol::ref<Kind>, Msg>();
   const auto& env = *self->state.env;
   return self->request(env.router, env.request_timeout, protocol::route_atom::value, to.key(),
                        caf::make_message(std::move(msg)));
@@ -47,7 +39,7 @@ struct outgoing {
 /// A request to entity `to` answered with a `Reply` (the reply itself is not kept).
 template <class Reply, class Actor, class Kind, class Msg>
 outgoing<Actor> request_to(const protocol::ref<Kind>& to, Msg msg) {
-  check_verb<Reply, protocol::ref<Kind>, Msg>();
+  protocol::check_reply<Reply, protocol::ref<Kind>, Msg>();
   return {[key = to.key(), m = caf::make_message(std::move(msg))](
             Actor* self, std::function<void(caf::error)> finish) {
     const auto& env = *self->state.env;
@@ -99,7 +91,7 @@ inline bool all_ok(const std::vector<caf::error>& errors) {
 template <class Reply, class Actor, class Kind, class Msg>
 void ask_each(Actor* self, const std::vector<protocol::ref<Kind>>& tos, const Msg& msg,
               std::function<void(std::vector<caf::expected<Reply>>)> done) {
-  check_verb<Reply, protocol::ref<Kind>, Msg>();
+  protocol::check_reply<Reply, protocol::ref<Kind>, Msg>();
   if (tos.empty()) {
     return done({});
   }
@@ -133,7 +125,7 @@ void ask_each(Actor* self, const std::vector<protocol::ref<Kind>>& tos, const Ms
 template <class Reply, class Actor, class Kind, class Msg>
 void ask_one(Actor* self, const protocol::ref<Kind>& to, Msg msg,
              std::function<void(caf::expected<Reply>)> done) {
-  check_verb<Reply, protocol::ref<Kind>, Msg>();
+  protocol::check_reply<Reply, protocol::ref<Kind>, Msg>();
   const auto& env = *self->state.env;
   self
     ->request(env.router, env.request_timeout, protocol::route_atom::value, to.key(),

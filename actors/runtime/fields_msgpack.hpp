@@ -7,7 +7,9 @@
 /// skipped and missing ones keep their defaults (old snapshots read, new fields added later).
 ///
 /// An enum declared with LAKOO_ENUM is stored by its name, so that a snapshot reads the same
-/// whatever numbers the values have; a name this build does not know fails the load.
+/// whatever numbers the values have; a name this build does not know fails the load. A value
+/// named `none` is stored as the empty string: the string fields these enums replaced started
+/// empty, so the snapshots written before keep loading and new ones keep the same bytes.
 ///
 /// Include from snapshot schema headers (`*_data.hpp`), not from the protocol.
 
@@ -33,8 +35,21 @@ template <class T, class = void>
 struct is_declared_enum : std::false_type {};
 
 template <class T>
-struct is_declared_enum<T, std::void_t<decltype(enum_names(std::declval<T>()))>>
-  : std::is_enum<T> {};
+struct is_declared_enum<T, std::void_t<decltype(enum_names(std::declval<T>()))>> : std::is_enum<T> {
+};
+
+/// The name enum value `x` is stored under (`none` as "").
+template <class T>
+constexpr std::string_view stored_name(T x) {
+  auto name = to_string(x);
+  return name == "none" ? std::string_view{} : name;
+}
+
+/// Reads a stored name into `x` (`none` from ""); false for a name this build does not know.
+template <class T>
+constexpr bool parse_stored(std::string_view name, T& x) {
+  return parse(name.empty() ? std::string_view{"none"} : name, x);
+}
 
 template <class Tuple, class F, size_t... Is>
 void each_member(Tuple&& t, F&& f, std::index_sequence<Is...>) {
@@ -73,7 +88,7 @@ MSGPACK_API_VERSION_NAMESPACE(MSGPACK_DEFAULT_API_NS) {
   struct pack<T, std::enable_if_t<lakoo::runtime::detail::is_declared_enum<T>::value>> {
     template <class Stream>
     packer<Stream>& operator()(packer<Stream>& o, const T& v) const {
-      auto name = to_string(v);
+      auto name = lakoo::runtime::detail::stored_name(v);
       o.pack_str(static_cast<uint32_t>(name.size()));
       o.pack_str_body(name.data(), static_cast<uint32_t>(name.size()));
       return o;
@@ -84,7 +99,8 @@ MSGPACK_API_VERSION_NAMESPACE(MSGPACK_DEFAULT_API_NS) {
   struct convert<T, std::enable_if_t<lakoo::runtime::detail::is_declared_enum<T>::value>> {
     const msgpack::object& operator()(const msgpack::object& o, T& v) const {
       if (o.type != msgpack::type::STR
-          || !parse(std::string_view{o.via.str.ptr, o.via.str.size}, v)) {
+          || !lakoo::runtime::detail::parse_stored(std::string_view{o.via.str.ptr, o.via.str.size},
+                                                   v)) {
         throw msgpack::type_error();
       }
       return o;

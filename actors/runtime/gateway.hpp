@@ -7,7 +7,6 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <type_traits>
 #include <vector>
 
 #include <caf/actor.hpp>
@@ -57,8 +56,7 @@ public:
   /// Asks entity `to` for `msg`; `Reply` must be what `to`'s kind answers `msg` (LAKOO_VERB).
   template <class Reply, class Kind, class Msg, class Done>
   void ask(const protocol::ref<Kind>& to, Msg msg, Done done) {
-    static_assert(std::is_same_v<Reply, protocol::reply_t<protocol::ref<Kind>, Msg>>,
-                  "this kind answers this message with another reply type");
+    protocol::check_reply<Reply, protocol::ref<Kind>, Msg>();
     ask_key<Reply>(to.key(), std::move(msg), std::move(done));
   }
 

@@ -13,6 +13,7 @@
 #include "actors/catalog/catalog.hpp"
 #include "actors/identity/identity.hpp"
 #include "actors/notify/notify.hpp"
+#include "actors/order/order_data.hpp"
 #include "tests/support/actor_fixture.hpp"
 #include "tests/support/catalog_fixture.hpp"
 #include "tests/support/expected.hpp"
@@ -21,6 +22,9 @@
 using namespace lakoo;
 using lakoo::test::error_of;
 using lakoo::test::must;
+using protocol::order_status;
+using protocol::payment_end;
+using protocol::payment_status;
 
 namespace {
 
@@ -51,9 +55,8 @@ auto order_kinds(std::shared_ptr<scripted_provider> provider) {
 }
 
 /// Polls `get_order` (bounded) until the order reaches `status`.
-std::string wait_status(test::actor_fixture& f, const std::string& order,
-                        const std::string& status) {
-  std::string last;
+order_status wait_status(test::actor_fixture& f, const std::string& order, order_status status) {
+  auto last = order_status::none;
   for (int i = 0; i < 400; ++i) {
     auto o = f.ask<protocol::order_view>("order:" + order, protocol::get_order{});
     if (o) {
@@ -97,7 +100,71 @@ protocol::earnings_view earnings_of(test::actor_fixture& f, const std::string& s
   return must(f.ask<protocol::earnings_view>("earnings:" + seller, protocol::get_earnings{}));
 }
 
+/// The parts of an order snapshot that were strings before they became enums.
+struct legacy_event {
+  std::string status;
+  int64_t at = 0;
+  std::string note;
+  MSGPACK_DEFINE_MAP(status, at, note)
+};
+struct legacy_order {
+  uint16_t v = 2;
+  std::string user_id;
+  std::string stage;
+  std::string status;
+  std::vector<legacy_event> history;
+  MSGPACK_DEFINE_MAP(v, user_id, stage, status, history)
+};
+struct legacy_payment {
+  uint16_t v = 1;
+  std::string order_id;
+  std::string status;
+  MSGPACK_DEFINE_MAP(v, order_id, status)
+};
+
+/// `from` packed as a snapshot, read back as a `To`.
+template <class To, class From>
+To reread(const From& from) {
+  msgpack::sbuffer buf;
+  msgpack::pack(buf, from);
+  return msgpack::unpack(buf.data(), buf.size()).get().as<To>();
+}
+
 } // namespace
+
+TEST_CASE("order and payment snapshots written with string statuses still load", "[order]") {
+  legacy_order old{
+    2, "usr_1", "awaiting", "paid", {{"awaiting_payment", 10, ""}, {"paid", 20, "x"}}};
+  auto d = reread<order::order_data>(old);
+  CHECK(d.user_id == "usr_1");
+  CHECK(d.stage == order::saga_stage::awaiting);
+  CHECK(d.status == order_status::paid);
+  REQUIRE(d.history.size() == 2);
+  CHECK(d.history[0].status == order_status::awaiting_payment);
+  CHECK(d.history[1].status == order_status::paid);
+  CHECK(d.history[1].note == "x");
+  // A checkout still pricing had no status yet: "" reads as none.
+  auto pricing = reread<order::order_data>(legacy_order{2, "usr_1", "pricing", "", {}});
+  CHECK(pricing.stage == order::saga_stage::pricing);
+  CHECK(pricing.status == order_status::none);
+  // And what this build writes, an older one reads: the same names, none as "".
+  auto back = reread<legacy_order>(pricing);
+  CHECK(back.stage == "pricing");
+  CHECK(back.status.empty());
+  CHECK(reread<legacy_order>(d).history[0].status == "awaiting_payment");
+  for (auto name : order::saga_stage_names) {
+    if (name != "none") {
+      CHECK(
+        to_string(reread<order::order_data>(legacy_order{2, "u", std::string{name}, "", {}}).stage)
+        == name);
+    }
+  }
+
+  auto p = reread<order::payment_data>(legacy_payment{1, "ord_1", "refunded"});
+  CHECK(p.order_id == "ord_1");
+  CHECK(p.status == payment_status::refunded);
+  CHECK(reread<legacy_payment>(p).status == "refunded");
+}
 
 TEST_CASE("a payment has one outcome: duplicates and late events change nothing", "[order]") {
   auto provider = std::make_shared<scripted_provider>();
@@ -105,27 +172,28 @@ TEST_CASE("a payment has one outcome: duplicates and late events change nothing"
   auto pay = [&](auto msg) { return f.ask<protocol::payment_view>("payment:pay_1", msg); };
   auto opened = pay(protocol::open_payment{"ord_1", "usr_1", 90000, "IDR", 4102444800});
   REQUIRE(opened);
-  CHECK(opened->status == "pending");
+  CHECK(opened->status == payment_status::pending);
   CHECK(opened->provider == "scripted");
   CHECK(pay(protocol::open_payment{"ord_1", "usr_1", 90000, "IDR", 4102444800})); // a retry
   CHECK(error_of(pay(protocol::open_payment{"ord_2", "usr_1", 90000, "IDR", 4102444800}))
         == protocol::errc::conflict);
   auto wrong = pay(protocol::payment_event{"evt_a", "payment.succeeded", 1});
   REQUIRE(wrong);
-  CHECK(wrong->status == "pending"); // the amount does not match
+  CHECK(wrong->status == payment_status::pending); // the amount does not match
   auto ok = pay(protocol::payment_event{"evt_b", "payment.succeeded", 90000});
   REQUIRE(ok);
-  CHECK(ok->status == "succeeded");
+  CHECK(ok->status == payment_status::succeeded);
   auto failed_late = pay(protocol::payment_event{"evt_c", "payment.failed", 90000});
   REQUIRE(failed_late);
-  CHECK(failed_late->status == "succeeded");
-  auto expire = pay(protocol::end_payment{"expire", "deadline"});
+  CHECK(failed_late->status == payment_status::succeeded);
+  auto expire = pay(protocol::end_payment{payment_end::expire, "deadline"});
   REQUIRE(expire);
-  CHECK(expire->status == "succeeded"); // the money came first: the order follows it
-  auto refunded = pay(protocol::end_payment{"refund", "cancelled"});
+  CHECK(expire->status == payment_status::succeeded); // the money came first: the order follows it
+  auto refunded = pay(protocol::end_payment{payment_end::refund, "cancelled"});
   REQUIRE(refunded);
-  CHECK(refunded->status == "refunded");
-  CHECK(must(pay(protocol::end_payment{"refund", "again"})).status == "refunded");
+  CHECK(refunded->status == payment_status::refunded);
+  CHECK(must(pay(protocol::end_payment{payment_end::refund, "again"})).status
+        == payment_status::refunded);
   CHECK(provider->refunds == 1);
 }
 
@@ -143,13 +211,13 @@ TEST_CASE("a payment is read and simulated by its buyer, and strangers learn not
   CHECK(error_of(
           f.ask<protocol::payment_view>("payment:pay_none", protocol::get_payment{"usr_1", false}))
         == protocol::errc::not_found);
-  auto simulate = [&](const std::string& who, const std::string& outcome) {
+  auto simulate = [&](const std::string& who, payment_status outcome) {
     return f.ask<protocol::simulation>("payment:pay_r", protocol::simulate_payment{who, outcome});
   };
-  CHECK(error_of(simulate("usr_2", "succeeded")) == protocol::errc::forbidden);
-  CHECK(error_of(simulate("usr_1", "maybe")) == protocol::errc::invalid_request);
+  CHECK(error_of(simulate("usr_2", payment_status::succeeded)) == protocol::errc::forbidden);
+  CHECK(error_of(simulate("usr_1", payment_status::pending)) == protocol::errc::invalid_request);
   CHECK(provider->simulated == 0); // nothing reached the provider
-  auto sim = must(simulate("usr_1", "succeeded"));
+  auto sim = must(simulate("usr_1", payment_status::succeeded));
   CHECK(sim.payment_id == "pay_r");
   CHECK(sim.event_id == "evt_sim_1");
   CHECK(provider->simulated == 1);
@@ -160,12 +228,13 @@ TEST_CASE("a success after expiry is recorded for refund, not applied", "[order]
   test::actor_fixture f{order_kinds(provider)};
   auto pay = [&](auto msg) { return f.ask<protocol::payment_view>("payment:pay_2", msg); };
   REQUIRE(pay(protocol::open_payment{"ord_2", "usr_1", 5000, "IDR", 4102444800}));
-  CHECK(must(pay(protocol::end_payment{"expire", "deadline"})).status == "expired");
+  CHECK(must(pay(protocol::end_payment{payment_end::expire, "deadline"})).status
+        == payment_status::expired);
   auto late = pay(protocol::payment_event{"evt_late", "payment.succeeded", 5000});
   REQUIRE(late);
-  CHECK(late->status == "expired");
+  CHECK(late->status == payment_status::expired);
   CHECK(late->refund_due);
-  CHECK(error_of(pay(protocol::end_payment{"refund", "x"})) == protocol::errc::conflict);
+  CHECK(error_of(pay(protocol::end_payment{payment_end::refund, "x"})) == protocol::errc::conflict);
 }
 
 TEST_CASE("a provider that cannot open a payment leaves nothing behind", "[order]") {
@@ -187,7 +256,7 @@ TEST_CASE("the saga prices the cart, reserves, waits for the payment, then credi
   add_to_cart(f, "usr_buyer", "KOPI-1", 2);
   add_to_cart(f, "usr_other", "KOPI-1", 2); // while 3 are available
   auto out = must(f.ask<protocol::checkout_view>("order:ord_saga1", checkout_of("usr_buyer", 900)));
-  CHECK(out.order.status == "awaiting_payment");
+  CHECK(out.order.status == order_status::awaiting_payment);
   REQUIRE(out.order.items.size() == 1);
   CHECK(out.order.items[0].unit_price == 50000); // the catalog's price, priced by the saga
   CHECK(out.order.items[0].line_total == 100000);
@@ -218,7 +287,7 @@ TEST_CASE("the saga prices the cart, reserves, waits for the payment, then credi
   }));
 
   pay_succeeded(f, out.payment.id, "evt_1", 100000);
-  CHECK(wait_status(f, "ord_saga1", "paid") == "paid");
+  CHECK(wait_status(f, "ord_saga1", order_status::paid) == order_status::paid);
   auto ledger = [&] { return earnings_of(f, "sel_1"); };
   REQUIRE(test::eventually([&] { return ledger().gross == 100000; }));
   CHECK(ledger().commission == 500);
@@ -237,20 +306,20 @@ TEST_CASE("the saga prices the cart, reserves, waits for the payment, then credi
           f.ask<protocol::order_view>("order:ord_saga1", protocol::get_order{"usr_other", false}))
         == protocol::errc::not_found);
   // Only the seller's owner ships it: the buyer is refused, a stranger learns nothing.
-  protocol::order_action ship{"ship", "usr_buyer", false, "JNE", "JP1", ""};
+  protocol::order_action ship{protocol::order_verb::ship, "usr_buyer", false, "JNE", "JP1", ""};
   CHECK(error_of(f.ask<protocol::order_view>("order:ord_saga1", ship))
         == protocol::errc::forbidden);
   ship.requester = "usr_other";
   CHECK(error_of(f.ask<protocol::order_view>("order:ord_saga1", ship))
         == protocol::errc::not_found);
   ship.requester = "usr_seller";
-  CHECK(must(f.ask<protocol::order_view>("order:ord_saga1", ship)).status == "shipped");
+  CHECK(must(f.ask<protocol::order_view>("order:ord_saga1", ship)).status == order_status::shipped);
 
   // A repeated settlement or webhook changes nothing. Proven with a marker: a second order of
   // the same seller goes through the same saga afterwards; once its credit is in, a second
   // credit of the first order would be there too.
-  REQUIRE(f.ask<protocol::order_view>("order:ord_saga1",
-                                      protocol::payment_settled{out.payment.id, "succeeded"}));
+  REQUIRE(f.ask<protocol::order_view>(
+    "order:ord_saga1", protocol::payment_settled{out.payment.id, payment_status::succeeded}));
   pay_succeeded(f, out.payment.id, "evt_1", 100000);
   add_to_cart(f, "usr_buyer", "KOPI-1", 1);
   auto marker
@@ -306,13 +375,13 @@ TEST_CASE("an unpaid order expires, releases its stock and gives the lines back"
   auto out = must(f.ask<protocol::checkout_view>("order:ord_exp", checkout_of("usr_late", 1)));
   CHECK(must(f.ask<protocol::sku_view>("sku:TEH-1", protocol::get_sku{})).available == 1);
   CHECK(cart_items(f, "usr_late").empty());
-  CHECK(wait_status(f, "ord_exp", "expired") == "expired");
+  CHECK(wait_status(f, "ord_exp", order_status::expired) == order_status::expired);
   CHECK(test::eventually([&] {
     return must(f.ask<protocol::sku_view>("sku:TEH-1", protocol::get_sku{})).available == 5;
   }));
   CHECK(
     must(f.ask<protocol::payment_view>("payment:" + out.payment.id, protocol::get_payment{})).status
-    == "expired");
+    == payment_status::expired);
   CHECK(test::eventually([&] {
     auto items = cart_items(f, "usr_late");
     return items.size() == 1 && items[0].quantity == 4;
@@ -332,7 +401,7 @@ TEST_CASE(
   auto out
     = must(f.ask<protocol::checkout_view>("order:ord_forget", checkout_of("usr_fbuyer", 900)));
   pay_succeeded(f, out.payment.id, "evt_f", 40000);
-  REQUIRE(wait_status(f, "ord_forget", "paid") == "paid");
+  REQUIRE(wait_status(f, "ord_forget", order_status::paid) == order_status::paid);
   auto ledger = [&] { return earnings_of(f, "sel_f"); };
   REQUIRE(test::eventually([&] { return ledger().gross == 40000; }));
   CHECK(f.store.body_of("earnings", "sel_f").find("ord_forget") != std::string::npos);
@@ -356,8 +425,8 @@ TEST_CASE(
   CHECK(ledger().gross == 40000);
   // A repeated settlement of the done order still changes nothing: the order, not the ledger's
   // memory, is the arbiter. Proven with a marker: a later order's credit arrives alone.
-  REQUIRE(f.ask<protocol::order_view>("order:ord_forget",
-                                      protocol::payment_settled{out.payment.id, "succeeded"}));
+  REQUIRE(f.ask<protocol::order_view>(
+    "order:ord_forget", protocol::payment_settled{out.payment.id, payment_status::succeeded}));
   add_to_cart(f, "usr_fbuyer", "TEH-F", 1);
   auto marker
     = must(f.ask<protocol::checkout_view>("order:ord_forget2", checkout_of("usr_fbuyer", 900)));

@@ -68,8 +68,15 @@ protocol::comment_view sample_comment() {
   return {"cmt_1", "pst_1", "usr_2", "", "Bagus!", "2026-11-22T10:00:00Z"};
 }
 protocol::payment_view sample_payment() {
-  return {"pay_1",   "ord_1", "usr_1", "pending", 700000, "IDR", "2026-11-22T10:15:00Z",
-          "sandbox", false};
+  return {"pay_1",
+          "ord_1",
+          "usr_1",
+          protocol::payment_status::pending,
+          700000,
+          "IDR",
+          "2026-11-22T10:15:00Z",
+          "sandbox",
+          false};
 }
 
 protocol::address sample_address() {
@@ -82,13 +89,13 @@ protocol::order_view sample_order() {
   protocol::order_view o;
   o.id = "ord_1";
   o.user_id = "usr_1";
-  o.status = "paid";
+  o.status = protocol::order_status::paid;
   o.items = {sample_line()};
   o.subtotal = o.total = 700000;
   o.currency = "IDR";
   o.shipping_address = sample_address();
   o.payment_id = "pay_1";
-  o.history = {{"awaiting_payment", "2026-11-22T10:00:00Z", ""}};
+  o.history = {{protocol::order_status::awaiting_payment, "2026-11-22T10:00:00Z", ""}};
   o.created_at = "2026-11-22T10:00:00Z";
   o.created_ms = 1795000000123;
   return o;
@@ -114,9 +121,18 @@ TEST_CASE("every message type survives a binary round trip", "[protocol]") {
   protocol::variant var{"KMJ-M", 150000, "IDR", 4, {"size"}, {"M"}};
   protocol::seller_profile profile{"Batik Sekar", "Tulis dari Solo", "https://img.id/s.png",
                                    "batiksekar", "bazaar"};
-  protocol::seller_view seller{
-    "sel_1", "usr_1", "Batik Sekar",         "bio", "", "batiksekar", "bazaar", protocol::seller_status::pending, "",
-    0,       0,       "2026-11-22T00:00:00Z"};
+  protocol::seller_view seller{"sel_1",
+                               "usr_1",
+                               "Batik Sekar",
+                               "bio",
+                               "",
+                               "batiksekar",
+                               "bazaar",
+                               protocol::seller_status::pending,
+                               "",
+                               0,
+                               0,
+                               "2026-11-22T00:00:00Z"};
   std::vector<caf::message> samples = {
     caf::make_message(stats),
     caf::make_message(sample_address()),
@@ -170,7 +186,8 @@ TEST_CASE("every message type survives a binary round trip", "[protocol]") {
     caf::make_message(
       protocol::create_product{"sel_1", "usr_1", "Kemeja", "d", "fashion", {}, {var}}),
     caf::make_message(protocol::get_product{}),
-    caf::make_message(protocol::moderate_product{protocol::product_action::reject, "usr_1", "blurry"}),
+    caf::make_message(
+      protocol::moderate_product{protocol::product_action::reject, "usr_1", "blurry"}),
     caf::make_message(protocol::set_variant_price{"usr_1", "KMJ-M", 150000}),
     caf::make_message(protocol::confirm_claim{"KMJ-M"}),
     caf::make_message(protocol::drop_sku{"prd_1"}),
@@ -180,20 +197,22 @@ TEST_CASE("every message type survives a binary round trip", "[protocol]") {
     caf::make_message(protocol::change_cart{"KMJ-M", 2, false}),
     caf::make_message(protocol::clear_cart{"KMJ-M"}),
     caf::make_message(sample_line()),
-    caf::make_message(protocol::order_event{"paid", "2026-11-22T10:00:00Z", "webhook evt_1"}),
+    caf::make_message(
+      protocol::order_event{protocol::order_status::paid, "2026-11-22T10:00:00Z", "webhook evt_1"}),
     caf::make_message(sample_order()),
     caf::make_message(sample_payment()),
     caf::make_message(protocol::checkout_view{sample_order(), sample_payment()}),
     caf::make_message(protocol::start_checkout{"usr_1", "adr_1", sample_address(), {"HEMAT"}, 900}),
     caf::make_message(protocol::get_order{"usr_2", false}),
-    caf::make_message(protocol::order_action{"ship", "usr_2", false, "JNE", "JP123", "k1"}),
-    caf::make_message(protocol::payment_settled{"pay_1", "succeeded"}),
+    caf::make_message(
+      protocol::order_action{protocol::order_verb::ship, "usr_2", false, "JNE", "JP123", "k1"}),
+    caf::make_message(protocol::payment_settled{"pay_1", protocol::payment_status::succeeded}),
     caf::make_message(protocol::open_payment{"ord_1", "usr_1", 700000, "IDR", 1795000000}),
     caf::make_message(protocol::get_payment{"usr_1", false}),
-    caf::make_message(protocol::simulate_payment{"usr_1", "succeeded"}),
-    caf::make_message(protocol::simulation{"pay_1", "evt_1", "succeeded"}),
+    caf::make_message(protocol::simulate_payment{"usr_1", protocol::payment_status::succeeded}),
+    caf::make_message(protocol::simulation{"pay_1", "evt_1", protocol::payment_status::succeeded}),
     caf::make_message(protocol::payment_event{"evt_1", "payment.succeeded", 700000}),
-    caf::make_message(protocol::end_payment{"refund", "buyer cancelled"}),
+    caf::make_message(protocol::end_payment{protocol::payment_end::refund, "buyer cancelled"}),
     caf::make_message(protocol::restock_sku{"ord_1:restock", 2}),
     caf::make_message(protocol::remove_bought{"ord_1", {{"KMJ-M", "prd_1", 2}}}),
     caf::make_message(protocol::post_earning{"ord_1", 700000, 3500}),
