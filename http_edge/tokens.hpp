@@ -6,6 +6,8 @@
 #include <string_view>
 #include <vector>
 
+#include "actors/runtime/base64.hpp"
+
 namespace lakoo::edge {
 
 /// What an access token asserts: the user, their roles, the refresh-token family it was issued
@@ -59,10 +61,7 @@ bool constant_time_equal(std::string_view a, std::string_view b);
 /// The token of an `Authorization: Bearer <token>` header (scheme case-insensitive).
 std::optional<std::string> bearer_token(std::string_view authorization_header);
 
-/// base64url without padding, as in JWTs.
-std::string base64url_encode(std::string_view bytes);
-
-/// Decodes unpadded canonical base64url; nullopt on any other input.
-std::optional<std::string> base64url_decode(std::string_view text);
+using runtime::base64url_decode;
+using runtime::base64url_encode;
 
 } // namespace lakoo::edge

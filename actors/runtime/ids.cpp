@@ -7,6 +7,7 @@
 #include <mutex>
 #include <random>
 #include <stdexcept>
+#include <string_view>
 
 #include <sys/random.h>
 
@@ -51,6 +52,43 @@ std::string new_id(const std::string& prefix) {
     }
   }
   return out;
+}
+
+std::string new_id_after(const std::string& prefix, std::string_view after) {
+  auto id = new_id(prefix);
+  if (id > after || id_time_ms(after) < 0) {
+    return id;
+  }
+  std::string next{after};
+  const std::string_view digits{crockford};
+  for (auto i = next.size(); i-- > next.size() - 26;) {
+    auto d = digits.find(next[i]);
+    if (d + 1 < digits.size()) {
+      next[i] = digits[d + 1];
+      return next;
+    }
+    next[i] = digits[0]; // carry
+  }
+  return id; // `after` was the largest id there is
+}
+
+int64_t id_time_ms(std::string_view id) {
+  auto cut = id.rfind('_');
+  if (cut == std::string_view::npos || id.size() - cut - 1 != 26) {
+    return -1;
+  }
+  const std::string_view digits{crockford};
+  uint64_t ms = 0;
+  for (size_t k = 0; k < 26; ++k) {
+    auto d = digits.find(id[cut + 1 + k]);
+    if (d == std::string_view::npos) {
+      return -1;
+    }
+    if (k < 10) { // 2 zero bits, then 48 bits of milliseconds
+      ms = (ms << 5) | d;
+    }
+  }
+  return ms >> 48 == 0 ? static_cast<int64_t>(ms) : -1;
 }
 
 std::string random_hex(size_t n) {

@@ -9,6 +9,7 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <set>
 #include <thread>
 #include <vector>
 
@@ -16,7 +17,7 @@
 
 namespace lakoo::test {
 
-class memory_store final : public runtime::snapshot_store {
+class memory_store final : public runtime::snapshot_store, public runtime::list_reader {
 public:
   memory_store() : worker_([this] { loop(); }) {}
 
@@ -40,6 +41,7 @@ public:
         } else {
           for (const auto& e : s.list_entries) {
             lists_[e.list].push_back(e.item);
+            sorted_[e.list].insert({e.sort, e.item});
           }
           slot = s;
           ++writes_;
@@ -67,6 +69,30 @@ public:
         }
       }
       cb(runtime::store_status::ok, std::move(out));
+    });
+  }
+
+  /// Pages of a durable list as pg_store reads them: newest first by (sort, item), after
+  /// (`after_sort`, `after_item`) unless `after_item` is empty.
+  void read_list(std::string list, int64_t after_sort, std::string after_item, size_t limit,
+                 page_callback done) override {
+    post([this, list = std::move(list), after_sort, after_item = std::move(after_item), limit,
+          done = std::move(done)] {
+      runtime::list_page page;
+      {
+        std::lock_guard<std::mutex> guard{data_mutex_};
+        const auto& entries = sorted_[list];
+        auto end
+          = after_item.empty() ? entries.end() : entries.lower_bound({after_sort, after_item});
+        for (auto i = std::make_reverse_iterator(end); i != entries.rend(); ++i) {
+          if (page.entries.size() == limit) {
+            page.more = true;
+            break;
+          }
+          page.entries.push_back({list, i->first, i->second});
+        }
+      }
+      done(runtime::store_status::ok, std::move(page));
     });
   }
 
@@ -148,6 +174,7 @@ private:
   bool done_ = false;
   std::mutex data_mutex_;
   std::map<std::string, std::vector<std::string>> lists_;
+  std::map<std::string, std::set<std::pair<int64_t, std::string>>> sorted_;
   std::map<std::pair<std::string, std::string>, runtime::snapshot> data_;
   bool fail_saves_ = false;
   bool hold_loads_ = false;
