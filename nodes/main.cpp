@@ -25,11 +25,12 @@
 #include "adapters/payments/sandbox_provider.hpp"
 #include "http_edge/edge.hpp"
 #include "nodes/cluster.hpp"
+#include "nodes/lease_keeper.hpp"
 #include "nodes/node_config.hpp"
 #include "nodes/router.hpp"
 #include "nodes/scheduler.hpp"
-#include "persistence/lease_keeper.hpp"
 #include "persistence/migrations.hpp"
+#include "persistence/pg_lease_store.hpp"
 #include "persistence/pg_store.hpp"
 #include "persistence/snapshot_feed.hpp"
 #include "persistence/wake_poller.hpp"
@@ -112,11 +113,12 @@ void configure_caf(caf::actor_system_config& caf_cfg, const node::node_config& c
 
 /// The node's lease keeper: hands shards off through the router (which stops their entities
 /// gracefully) and tells it when ownership changed.
-std::unique_ptr<persistence::lease_keeper>
-start_lease_keeper(caf::actor_system& sys, const node::node_config& cfg, size_t index,
-                   std::shared_ptr<runtime::shard_map> shards, caf::actor router) {
+std::unique_ptr<node::lease_keeper> start_lease_keeper(caf::actor_system& sys,
+                                                       const node::node_config& cfg, size_t index,
+                                                       std::shared_ptr<runtime::shard_map> shards,
+                                                       caf::actor router) {
   const auto& me = cfg.nodes[index];
-  persistence::lease_settings ls;
+  node::lease_settings ls;
   ls.cluster = cfg.cluster_name;
   ls.node_id = me.id;
   ls.address = me.host + ":" + std::to_string(me.http_port);
@@ -126,8 +128,10 @@ start_lease_keeper(caf::actor_system& sys, const node::node_config& cfg, size_t 
   ls.rebalance_per_tick = static_cast<int>(cfg.rebalance_shards_per_tick);
   ls.drain_per_tick = static_cast<int>(cfg.drain_shards_per_tick);
   auto timeout = std::chrono::milliseconds(cfg.request_timeout_ms);
-  return std::make_unique<persistence::lease_keeper>(
-    persistence::pg_settings{cfg.database}, ls, std::move(shards),
+  auto store = std::make_unique<persistence::pg_lease_store>(persistence::pg_settings{cfg.database},
+                                                             ls.cluster, ls.node_id);
+  return std::make_unique<node::lease_keeper>(
+    std::move(store), ls, std::move(shards),
     [&sys, router, timeout](std::vector<int32_t> handed, std::function<void(bool)> done) {
       sys.spawn([router, timeout, handed = std::move(handed),
                  done = std::move(done)](caf::event_based_actor* self) mutable {
@@ -167,7 +171,7 @@ int run(const node::node_config& cfg, size_t index, sigset_t& signals) {
     [&post_index] { post_index.mark_ready(); }};
 
   // Declared before the actor system so it outlives the actors that call back into it.
-  std::unique_ptr<persistence::lease_keeper> keeper;
+  std::unique_ptr<node::lease_keeper> keeper;
   caf::actor_system_config caf_cfg;
   configure_caf(caf_cfg, cfg);
   caf::actor_system sys{caf_cfg};

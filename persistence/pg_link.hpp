@@ -11,25 +11,14 @@
 
 #include <pqxx/pqxx>
 
+#include "actors/runtime/log.hpp"
 #include "actors/runtime/metrics.hpp"
 #include "persistence/log.hpp"
 #include "persistence/pg_store.hpp"
 
 namespace lakoo::persistence {
 
-/// `e.what()` on one line: libpq messages span lines and end with a newline.
-inline std::string one_line(const std::exception& e) {
-  std::string out = e.what();
-  for (auto& c : out) {
-    if (c == '\n' || c == '\t') {
-      c = ' ';
-    }
-  }
-  while (!out.empty() && out.back() == ' ') {
-    out.pop_back();
-  }
-  return out;
-}
+using runtime::one_line;
 
 /// Errors caused by the statement's data (bad text, size limits), after which the connection
 /// is still good; anything else may be the connection's fault.

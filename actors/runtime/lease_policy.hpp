@@ -1,9 +1,9 @@
 #pragma once
 
 /// Where shards belong and what a node does about it: the pure rules of shard ownership. The
-/// lease keeper (persistence/) reads members and leases from the database, asks `plan_leases`
-/// what to acquire and what to hand off, and writes the answer back; every node computes the same
-/// placement from the same rows.
+/// lease keeper (nodes/) reads members and leases from its `lease_store` (lease_store.hpp), asks
+/// `plan_leases` what to acquire and what to hand off, and writes the answer back; every node
+/// computes the same placement from the same rows.
 
 #include <cstdint>
 #include <map>

@@ -23,6 +23,19 @@ spdlog::logger& component_log(const std::string& name) {
   return *lg;
 }
 
+std::string one_line(const std::exception& e) {
+  std::string out = e.what();
+  for (auto& c : out) {
+    if (c == '\n' || c == '\t') {
+      c = ' ';
+    }
+  }
+  while (!out.empty() && out.back() == ' ') {
+    out.pop_back();
+  }
+  return out;
+}
+
 void name_this_thread(const std::string& name) {
   pthread_setname_np(pthread_self(), name.substr(0, 15).c_str());
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <exception>
 #include <string>
 
 #include <spdlog/logger.h>
@@ -13,6 +14,9 @@ spdlog::logger& log();
 /// the global pattern and `SPDLOG_LEVEL=<name>=debug`). Cache the reference: it looks up a
 /// registry under a lock.
 spdlog::logger& component_log(const std::string& name);
+
+/// `e.what()` on one line, for a log line: libpq messages span lines and end with a newline.
+std::string one_line(const std::exception& e);
 
 /// Names the calling thread as `top -H`, `perf` and gdb show it (cut to 15 characters).
 void name_this_thread(const std::string& name);

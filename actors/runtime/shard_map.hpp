@@ -15,7 +15,7 @@ namespace lakoo::runtime {
 ///
 /// Ownership: a *static* map (tests, tools) assigns shards round-robin over the nodes with
 /// epoch 1 and never changes. A *leased* map starts with every shard unowned; the node's lease
-/// keeper (persistence/lease_keeper) fills it from the `shard_leases` table and keeps it current:
+/// keeper (nodes/lease_keeper) fills it from the `shard_leases` table and keeps it current:
 /// `assign` per shard, `set_lease_deadline` after each renewal of this node's membership,
 /// `set_handing_off` while a shard is being handed to another node. Every read is lock-free, so
 /// the router, the entities and the edge read it from any thread.

@@ -1,10 +1,9 @@
-// Shard leases and fencing against a real PostgreSQL: lease keepers of two "nodes" in this
-// process, each with its own shard map, sharing the lease tables of one cluster name.
+// Shard leases and fencing against a real PostgreSQL: lease keepers (nodes/) of two "nodes" in
+// this process, each with its own shard map and `pg_lease_store`, sharing the lease tables of one
+// cluster name.
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
-#include <functional>
 #include <future>
 #include <memory>
 #include <set>
@@ -14,14 +13,14 @@
 #include <catch2/catch.hpp>
 #include <pqxx/pqxx>
 
-#include "persistence/lease_keeper.hpp"
+#include "persistence/pg_lease_store.hpp"
 #include "tests/integration/pg_helpers.hpp"
+#include "tests/support/lease_member.hpp"
 #include "tests/support/wait.hpp"
 
 namespace {
 
-using lakoo::persistence::lease_keeper;
-using lakoo::persistence::lease_settings;
+using lakoo::persistence::pg_lease_store;
 using lakoo::persistence::pg_settings;
 using lakoo::runtime::shard_map;
 using outcome = lakoo::runtime::cluster_control::outcome;
@@ -29,35 +28,22 @@ using refusal = lakoo::runtime::cluster_control::refusal;
 using lakoo::runtime::snapshot;
 using lakoo::runtime::store_status;
 using lakoo::test::eventually;
+using lakoo::test::lease_member;
+using lakoo::test::lease_settings_of;
 using lakoo::test::load_sync;
 using lakoo::test::migrated_dsn;
+using lakoo::test::outcome_of;
 using lakoo::test::save_sync;
 using lakoo::test::unique;
 using namespace std::chrono_literals;
 
 constexpr int32_t shard_count = 16;
 
-/// One node's half: its shard map and its keeper (whose handoffs complete at once: no entities).
-struct member {
-  std::shared_ptr<shard_map> map;
-  std::unique_ptr<lease_keeper> keeper;
-  std::atomic<int> changes{0};
-
-  member(const std::string& cluster, const std::string& id, int rebalance = 4) {
-    map = std::make_shared<shard_map>(std::vector<std::string>{"n1", "n2"}, shard_count, true);
-    lease_settings ls;
-    ls.cluster = cluster;
-    ls.node_id = id;
-    ls.address = "127.0.0.1:0";
-    ls.lease = 900ms;
-    ls.renew = 100ms;
-    ls.margin = 200ms;
-    ls.rebalance_per_tick = rebalance;
-    keeper = std::make_unique<lease_keeper>(
-      pg_settings{migrated_dsn()}, ls, map,
-      [](std::vector<int32_t>, std::function<void(bool)> done) { done(true); },
-      [this] { ++changes; });
-  }
+/// Node `id` of `cluster` on PostgreSQL: a lease of 900 ms renewed every 100 ms.
+struct member : lease_member {
+  member(const std::string& cluster, const std::string& id, int rebalance = 4)
+      : lease_member(std::make_unique<pg_lease_store>(pg_settings{migrated_dsn()}, cluster, id),
+                     lease_settings_of(cluster, id, 900ms, 100ms, 200ms, rebalance), shard_count) {}
 };
 
 int64_t lease_epoch(const std::string& cluster, int32_t shard) {
@@ -168,18 +154,6 @@ TEST_CASE("a rejoining member gets its shards back a few at a time", "[lease]") 
   REQUIRE(eventually([&] { return a.keeper->view().settled; }));
 }
 
-namespace {
-
-/// The outcome of an operator command, waited for (bounded: a lost callback fails the test
-/// instead of hanging until ctest's timeout).
-refusal settled(std::promise<outcome>& p) {
-  auto f = p.get_future();
-  REQUIRE(f.wait_for(10s) == std::future_status::ready);
-  return f.get().error;
-}
-
-} // namespace
-
 TEST_CASE("drain hands every shard to the others and undrain brings them back", "[lease]") {
   auto cluster = unique("drain");
   member a{cluster, "n1", 16};
@@ -187,23 +161,23 @@ TEST_CASE("drain hands every shard to the others and undrain brings them back", 
   REQUIRE(eventually([&] { return a.keeper->view().settled && b.keeper->view().settled; }));
   std::promise<outcome> drained;
   a.keeper->set_state("n2", "draining", [&](outcome o) { drained.set_value(o); });
-  CHECK(settled(drained) == refusal::none);
+  CHECK(outcome_of(drained).error == refusal::none);
   REQUIRE(eventually([&] { return a.map->shards_of(0) == shard_count; }));
   CHECK(b.map->shards_of(1) == 0);
   std::promise<outcome> unknown;
   a.keeper->set_state("n9", "draining", [&](outcome o) { unknown.set_value(o); });
-  CHECK(settled(unknown) == refusal::not_found);
+  CHECK(outcome_of(unknown).error == refusal::not_found);
   std::promise<outcome> back;
   b.keeper->set_state("n2", "active", [&](outcome o) { back.set_value(o); });
-  CHECK(settled(back) == refusal::none);
+  CHECK(outcome_of(back).error == refusal::none);
   REQUIRE(eventually([&] { return b.map->shards_of(1) == 8; }));
   // An operator move places one shard elsewhere, and moving it home again undoes it.
   std::promise<outcome> moved;
   a.keeper->move_shard(1, "n1", [&](outcome o) { moved.set_value(o); });
-  CHECK(settled(moved) == refusal::none);
+  CHECK(outcome_of(moved).error == refusal::none);
   REQUIRE(eventually([&] { return a.map->owner_of(1) == 0 && b.map->owner_of(1) == 0; }));
   std::promise<outcome> home;
   a.keeper->move_shard(1, "n2", [&](outcome o) { home.set_value(o); });
-  CHECK(settled(home) == refusal::none);
+  CHECK(outcome_of(home).error == refusal::none);
   REQUIRE(eventually([&] { return b.map->owner_of(1) == 1; }));
 }

@@ -8,17 +8,16 @@
 #include <vector>
 
 #include "actors/runtime/cluster_control.hpp"
-#include "actors/runtime/lease_policy.hpp"
+#include "actors/runtime/lease_store.hpp"
 #include "actors/runtime/shard_map.hpp"
-#include "persistence/pg_store.hpp"
 
-namespace lakoo::persistence {
+namespace lakoo::node {
 
-/// How a node takes part in shard ownership. Filled by `nodes/` from `cluster.conf`.
+/// How a node takes part in shard ownership. Filled by `main` from `cluster.conf`.
 struct lease_settings {
-  std::string cluster = "lakoo"; ///< rows of `cluster_members` / `shard_leases` it works on
-  std::string node_id;
-  std::string address; ///< host:http_port, shown to operators
+  std::string cluster = "lakoo"; ///< the cluster it joins (its `lease_store` works on the same)
+  std::string node_id;           ///< this node (its `lease_store` writes as the same)
+  std::string address;           ///< host:http_port, shown to operators
   /// A member that has not renewed for this long is dead: its shards are taken over.
   std::chrono::milliseconds lease{3000};
   /// How often the keeper renews, reads the placement and acquires or releases shards.
@@ -31,13 +30,14 @@ struct lease_settings {
   int drain_per_tick = 32;
 };
 
-/// Keeps this node's shard leases in PostgreSQL and its `shard_map` in step with them.
+/// Keeps this node's shard leases in a `runtime::lease_store` (PostgreSQL:
+/// `persistence::pg_lease_store`) and its `shard_map` in step with them.
 ///
-/// One thread, one connection. Every `renew` it:
-/// 1. renews this node's membership (`cluster_members`: node id + incarnation, a fresh
-///    incarnation from `node_incarnations` at every start). A membership found expired (the
-///    process was paused or cut off longer than `lease`) is never revived: the node drops every
-///    shard, stops their entities, and joins again as a new incarnation;
+/// One thread, which alone calls the store. Every `renew` it:
+/// 1. renews this node's membership (node id + incarnation, a fresh incarnation at every start).
+///    A membership found expired (the process was paused or cut off longer than `lease`) is
+///    never revived: the node drops every shard, stops their entities, and joins again as a new
+///    incarnation;
 /// 2. reads members, leases and operator moves; `runtime::plan_leases` (actors/runtime/
 ///    lease_policy.hpp) says where each shard belongs: its move target, else its home node
 ///    (`shard mod nodes`, the static layout), else the live active member with the highest
@@ -48,10 +48,16 @@ struct lease_settings {
 /// 4. hands off at most `rebalance_per_tick` (draining: `drain_per_tick`) shards that belong
 ///    elsewhere: marks them handing off (the router answers 503 for them), asks `handoff` to stop
 ///    their entities gracefully, and releases the leases once they are gone.
+/// Operator commands and finished handoffs wake the thread between renewals; a step that throws
+/// (the store's database is away) is tried again on the next one.
+///
+///     (start) --join--> member --renew finds it expired: drop every shard--> (join again)
+///                         |--leave(): hand everything off, expire--> left (no more renewals)
+///
 /// The local lease deadline (`shard_map::set_lease_deadline`) is the start of the last successful
 /// renewal plus `lease - margin`, measured on this process's steady clock: a paused process stops
 /// serving before anyone may take its shards. Snapshot writes are fenced by the epochs
-/// (`pg_store`), so even a process that resumes after losing its shards cannot write.
+/// (`persistence::pg_store`), so even a process that resumes after losing its shards cannot write.
 class lease_keeper final : public runtime::cluster_control {
 public:
   /// Stops the entities of `shards` gracefully, then calls `done(all_stopped)` from any thread.
@@ -61,8 +67,9 @@ public:
   /// Ownership of some shard changed (this node lost one or got a new epoch); must not block.
   using changed_fn = std::function<void()>;
 
-  lease_keeper(pg_settings db, lease_settings settings, std::shared_ptr<runtime::shard_map> map,
-               handoff_fn handoff, changed_fn changed);
+  /// Starts the thread. `store` must be for `settings.cluster` and `settings.node_id`.
+  lease_keeper(std::unique_ptr<runtime::lease_store> store, lease_settings settings,
+               std::shared_ptr<runtime::shard_map> map, handoff_fn handoff, changed_fn changed);
   ~lease_keeper() override;
 
   lease_keeper(const lease_keeper&) = delete;
@@ -87,4 +94,4 @@ private:
   std::unique_ptr<impl> impl_;
 };
 
-} // namespace lakoo::persistence
+} // namespace lakoo::node
