@@ -250,6 +250,16 @@ caf::result<protocol::cart_lines> give_back(cart_actor* self, protocol::return_t
   return runtime::commit(self, lines_of(d.lines));
 }
 
+/// The checkout of `key` has recorded its lines (or is done giving them back): the take (or the
+/// return) is never repeated, so the cart stops remembering it. Rides on the cart's next write.
+bool forget(cart_data& d, const std::string& key) {
+  d.taken.erase(std::remove_if(d.taken.begin(), d.taken.end(),
+                               [&](const taken_data& t) { return t.key == key; }),
+                d.taken.end());
+  d.returned.erase(std::remove(d.returned.begin(), d.returned.end(), key), d.returned.end());
+  return true;
+}
+
 caf::result<protocol::cart_view> clear(cart_actor* self, const protocol::clear_cart& req) {
   auto& lines = self->state.data.lines;
   auto before = lines.size();
@@ -279,6 +289,7 @@ caf::behavior cart_impl(cart_actor* self, std::string id,
       [self](protocol::clear_cart& req) { return clear(self, req); },
       [self](protocol::take_cart& req) { return take(self, req); },
       [self](protocol::return_to_cart& req) { return give_back(self, req); },
+      [self](protocol::forget_key& req) { return forget(self->state.data, req.key); },
     };
   });
 }

@@ -40,6 +40,9 @@ void refuse(order_actor* self, std::string field, std::string message,
     s.data.status = protocol::order_status::refused;
     s.data.lines.clear();
     runtime::persist(self, [self](const caf::error* e) {
+      if (!e) {
+        forget_in_cart(self); // refused for good: the take and the return never come again
+      }
       auto err = e ? *e : refusal_of(self->state.data);
       answer_checkouts(self, [&](caf::response_promise& rp) { rp.deliver(err); });
     });

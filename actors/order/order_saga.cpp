@@ -66,7 +66,8 @@ runtime::counter& saga_counter(const std::string& family, const std::string& lab
 void count_saga(order_state& st) {
   auto stage = st.data.stage;
   bool in_flight = stage != saga_stage::none && stage != saga_stage::done
-                   && stage != saga_stage::rejected && stage != saga_stage::aborted;
+                   && stage != saga_stage::rejected && stage != saga_stage::aborted
+                   && stage != saga_stage::refused; // a refused checkout is settled too
   std::string now = in_flight ? std::string{to_string(stage)} : std::string{};
   runtime::node_status::global().saga_moved(*st.counted_stage, now);
   *st.counted_stage = now;
@@ -185,8 +186,17 @@ void forget_when_done(order_actor* self, const std::string& sku_key,
   });
 }
 
+void forget_in_cart(order_actor* self) {
+  const auto& st = self->state;
+  for (const char* suffix : {"", ":unsold", ":back"}) {
+    runtime::ask_one<bool>(self, protocol::cart_ref{st.data.user_id},
+                           protocol::forget_key{take_key(st) + suffix}, [](caf::expected<bool>) {});
+  }
+}
+
 void do_reserve(order_actor* self) {
   auto& st = self->state;
+  forget_in_cart(self); // the priced lines are durable here
   auto ttl_ms = (st.data.expires_at + reservation_grace_s - runtime::unix_now()) * 1000;
   std::vector<send_to> sends;
   for (const auto& l : st.data.lines) {
@@ -353,6 +363,9 @@ void do_release(order_actor* self) {
                                                      : saga_stage::done);
     runtime::persist(self, [self, status](const caf::error* err) {
       auto& s2 = self->state;
+      if (!err) {
+        forget_in_cart(self); // the lines are back in the cart for good
+      }
       if (status == order_status::rejected) {
         auto skus = s2.data.rejected_skus;
         answer_checkouts(self, [&](caf::response_promise& rp) {

@@ -98,6 +98,11 @@ void follow_payment(order_actor* self, protocol::payment_status payment);
 /// The cart key of the current attempt's take (and of giving its lines back).
 std::string take_key(const order_state& st);
 
+/// Tells the cart that this attempt's take and its returns will never come again (the order has
+/// durably recorded its lines, or given them back for good), so it stops remembering them.
+/// Best effort, like `forget_key` everywhere.
+void forget_in_cart(order_actor* self);
+
 /// Whether `user` may read the order: its buyer, the owner of a seller of its lines.
 bool may_read(const order_data& d, const std::string& user);
 

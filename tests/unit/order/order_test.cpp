@@ -332,6 +332,19 @@ TEST_CASE("the saga prices the cart, reserves, waits for the payment, then credi
                            })
         == test::absence::proven);
   CHECK(ledger().entries == 2);
+  // Once the orders had recorded their lines they told the cart to forget its takes: the
+  // cart's next write no longer carries them (its snapshot stays small however often it buys).
+  REQUIRE(f.store.body_of("cart", "usr_buyer").find("ord_saga3") != std::string::npos);
+  test::listed(f, "prd_2", "sel_1", "usr_seller", {{"TEH-1", 20000, 5}}); // KOPI-1 is sold out
+  int64_t quantity = 0;
+  CHECK(test::eventually([&] { // each try a write: the quantity alternates
+    quantity = quantity % 2 + 1;
+    REQUIRE(
+      f.ask<protocol::cart_view>("cart:usr_buyer", protocol::change_cart{"TEH-1", quantity, true}));
+    auto body = f.store.body_of("cart", "usr_buyer");
+    return body.find("ord_saga1") == std::string::npos
+           && body.find("ord_saga3") == std::string::npos;
+  }));
 }
 
 TEST_CASE("what a checkout refuses: an empty cart, nothing for sale, an unknown address",
