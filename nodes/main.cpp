@@ -151,6 +151,7 @@ int run(const node::node_config& cfg, size_t index, sigset_t& signals) {
   const std::vector<std::string> catalog_kinds{catalog::product_kind, catalog::sku_kind};
   const std::vector<std::string> post_kinds{social::post_kind};
   persistence::pg_settings store_settings{cfg.database};
+  store_settings.writers = static_cast<size_t>(cfg.store_writers);
   store_settings.cluster = cfg.cluster_name; // snapshot writes are fenced by our shard leases
   store_settings.idle_txn_timeout = std::chrono::milliseconds(cfg.lease_ms);
   store_settings.followed_kinds = catalog_kinds;

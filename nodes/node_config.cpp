@@ -168,6 +168,7 @@ const std::map<std::string, setter>& setters() {
      }},
     {"io_threads", int_field(&node_config::io_threads, 1, 256, "io_threads")},
     {"password_threads", int_field(&node_config::password_threads, 1, 256, "password_threads")},
+    {"store_writers", int_field(&node_config::store_writers, 1, 16, "store_writers")},
     {"log_level",
      [](node_config& c, const std::string& v, int line) {
        static const std::set<std::string> levels{"trace", "debug", "info", "warn", "error", "off"};

@@ -57,6 +57,7 @@ struct node_config {
   std::string caf_scheduler = "sharing"; ///< sharing | stealing
   int64_t io_threads = 2;
   int64_t password_threads = 2;
+  int64_t store_writers = 2; ///< snapshot writer connections (group commits in flight at once)
   std::string log_level = "info";
 
   /// Index of node `id` in `nodes`; throws config_error if absent.

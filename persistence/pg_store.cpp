@@ -80,10 +80,15 @@ struct pg_store::impl {
   pg_settings cfg;
   store_metrics& metrics = store_metrics::get();
 
-  std::mutex write_mu;
-  std::condition_variable write_cv;
-  std::deque<pending_save> saves;
-  bool write_stopping = false;
+  /// One writer's queue and thread.
+  struct lane {
+    std::mutex mu;
+    std::condition_variable cv;
+    std::deque<pending_save> saves;
+    bool stopping = false;
+    std::thread thread;
+  };
+  std::vector<std::unique_ptr<lane>> lanes;
 
   std::mutex read_mu;
   std::condition_variable read_cv;
@@ -93,16 +98,24 @@ struct pg_store::impl {
 
   std::mutex stop_mu; // serializes stop()
   bool stopped = false;
-  std::thread writer;
   std::vector<std::thread> readers;
 
   explicit impl(pg_settings settings) : cfg(std::move(settings)) {
     cfg.max_batch = std::max<size_t>(cfg.max_batch, 1);
     cfg.readers = std::max<size_t>(cfg.readers, 1);
+    cfg.writers = std::max<size_t>(cfg.writers, 1);
+    for (size_t n = 0; n < cfg.writers; ++n) {
+      lanes.push_back(std::make_unique<lane>());
+    }
   }
 
-  void run_writer() noexcept;
-  std::vector<pending_save> take_batch();
+  lane& lane_of(const runtime::snapshot& s) {
+    auto h = std::hash<std::string>{}(s.kind) * 31 + std::hash<std::string>{}(s.id);
+    return *lanes[h % lanes.size()];
+  }
+
+  void run_writer(lane& q, size_t n) noexcept;
+  std::vector<pending_save> take_batch(lane& q);
   void write_batch(db_link& link, std::vector<pending_save>& batch);
   std::set<key_type> upsert(db_link& link, const std::vector<pending_save>& batch,
                             std::vector<size_t>& rows);
@@ -115,18 +128,19 @@ struct pg_store::impl {
 
 // -- writer -------------------------------------------------------------------------------------
 
-void pg_store::impl::run_writer() noexcept {
-  runtime::name_this_thread("pg.writer");
+void pg_store::impl::run_writer(lane& q, size_t n) noexcept {
+  runtime::name_this_thread(n == 0 ? "pg.writer" : "pg.writer" + std::to_string(n));
   try {
     auto idle = cfg.idle_txn_timeout.count();
-    db_link link{"writer", cfg, [idle](pqxx::connection& conn) {
+    db_link link{n == 0 ? std::string{"writer"} : "writer " + std::to_string(n), cfg,
+                 [idle](pqxx::connection& conn) {
                    if (idle > 0) {
                      pqxx::nontransaction txn{conn, "writer_setup"};
                      txn.exec0("SET idle_in_transaction_session_timeout = " + std::to_string(idle));
                    }
                  }};
     for (;;) {
-      auto batch = take_batch();
+      auto batch = take_batch(q);
       if (batch.empty()) {
         break;
       }
@@ -142,10 +156,11 @@ void pg_store::impl::run_writer() noexcept {
 
 /// Waits for work; returns everything queued up to `max_batch`, or nothing once stopped and
 /// drained.
-std::vector<pending_save> pg_store::impl::take_batch() {
+std::vector<pending_save> pg_store::impl::take_batch(lane& q) {
   std::vector<pending_save> batch;
-  std::unique_lock<std::mutex> guard{write_mu};
-  write_cv.wait(guard, [&] { return write_stopping || !saves.empty(); });
+  std::unique_lock<std::mutex> guard{q.mu};
+  q.cv.wait(guard, [&] { return q.stopping || !q.saves.empty(); });
+  auto& saves = q.saves;
   size_t bytes = 0;
   while (!saves.empty() && batch.size() < cfg.max_batch
          && (batch.empty() || bytes + saves.front().snap.body.size() <= batch_byte_budget)) {
@@ -478,12 +493,15 @@ void pg_store::impl::serve_list(db_link& link, pending_list& req) {
 // -- pg_store -----------------------------------------------------------------------------------
 
 pg_store::pg_store(pg_settings settings) : impl_(std::make_unique<impl>(std::move(settings))) {
-  impl_->writer = std::thread{[this] { impl_->run_writer(); }};
+  for (size_t n = 0; n < impl_->lanes.size(); ++n) {
+    auto& q = *impl_->lanes[n];
+    q.thread = std::thread{[this, &q, n] { impl_->run_writer(q, n); }};
+  }
   for (size_t n = 0; n < impl_->cfg.readers; ++n) {
     impl_->readers.emplace_back([this, n] { impl_->run_reader(n); });
   }
-  log().info("[store] started: 1 writer, {} readers, max batch {}", impl_->cfg.readers,
-             impl_->cfg.max_batch);
+  log().info("[store] started: {} writers, {} readers, max batch {}", impl_->lanes.size(),
+             impl_->cfg.readers, impl_->cfg.max_batch);
 }
 
 pg_store::~pg_store() {
@@ -492,11 +510,12 @@ pg_store::~pg_store() {
 
 void pg_store::save(runtime::snapshot s, save_callback done) {
   {
-    std::lock_guard<std::mutex> guard{impl_->write_mu};
-    if (!impl_->write_stopping) {
-      impl_->saves.push_back(pending_save{std::move(s), std::move(done)});
+    auto& q = impl_->lane_of(s);
+    std::lock_guard<std::mutex> guard{q.mu};
+    if (!q.stopping) {
+      q.saves.push_back(pending_save{std::move(s), std::move(done)});
       impl_->metrics.queue_depth.add(1);
-      impl_->write_cv.notify_one();
+      q.cv.notify_one();
       return;
     }
   }
@@ -544,17 +563,21 @@ void pg_store::stop() {
   if (impl_->stopped) {
     return;
   }
-  {
-    std::lock_guard<std::mutex> guard{impl_->write_mu};
-    impl_->write_stopping = true;
+  for (auto& q : impl_->lanes) {
+    {
+      std::lock_guard<std::mutex> guard{q->mu};
+      q->stopping = true;
+    }
+    q->cv.notify_all();
   }
-  impl_->write_cv.notify_all();
   {
     std::lock_guard<std::mutex> guard{impl_->read_mu};
     impl_->read_stopping = true;
   }
   impl_->read_cv.notify_all();
-  impl_->writer.join();
+  for (auto& q : impl_->lanes) {
+    q->thread.join();
+  }
   for (auto& t : impl_->readers) {
     t.join();
   }

@@ -12,9 +12,12 @@ namespace lakoo::persistence {
 
 /// How a `pg_store` reaches PostgreSQL. Filled by `nodes/` from `cluster.conf`.
 struct pg_settings {
-  std::string dsn;                            ///< libpq connection string
-  size_t max_batch = 1000;                    ///< most snapshots written by one group commit
-  size_t readers = 2;                         ///< load threads, one connection each
+  std::string dsn;         ///< libpq connection string
+  size_t max_batch = 1000; ///< most snapshots written by one group commit
+  size_t readers = 2;      ///< load threads, one connection each
+  /// Writer threads, one connection and one group commit each. A snapshot's (kind, id) always
+  /// goes to the same writer, so its versions are written in order.
+  size_t writers = 1;
   std::chrono::milliseconds retry_delay{200}; ///< least time between two failed connects
   /// The cluster whose shard leases fence the writes (`shard_leases.cluster`). Empty: no
   /// fencing (tools and tests that write without a cluster).
@@ -30,7 +33,8 @@ struct pg_settings {
 /// The PostgreSQL `snapshot_store`: group commit for saves, a small pool for loads.
 ///
 /// Owned by the node (`nodes/`), built after `migrate()`, shared by all entity actors. Threads:
-/// - one writer: takes everything queued (up to `max_batch`), keeps the highest version of each
+/// - `writers` writers, each with its own queue (a (kind, id) always queues at the same one): takes
+///   everything queued (up to `max_batch`), keeps the highest version of each
 ///   (kind, id), and writes them with ONE autocommitted statement (one round trip, one
 ///   transaction, one fsync): it upserts the snapshots and adds the list entries of every
 ///   committed one (`list_entries`); then it answers every callback: `ok`, `stale` (refused by
