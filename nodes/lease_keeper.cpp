@@ -14,6 +14,7 @@
 #include "actors/runtime/log.hpp"
 #include "actors/runtime/metrics.hpp"
 #include "actors/runtime/node_status.hpp"
+#include "nodes/log.hpp"
 
 namespace lakoo::node {
 
@@ -26,13 +27,6 @@ using runtime::shard_map;
 using steady = std::chrono::steady_clock;
 
 namespace {
-
-/// The keeper's lines keep the logger they were written to when the keeper lived in
-/// persistence/, so `SPDLOG_LEVEL=persistence=...` and the operators' filters still find them.
-spdlog::logger& log() {
-  static auto& instance = runtime::component_log("persistence");
-  return instance;
-}
 
 /// A command's failure callback: the store could not run it.
 std::function<void(std::string)> unavailable(runtime::cluster_control::command_done done) {

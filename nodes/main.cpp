@@ -26,6 +26,7 @@
 #include "http_edge/edge.hpp"
 #include "nodes/cluster.hpp"
 #include "nodes/lease_keeper.hpp"
+#include "nodes/log.hpp"
 #include "nodes/node_config.hpp"
 #include "nodes/router.hpp"
 #include "nodes/scheduler.hpp"
@@ -85,11 +86,11 @@ bool migrate_with_retry(const std::string& dsn) {
       return true;
     } catch (const std::exception& e) {
       if (attempt >= 60) {
-        spdlog::error("[node] database migration failed: {}", e.what());
+        node::log().error("[node] database migration failed: {}", e.what());
         return false;
       }
       if (attempt == 1) {
-        spdlog::warn("[node] database not ready, retrying: {}", e.what());
+        node::log().warn("[node] database not ready, retrying: {}", e.what());
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(500));
     }
@@ -200,7 +201,7 @@ int run(const node::node_config& cfg, size_t index, sigset_t& signals) {
     if (const char* once = std::getenv("LAKOO_TEST_FAILPOINT_ONCE")) {
       env->failpoint_once = once; // fires on the first node to create this file
     }
-    spdlog::warn("[node] failpoint {} armed", fp);
+    node::log().warn("[node] failpoint {} armed", fp);
   }
 
   // The sandbox delivers its webhooks to this node's own edge (any node would do).
@@ -220,8 +221,8 @@ int run(const node::node_config& cfg, size_t index, sigset_t& signals) {
 
   auto published = sys.middleman().publish(router, me.cluster_port, me.host.c_str(), true);
   if (!published) {
-    spdlog::error("[node] cannot listen on {}:{}: {}", me.host, me.cluster_port,
-                  sys.render(published.error()));
+    node::log().error("[node] cannot listen on {}:{}: {}", me.host, me.cluster_port,
+                      sys.render(published.error()));
     caf::anon_send_exit(router, caf::exit_reason::user_shutdown);
     return 1;
   }
@@ -288,17 +289,19 @@ int run(const node::node_config& cfg, size_t index, sigset_t& signals) {
     try {
       http.start();
       if (!keeper->wait_joined(std::chrono::seconds(30))) {
-        spdlog::warn("[node] {} has not joined the cluster yet (database?): serving 503s", me.id);
+        node::log().warn("[node] {} has not joined the cluster yet (database?): serving 503s",
+                         me.id);
       }
-      spdlog::info("[node] {} ready: http://{}:{} cluster port {}, {} of {} shards", me.id, me.host,
-                   http.port(), me.cluster_port, env->shards->shards_of(index), cfg.shards);
+      node::log().info("[node] {} ready: http://{}:{} cluster port {}, {} of {} shards", me.id,
+                       me.host, http.port(), me.cluster_port, env->shards->shards_of(index),
+                       cfg.shards);
       int sig = 0;
       sigwait(&signals, &sig);
-      spdlog::info("[node] {} stopping on signal {}: handing its shards off", me.id, sig);
+      node::log().info("[node] {} stopping on signal {}: handing its shards off", me.id, sig);
       // The edge keeps serving (forwarding to the new owners) while the shards move.
       keeper->leave(std::chrono::milliseconds(cfg.leave_timeout_ms));
     } catch (const std::exception& e) {
-      spdlog::error("[node] cannot serve HTTP on {}:{}: {}", me.host, me.http_port, e.what());
+      node::log().error("[node] cannot serve HTTP on {}:{}: {}", me.host, me.http_port, e.what());
       rc = 1;
     }
     http.stop();
@@ -345,7 +348,7 @@ int main(int argc, char** argv) {
   try {
     return run(cfg, index, signals);
   } catch (const std::exception& e) {
-    spdlog::error("[node] fatal: {}", e.what());
+    node::log().error("[node] fatal: {}", e.what());
     return 1;
   }
 }

@@ -14,6 +14,7 @@
 #include "actors/runtime/clock.hpp"
 #include "actors/runtime/log.hpp"
 #include "actors/runtime/metrics.hpp"
+#include "read_models/log.hpp"
 
 namespace lakoo::read_models {
 
@@ -357,8 +358,7 @@ void catalog_index::apply(const std::vector<runtime::snapshot>& batch) {
         skus.emplace_back(s.id, std::move(e));
       }
     } catch (const std::exception& e) {
-      runtime::log().error("[catalog index] {}:{} v{} unreadable: {}", s.kind, s.id, s.version,
-                           e.what());
+      log().error("[catalog index] {}:{} v{} unreadable: {}", s.kind, s.id, s.version, e.what());
     }
   }
   std::unique_lock<std::shared_mutex> guard{impl_->mu};

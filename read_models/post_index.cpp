@@ -14,6 +14,7 @@
 #include "actors/runtime/log.hpp"
 #include "actors/social/social.hpp"
 #include "actors/social/social_data.hpp"
+#include "read_models/log.hpp"
 
 namespace lakoo::read_models {
 
@@ -102,7 +103,7 @@ void post_index::apply(const std::vector<runtime::snapshot>& batch) {
       auto unpacked = msgpack::unpack(s.body.data(), s.body.size());
       unpacked.get().convert(d);
     } catch (const std::exception& e) {
-      runtime::log().error("[post_index] post {} v{} unreadable: {}", s.id, s.version, e.what());
+      log().error("[post_index] post {} v{} unreadable: {}", s.id, s.version, e.what());
       continue;
     }
     auto p = std::make_shared<indexed_post>();
