@@ -91,7 +91,8 @@ auto answer(responder res, int status, Render render) {
       res(error_from(x.error()));
       return;
     }
-    res(json_response(status, render(*x)));
+    // Rendered on the io thread that writes it, not on this CAF thread.
+    res(json_response_later(status, [value = std::move(*x), render] { return render(value); }));
   };
 }
 

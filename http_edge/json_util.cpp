@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "actors/protocol/errc.hpp"
+#include "http_edge/log.hpp"
 
 namespace lakoo::edge {
 
@@ -21,6 +22,28 @@ response json_response(int status, const json& body) {
   r.status = status;
   r.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
   return r;
+}
+
+response json_response_later(int status, std::function<json()> make) {
+  response r;
+  r.status = status;
+  r.render = [make = std::move(make)] {
+    return make().dump(-1, ' ', false, json::error_handler_t::replace);
+  };
+  return r;
+}
+
+void render_body(response& r) {
+  if (!r.render) {
+    return;
+  }
+  try {
+    r.body = r.render();
+  } catch (const std::exception& e) {
+    log().error("rendering an answer failed: {}", e.what());
+    r = error_response(500, "internal", "internal error");
+  }
+  r.render = nullptr;
 }
 
 response error_response(int status, std::string_view code, std::string_view message,

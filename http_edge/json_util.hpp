@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -35,6 +36,13 @@ response field_error(std::string_view field, std::string_view message);
 /// `body` serialised (invalid UTF-8 is replaced, never thrown) with `Content-Type:
 /// application/json`.
 response json_response(int status, const nlohmann::json& body);
+
+/// A JSON answer whose body `make()` builds later, where the response is written (the io
+/// thread), from values the caller moved into it.
+response json_response_later(int status, std::function<nlohmann::json()> make);
+
+/// Runs `r.render` (if set) into `r.body`; a render that throws becomes 500 `internal`.
+void render_body(response& r);
 
 /// THE mapping from a failed actor request to an HTTP status (STYLE.md §5):
 /// - category "lakoo" (`protocol::errc`): invalid_request 400, unauthorized 401, forbidden 403,

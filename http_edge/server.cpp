@@ -389,6 +389,7 @@ void session::on_answer(response r) {
   if (closed_) {
     return;
   }
+  render_body(r); // on this io thread
   write(std::move(r), keep_alive_);
 }
 

@@ -53,6 +53,9 @@ struct response {
   std::string body;
   std::string content_type = "application/json";
   std::vector<std::pair<std::string, std::string>> headers;
+  /// When set, makes `body` on the connection's io thread just before writing, so an answer's
+  /// JSON is not built on the CAF thread that delivered it (see `answer` in api_context.hpp).
+  std::function<std::string()> render{};
 };
 
 /// Completes one request. Call it exactly once, from any thread; later calls are ignored. If
