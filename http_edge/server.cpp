@@ -134,7 +134,9 @@ public:
       return;
     }
     net::post(stream_.get_executor(), [self = shared_from_this(), r = std::move(r)]() mutable {
-      self->on_answer(std::move(r));
+      if (!self->closed_) { // the connection may have ended while the actor worked
+        self->write(std::move(r), self->keep_alive_);
+      }
     });
   }
 
@@ -226,7 +228,6 @@ private:
 
   void on_request();
   void on_upgrade(http::request<http::string_body>&& msg, request&& req);
-  void on_answer(response r);
   void write(response r, bool keep_alive);
 
   void on_write(beast::error_code ec, std::size_t) {
@@ -247,8 +248,7 @@ private:
 
   void reject(int status, std::string_view code, const std::string& message) {
     if (parser_) {
-      auto id = to_std(parser_->get()["X-Request-Id"]);
-      request_id_ = is_sane_request_id(id) ? std::string{id} : next_request_id();
+      request_id_ = request_id_of(parser_->get()["X-Request-Id"]);
       version_ = parser_->get().version() == 10 ? 10 : 11;
     }
     lingering_ = true;
@@ -276,8 +276,11 @@ private:
       });
   }
 
-  std::string next_request_id() {
-    return core_->request_prefix + hex_id(core_->next_request.fetch_add(1) + 1);
+  /// The client's `X-Request-Id` if it is sane, else the next id of this server.
+  std::string request_id_of(beast::string_view header) {
+    auto id = to_std(header);
+    return is_sane_request_id(id) ? std::string{id}
+                                  : core_->request_prefix + hex_id(++core_->next_request);
   }
 
   std::shared_ptr<core> core_; // first: destroyed last, after the stream
@@ -342,8 +345,7 @@ void session::on_request() {
   req.content_type = std::string{msg[http::field::content_type]};
   req.idempotency_key = std::string{msg["Idempotency-Key"]};
   req.signature = std::string{msg["X-Signature"]};
-  auto id = to_std(msg["X-Request-Id"]);
-  req.request_id = is_sane_request_id(id) ? std::string{id} : next_request_id();
+  req.request_id = request_id_of(msg["X-Request-Id"]);
   req.remote = remote_;
   req.is_upgrade = msg[http::field::upgrade].size() != 0
                    && beast::iequals(msg[http::field::upgrade], "websocket");
@@ -385,16 +387,9 @@ void session::on_upgrade(http::request<http::string_body>&& msg, request&& req) 
   core_->websockets.emplace(id, std::move(closer));
 }
 
-void session::on_answer(response r) {
-  if (closed_) {
-    return;
-  }
-  render_body(r); // on this io thread
-  write(std::move(r), keep_alive_);
-}
-
 void session::write(response r, bool keep_alive) {
   keep_alive_ = keep_alive;
+  render_body(r); // a deferred body is built here, on the io thread, whoever answered
   try {
     int status = r.status >= 100 && r.status <= 599 ? r.status : 500;
     res_.emplace();
