@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
-#include <condition_variable>
 #include <mutex>
 #include <optional>
 #include <random>
@@ -12,7 +11,7 @@
 #include <thread>
 #include <unordered_map>
 
-#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/dispatch.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -38,19 +37,19 @@ namespace {
 
 class session;
 
-/// State shared by the server and its sessions. It owns the io_context, so the context outlives
-/// every session, including one kept alive by a responder that an actor still holds.
+/// State shared by the server and its sessions, including a session kept alive by a responder
+/// that an actor still holds.
 struct core {
   core(edge_settings s, handler h, upgrade_handler u)
       : settings(std::move(s)),
         app(std::move(h)),
         upgrade(std::move(u)),
-        ioc(std::max(1, settings.io_threads)) {}
+        ioc(*settings.io) {}
 
   const edge_settings settings;
   const handler app;
   const upgrade_handler upgrade;
-  net::io_context ioc;
+  net::io_context& ioc; ///< the node's (edge_settings::io), running until after stop()
   // Responders post under the shared lock while `open`; stop() clears it under the exclusive
   // lock, so nothing is queued on a context whose threads are gone.
   std::shared_mutex gate;
@@ -122,9 +121,12 @@ public:
     stream_.close();
   }
 
-  /// `close()` on the strand; any thread.
-  void close_async() {
-    net::post(stream_.get_executor(), [self = shared_from_this()] { self->close(); });
+  /// `close()` on the strand, then `done`; any thread.
+  void close_async(std::function<void()> done) {
+    net::post(stream_.get_executor(), [self = shared_from_this(), done = std::move(done)] {
+      self->close();
+      done();
+    });
   }
 
   /// Queues the handler's answer onto the strand; any thread. Dropped once the server stopped.
@@ -328,6 +330,9 @@ struct reply_slot {
 };
 
 void session::on_request() {
+  if (closed_) { // read just before stop() closed the connection
+    return;
+  }
   auto msg = parser_->release();
   parser_.reset();
   keep_alive_ = msg.keep_alive();
@@ -422,18 +427,19 @@ void session::write(response r, bool keep_alive) {
                     beast::bind_front_handler(&session::on_write, shared_from_this()));
 }
 
-} // namespace
-
-struct server::impl {
-  explicit impl(std::shared_ptr<core> c)
+/// The acceptor. Its handlers hold it by shared_ptr: the io_context outlives the server, so an
+/// accept cancelled by stop() may complete after the server is gone.
+struct listener : std::enable_shared_from_this<listener> {
+  explicit listener(std::shared_ptr<core> c)
       : core_(std::move(c)),
         acceptor(net::make_strand(core_->ioc)),
         retry(acceptor.get_executor()) {}
 
   void do_accept() {
-    acceptor.async_accept(
-      net::make_strand(core_->ioc),
-      [this](beast::error_code ec, tcp::socket socket) { on_accept(ec, std::move(socket)); });
+    acceptor.async_accept(net::make_strand(core_->ioc),
+                          [self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
+                            self->on_accept(ec, std::move(socket));
+                          });
   }
 
   void on_accept(beast::error_code ec, tcp::socket socket) {
@@ -444,9 +450,9 @@ struct server::impl {
       // E.g. out of file descriptors: back off briefly instead of spinning.
       log().warn("accept failed: {}", ec.message());
       retry.expires_after(std::chrono::milliseconds(50));
-      retry.async_wait([this](beast::error_code wec) {
-        if (!wec && acceptor.is_open()) {
-          do_accept();
+      retry.async_wait([self = shared_from_this()](beast::error_code wec) {
+        if (!wec && self->acceptor.is_open()) {
+          self->do_accept();
         }
       });
       return;
@@ -465,24 +471,29 @@ struct server::impl {
     do_accept();
   }
 
-  std::shared_ptr<core> core_; // first: destroyed last
-  // Keeps `run()` going until stop() has queued every close: otherwise the threads could leave
-  // as soon as the acceptor closes, stranding the queued closes (and their sessions) forever.
-  std::optional<net::executor_work_guard<net::io_context::executor_type>> work;
+  std::shared_ptr<core> core_;
   tcp::acceptor acceptor;
   net::steady_timer retry;
-  std::vector<std::thread> threads;
+};
+
+} // namespace
+
+struct server::impl {
+  std::shared_ptr<core> core_;
+  std::shared_ptr<listener> accepting;
   std::mutex lifecycle;
-  std::condition_variable threads_done;
-  int running = 0;
   bool started = false;
   bool stopped = false;
   uint16_t bound_port = 0;
 };
 
 server::server(edge_settings settings, handler h, upgrade_handler upgrade)
-    : impl_(std::make_unique<impl>(
-      std::make_shared<core>(std::move(settings), std::move(h), std::move(upgrade)))) {
+    : impl_(std::make_unique<impl>()) {
+  if (settings.io == nullptr) {
+    throw std::invalid_argument("edge server: edge_settings::io (the io_context) is required");
+  }
+  impl_->core_ = std::make_shared<core>(std::move(settings), std::move(h), std::move(upgrade));
+  impl_->accepting = std::make_shared<listener>(impl_->core_);
   std::random_device rd;
   auto prefix = impl_->core_->settings.node_id.substr(0, 24);
   if (!is_sane_request_id(prefix)) {
@@ -502,36 +513,15 @@ void server::start() {
   }
   auto& s = impl_->core_->settings;
   tcp::endpoint ep{net::ip::make_address(s.host), s.http_port};
-  auto& acc = impl_->acceptor;
+  auto& acc = impl_->accepting->acceptor;
   acc.open(ep.protocol());
   acc.set_option(net::socket_base::reuse_address(true));
   acc.bind(ep);
   acc.listen(net::socket_base::max_listen_connections);
   impl_->bound_port = acc.local_endpoint().port();
-  impl_->do_accept(); // no io thread runs yet, so this is not racing the strand
-  impl_->work.emplace(impl_->core_->ioc.get_executor());
   impl_->started = true;
-  int n = std::max(1, s.io_threads);
-  impl_->running = n;
-  for (int i = 0; i < n; ++i) {
-    impl_->threads.emplace_back([st = impl_.get()] {
-      runtime::name_this_thread("lakoo.io");
-      for (;;) {
-        try {
-          st->core_->ioc.run();
-          break;
-        } catch (const std::exception& e) {
-          log().error("io thread caught: {}", e.what());
-        } catch (...) {
-          log().error("io thread caught an unknown exception");
-        }
-      }
-      std::lock_guard<std::mutex> lg{st->lifecycle};
-      --st->running;
-      st->threads_done.notify_all();
-    });
-  }
-  log().info("listening on {}:{} ({} io threads)", s.host, impl_->bound_port, n);
+  net::dispatch(acc.get_executor(), [l = impl_->accepting] { l->do_accept(); });
+  log().info("listening on {}:{}", s.host, impl_->bound_port);
 }
 
 uint16_t server::port() const {
@@ -539,7 +529,7 @@ uint16_t server::port() const {
 }
 
 void server::stop() {
-  std::unique_lock<std::mutex> lk{impl_->lifecycle};
+  std::lock_guard<std::mutex> lk{impl_->lifecycle};
   if (impl_->stopped) {
     return;
   }
@@ -566,31 +556,34 @@ void server::stop() {
   if (!impl_->started) {
     return;
   }
-  auto* st = impl_.get();
-  net::post(st->acceptor.get_executor(), [st] {
+  auto l = impl_->accepting;
+  net::post(l->acceptor.get_executor(), [l] {
     beast::error_code ec;
-    st->acceptor.close(ec);
-    st->retry.cancel();
+    l->acceptor.close(ec);
+    l->retry.cancel();
   });
+  // Each close runs on its connection's strand, after any handler running there: once all have
+  // run (and the WebSockets are gone), no connection calls the application again.
+  auto left = std::make_shared<std::atomic<size_t>>(live.size());
   for (auto& s : live) {
-    s->close_async();
+    s->close_async([left] { left->fetch_sub(1); });
   }
   for (auto& closer : websockets) {
     closer();
   }
   live.clear();
-  st->work.reset();
-  // Closing everything lets `run()` return on its own; the deadline only guards against a bug.
-  if (!st->threads_done.wait_for(lk, std::chrono::seconds(5), [st] { return st->running == 0; })) {
-    log().warn("io threads still busy 5s after stop(): stopping the io_context");
-    c.ioc.stop();
+  auto quiet = [&] {
+    std::lock_guard<std::mutex> guard{c.sessions_mutex};
+    return left->load() == 0 && c.websockets.empty();
+  };
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (!quiet() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
   }
-  lk.unlock();
-  for (auto& t : st->threads) {
-    t.join();
+  if (!quiet()) {
+    log().warn("connections still open 5s after stop()");
   }
-  st->threads.clear();
-  log().info("stopped listening on port {}", st->bound_port);
+  log().info("stopped listening on port {}", impl_->bound_port);
 }
 
 } // namespace lakoo::edge

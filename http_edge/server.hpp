@@ -10,14 +10,20 @@
 #include <utility>
 #include <vector>
 
+namespace boost::asio {
+class io_context;
+} // namespace boost::asio
+
 namespace lakoo::edge {
 
 /// The edge's settings, filled by `nodes/` from `cluster.conf`; the defaults suit tests.
 struct edge_settings {
   std::string host = "127.0.0.1";
-  uint16_t http_port = 8080;             ///< 0 picks an ephemeral port (see `server::port()`)
-  std::size_t body_limit = 1 << 20;      ///< bytes; larger bodies get 413 `payload_too_large`
-  int io_threads = 2;                    ///< threads running the io_context
+  uint16_t http_port = 8080;        ///< 0 picks an ephemeral port (see `server::port()`)
+  std::size_t body_limit = 1 << 20; ///< bytes; larger bodies get 413 `payload_too_large`
+  /// The io_context the connections run on, with its threads (`node::io_pool`): required, and it
+  /// must run until after `server::stop()`.
+  boost::asio::io_context* io = nullptr;
   std::chrono::seconds idle_timeout{60}; ///< a read or write pending longer closes the connection
   std::string node_id = "n1";            ///< prefixes generated request ids
   /// WebSocket: frames a slow client may have queued before its socket is dropped.
@@ -92,12 +98,13 @@ struct upgrade_decision {
 using upgrade_handler = std::function<upgrade_decision(request&)>;
 
 /// The HTTP/1.1 listener: a Beast acceptor plus one session per connection, each on its own
-/// strand, served by `io_threads` threads. Keep-alive; pipelined requests are answered in
-/// order (the next one is read after the previous answer is written).
+/// strand, on the threads running `edge_settings::io`. Keep-alive; pipelined requests are
+/// answered in order (the next one is read after the previous answer is written).
 ///
-/// Lifecycle: constructed idle -> `start()` (binds, spawns threads) -> `stop()` (closes the
-/// acceptor and every connection, drops answers that arrive afterwards, joins). `stop()` is
-/// idempotent and also runs in the destructor. Never call `stop()` from an io thread.
+/// Lifecycle: constructed idle -> `start()` (binds, accepts) -> `stop()` (closes the acceptor and
+/// every connection, drops answers that arrive afterwards, and returns once no connection can
+/// call the handlers again). `stop()` is idempotent and also runs in the destructor. Never call
+/// `stop()` from an io thread.
 /// Responders may outlive the server: they then do nothing.
 class server {
 public:
@@ -107,13 +114,14 @@ public:
   server(const server&) = delete;
   server& operator=(const server&) = delete;
 
-  /// Binds host:port and starts the io threads. Throws `std::exception` on bind failure.
+  /// Binds host:port and starts accepting. Throws `std::exception` on bind failure.
   void start();
 
   /// The bound port (after `start()`), useful with `http_port = 0`.
   uint16_t port() const;
 
-  /// Closes the acceptor and sessions and joins the io threads. Idempotent.
+  /// Closes the acceptor and the connections and waits (up to 5 s) until their closes ran.
+  /// Idempotent.
   void stop();
 
 private:

@@ -25,6 +25,7 @@
 #include "adapters/payments/sandbox_provider.hpp"
 #include "http_edge/edge.hpp"
 #include "nodes/cluster.hpp"
+#include "nodes/io_pool.hpp"
 #include "nodes/lease_keeper.hpp"
 #include "nodes/log.hpp"
 #include "nodes/node_config.hpp"
@@ -97,12 +98,13 @@ bool migrate_with_retry(const std::string& dsn) {
   }
 }
 
-void configure_caf(caf::actor_system_config& caf_cfg, const node::node_config& cfg) {
+void configure_caf(caf::actor_system_config& caf_cfg, const node::node_config& cfg,
+                   node::io_pool& io) {
   protocol::add_message_types(caf_cfg);
   caf_cfg.load<caf::io::middleman>();
   // Sharing keeps remote round trips short (36 us vs 245 us with work stealing, STACK.md). The
   // node's own scheduler module takes the policy, so CAF's `scheduler.policy` is never read.
-  node::load_scheduler(caf_cfg, cfg.caf_scheduler);
+  node::load_scheduler(caf_cfg, cfg.caf_scheduler, &io.context());
   caf_cfg.set("scheduler.max-threads", static_cast<size_t>(cfg.caf_threads));
   caf_cfg.set("scheduler.max-throughput", static_cast<size_t>(300));
   // Off by default in 0.17: without them a hung peer is never noticed.
@@ -174,8 +176,12 @@ int run(const node::node_config& cfg, size_t index, sigset_t& signals) {
 
   // Declared before the actor system so it outlives the actors that call back into it.
   std::unique_ptr<node::lease_keeper> keeper;
+  // The edge's io threads (and the actors', with `caf_scheduler = io`): they run until the actor
+  // system is gone.
+  node::io_pool io{static_cast<int>(cfg.io_threads)};
+  io.start();
   caf::actor_system_config caf_cfg;
-  configure_caf(caf_cfg, cfg);
+  configure_caf(caf_cfg, cfg, io);
   caf::actor_system sys{caf_cfg};
 
   std::vector<std::string> ids;
@@ -261,7 +267,7 @@ int run(const node::node_config& cfg, size_t index, sigset_t& signals) {
     edge::edge_settings es;
     es.host = me.host;
     es.http_port = me.http_port;
-    es.io_threads = static_cast<int>(cfg.io_threads);
+    es.io = &io.context();
     es.node_id = me.id;
     es.ws_queue_limit = static_cast<size_t>(cfg.ws_queue_limit);
     es.ws_idle_timeout = std::chrono::seconds(cfg.ws_idle_timeout_s);

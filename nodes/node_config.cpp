@@ -161,8 +161,8 @@ const std::map<std::string, setter>& setters() {
      int_field(&node_config::max_in_flight_per_entity, 1, 100000000, "max_in_flight_per_entity")},
     {"caf_scheduler",
      [](node_config& c, const std::string& v, int line) {
-       if (v != "sharing" && v != "stealing") {
-         throw config_error(line, "caf_scheduler must be sharing or stealing");
+       if (v != "sharing" && v != "stealing" && v != "io") {
+         throw config_error(line, "caf_scheduler must be sharing, stealing or io");
        }
        c.caf_scheduler = v;
      }},

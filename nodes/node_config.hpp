@@ -54,7 +54,7 @@ struct node_config {
   int64_t max_in_flight_per_entity = 256;
   int64_t connection_timeout_ms = 2000;
   int64_t caf_threads = 2;
-  std::string caf_scheduler = "sharing"; ///< sharing | stealing
+  std::string caf_scheduler = "sharing"; ///< sharing | stealing | io (actors on the io threads)
   int64_t io_threads = 2;
   int64_t password_threads = 2;
   int64_t store_writers = 2; ///< snapshot writer connections (group commits in flight at once)

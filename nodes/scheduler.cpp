@@ -1,10 +1,13 @@
 #include "nodes/scheduler.hpp"
 
+#include <atomic>
 #include <condition_variable>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
 
+#include <boost/asio/defer.hpp>
+#include <boost/asio/io_context.hpp>
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
 #include <caf/detail/set_thread_name.hpp>
@@ -12,6 +15,8 @@
 #include <caf/policy/work_sharing.hpp>
 #include <caf/policy/work_stealing.hpp>
 #include <caf/scheduler/coordinator.hpp>
+
+#include "nodes/log.hpp"
 
 namespace lakoo::node {
 
@@ -149,10 +154,108 @@ private:
   std::thread timer_;
 };
 
+/// Runs actors on the threads of an io_context instead of worker threads of its own. An actor
+/// made runnable (a message arrived, or it yielded after `max_throughput` messages) becomes one
+/// handler of the context, `defer`red: on an io thread (an actor sending to another, the edge
+/// handing a request to its bridge) it joins that thread's private queue, so the next hop runs
+/// on the same thread without waking another; from elsewhere (PostgreSQL writers, timers,
+/// the cluster's network thread) it is posted and wakes an io thread.
+class io_coordinator final : public caf::scheduler::abstract_coordinator {
+public:
+  io_coordinator(caf::actor_system& sys, boost::asio::io_context& ioc)
+      : abstract_coordinator(sys),
+        ioc_(ioc),
+        unit_(this) {}
+
+  quiet_clock& clock() noexcept override { return clock_; }
+
+  void enqueue(caf::resumable* job) override {
+    queued_.fetch_add(1); // before the check: stop() waits for every job counted here
+    if (stopped_.load()) {
+      queued_.fetch_sub(1);
+      cleanup_and_release(job);
+      return;
+    }
+    schedule(job);
+  }
+
+protected:
+  void start() override {
+    timer_ = std::thread{[this] {
+      caf::detail::set_thread_name("caf.timers");
+      system().thread_started();
+      clock_.run();
+      system().thread_terminates();
+    }};
+    abstract_coordinator::start();
+  }
+
+  /// Runs on the thread destroying the actor system, after it awaited its actors; the io threads
+  /// still run. Waits until the jobs queued on the context have run, then refuses new ones.
+  void stop() override {
+    stop_actors();
+    drain();
+    stopped_.store(true);
+    drain();
+    clock_.stop();
+    timer_.join();
+  }
+
+private:
+  struct unit final : caf::execution_unit {
+    explicit unit(io_coordinator* c) : execution_unit(&c->system()), owner(c) {}
+    void exec_later(caf::resumable* job) override { owner->enqueue(job); }
+    io_coordinator* owner;
+  };
+
+  void schedule(caf::resumable* job) {
+    boost::asio::defer(ioc_, [this, job] { run(job); });
+  }
+
+  void run(caf::resumable* job) {
+    switch (job->resume(&unit_, max_throughput_)) {
+      case caf::resumable::resume_later:
+        return schedule(job); // still queued
+      case caf::resumable::done:
+      case caf::resumable::awaiting_message:
+        intrusive_ptr_release(job); // the reference its scheduling took
+        break;
+      case caf::resumable::shutdown_execution_unit:
+        break;
+    }
+    queued_.fetch_sub(1);
+  }
+
+  /// Waits (up to five seconds) until no job is queued.
+  void drain() {
+    for (int i = 0; i < 5000 && queued_.load() > 0; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    if (auto left = queued_.load(); left > 0) {
+      log().warn("[node] {} actor jobs still queued at shutdown", left);
+    }
+  }
+
+  boost::asio::io_context& ioc_;
+  unit unit_;
+  quiet_clock clock_;
+  std::thread timer_;
+  std::atomic<long> queued_{0};
+  std::atomic<bool> stopped_{false};
+};
+
 } // namespace
 
-void load_scheduler(caf::actor_system_config& cfg, const std::string& policy) {
-  if (policy == "sharing") {
+void load_scheduler(caf::actor_system_config& cfg, const std::string& policy,
+                    boost::asio::io_context* io) {
+  if (policy == "io") {
+    if (io == nullptr) {
+      throw std::invalid_argument("CAF scheduler 'io' needs the node's io_context");
+    }
+    cfg.module_factories.push_back([io](caf::actor_system& sys) -> caf::actor_system::module* {
+      return new io_coordinator(sys, *io);
+    });
+  } else if (policy == "sharing") {
     cfg.module_factories.push_back([](caf::actor_system& sys) -> caf::actor_system::module* {
       return new coordinator<caf::policy::work_sharing>(sys);
     });

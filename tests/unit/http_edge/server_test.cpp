@@ -15,6 +15,8 @@
 #include <nlohmann/json.hpp>
 #include <sys/socket.h>
 
+#include "nodes/io_pool.hpp"
+
 using namespace lakoo::edge;
 using nlohmann::json;
 namespace beast = boost::beast;
@@ -32,6 +34,7 @@ struct echo_server {
   std::condition_variable held_cv;
   std::vector<std::thread> helpers;
   std::vector<responder> held;
+  lakoo::node::io_pool io{2};
   server srv;
 
   explicit echo_server(edge_settings s = {}) : srv(with_port0(std::move(s)), make_handler()) {
@@ -45,8 +48,10 @@ struct echo_server {
     }
   }
 
-  static edge_settings with_port0(edge_settings s) {
+  edge_settings with_port0(edge_settings s) {
     s.http_port = 0;
+    s.io = &io.context();
+    io.start();
     return s;
   }
 
@@ -301,6 +306,7 @@ TEST_CASE("start() binds an ephemeral port and throws when the port is taken", "
   echo_server es;
   edge_settings s;
   s.http_port = es.srv.port();
+  s.io = &es.io.context();
   server other{s, [](request&&, responder res) { res(response{}); }};
   CHECK_THROWS(other.start());
   server unstarted{s, [](request&&, responder) {}};
