@@ -31,8 +31,10 @@ namespace {
 
 using namespace lakoo;
 
-const std::vector<std::string> categories{"fashion", "beauty",      "home",  "food",
-                                          "kids",    "electronics", "hobby", "sport"};
+// Top-level ids of the category tree (data/categories.tsv).
+const std::vector<std::string> categories{
+  "fashion",  "kecantikan", "rumah_tangga", "makanan_minuman",
+  "ibu_bayi", "elektronik", "hobi",         "olahraga"};
 
 // Weighted towards the start: word k is picked with probability ~ 1/(k+1).
 const std::vector<std::string> title_words{

@@ -4,7 +4,7 @@
 local here = debug.getinfo(1, "S").source:match("^@(.*/)") or "./"
 dofile(here .. "report.lua")
 
-local categories = { "fashion", "beauty", "home", "food", "kids", "electronics", "hobby", "sport" }
+local categories = { "fashion", "kecantikan", "rumah_tangga", "makanan_minuman", "ibu_bayi", "elektronik", "hobi", "olahraga" }
 local cursors = {}
 
 local function seller(n)

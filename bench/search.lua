@@ -10,7 +10,7 @@ local nouns = { "kaos", "kemeja", "batik", "hijab", "tas", "sepatu", "dress", "c
 local adjectives = { "polos", "hitam", "putih", "merah", "premium", "original", "lokal",
   "handmade", "organik", "pedas", "wangi", "oversize", "motif", "vintage", "bali", "jogja",
   "sumba", "katun", "denim", "wireless", "jumbo", "hemat", "untuk", "bahan", "perfect" }
-local categories = { "fashion", "beauty", "home", "food" }
+local categories = { "fashion", "kecantikan", "rumah_tangga", "makanan_minuman" }
 
 function init(args)
   math.randomseed(os.time() + (tid or 0))

@@ -1,3 +1,4 @@
+#include "actors/reference/reference.hpp"
 #include "actors/runtime/ids.hpp"
 #include "http_edge/api_context.hpp"
 
@@ -10,6 +11,7 @@ using nlohmann::json;
 constexpr std::size_t max_line_chars = 200;
 constexpr std::size_t max_phone_chars = 32;
 constexpr std::size_t max_postal_chars = 16;
+constexpr std::size_t max_region_id_chars = 16;
 
 json list_json(const protocol::address_list& l) {
   json items = json::array();
@@ -19,26 +21,34 @@ json list_json(const protocol::address_list& l) {
   return json{{"items", items}};
 }
 
-bool is_phone(const std::string& s) {
-  auto digits = std::count_if(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-  return digits >= 6 && std::all_of(s.begin(), s.end(), [](char c) {
-           return (c >= '0' && c <= '9') || c == '+' || c == '-' || c == ' ' || c == '('
-                  || c == ')';
-         });
+/// A reference id as JSON: null when absent.
+json id_or_null(const std::string& id) {
+  return id.empty() ? json(nullptr) : json(id);
 }
 
 } // namespace
 
 nlohmann::json address_json(const protocol::address& a) {
-  return json{{"id", a.id},           {"label", a.label},          {"recipient", a.recipient},
-              {"phone", a.phone},     {"line1", a.line1},          {"line2", a.line2},
-              {"city", a.city},       {"province", a.province},    {"postal_code", a.postal_code},
-              {"country", a.country}, {"is_default", a.is_default}};
+  return json{{"id", a.id},
+              {"label", a.label},
+              {"recipient", a.recipient},
+              {"phone", a.phone},
+              {"line1", a.line1},
+              {"line2", a.line2},
+              {"city", a.city},
+              {"province", a.province},
+              {"postal_code", a.postal_code},
+              {"country", a.country},
+              {"is_default", a.is_default},
+              {"province_id", id_or_null(a.province_id)},
+              {"city_id", id_or_null(a.city_id)}};
 }
 
 /// Reads the address fields of `body` into `out`. With `partial`, every field is optional and
 /// `fields` lists the ones present; otherwise recipient, phone, line1, city, province and
-/// postal_code are required and country defaults to "ID".
+/// postal_code are required (city and province not when `city_id`, province not when
+/// `province_id` names them: the owning actor checks the ids and fills the names) and country
+/// defaults to "ID".
 void read_address(validator& v, bool partial, protocol::address& out,
                   std::vector<std::string>& fields) {
   auto take = [&](const char* name, std::string& slot, std::size_t max, bool required) {
@@ -52,21 +62,23 @@ void read_address(validator& v, bool partial, protocol::address& out,
       fields.emplace_back(name);
     }
   };
+  take("province_id", out.province_id, max_region_id_chars, false);
+  take("city_id", out.city_id, max_region_id_chars, false);
   take("label", out.label, max_name_chars, false);
   take("recipient", out.recipient, max_name_chars, true);
   take("phone", out.phone, max_phone_chars, true);
   take("line1", out.line1, max_line_chars, true);
   take("line2", out.line2, max_line_chars, false);
-  take("city", out.city, max_name_chars, true);
-  take("province", out.province, max_name_chars, true);
+  take("city", out.city, max_name_chars, out.city_id.empty());
+  take("province", out.province, max_name_chars, out.province_id.empty() && out.city_id.empty());
   take("postal_code", out.postal_code, max_postal_chars, true);
   take("country", out.country, 2, false);
   if (auto d = v.optional_bool("is_default")) {
     out.is_default = *d;
     fields.emplace_back("is_default");
   }
-  if (v.ok() && !out.phone.empty() && !is_phone(out.phone)) {
-    v.fail("phone", "must be a phone number");
+  if (v.ok() && !out.phone.empty() && !reference::is_indonesian_phone(out.phone)) {
+    v.fail("phone", "must be an Indonesian number: 08... or +628..., 9 to 14 digits");
   }
   if (v.ok() && !out.country.empty()
       && !(out.country.size() == 2 && std::isupper(static_cast<unsigned char>(out.country[0]))

@@ -1,6 +1,7 @@
 #include <algorithm>
 
 #include "actors/pricing/pricing.hpp"
+#include "actors/reference/reference.hpp"
 #include "actors/runtime/ids.hpp"
 #include "http_edge/api_context.hpp"
 
@@ -13,6 +14,7 @@ using nlohmann::json;
 constexpr std::size_t max_url_chars = 2048;
 constexpr std::size_t max_images = 20;
 constexpr std::size_t max_variants = 50;
+constexpr int64_t max_weight_g = 150000; ///< couriers' parcel services stop well below 150 kg
 constexpr std::size_t max_sku_chars = 64;
 constexpr std::size_t max_category_chars = 64;
 
@@ -36,6 +38,7 @@ json product_json(const protocol::product_view& p, const std::vector<int64_t>& a
                         {"price", v.price},
                         {"currency", v.currency},
                         {"options", options},
+                        {"weight_g", v.weight_g},
                         {"available", i < available.size() ? available[i] : 0}});
   }
   json out{
@@ -81,6 +84,11 @@ std::optional<protocol::create_product> read_product(const json& body, responder
   p.title = v.required_string("title", max_name_chars);
   p.description = v.optional_string("description", max_text_chars).value_or("");
   p.category = v.required_string("category", max_category_chars);
+  std::transform(p.category.begin(), p.category.end(), p.category.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (v.ok() && reference::find_category(p.category) == nullptr) {
+    v.fail("category", "must be the id of a category of GET /v1/categories");
+  }
   p.images = v.optional_string_array("images", max_images, max_url_chars)
                .value_or(std::vector<std::string>{});
   const auto* variants = v.array("variants", true);
@@ -100,6 +108,7 @@ std::optional<protocol::create_product> read_product(const json& body, responder
     x.sku = iv.required_string("sku", max_sku_chars);
     x.price = iv.required_int("price", 1, pricing::max_unit_price);
     x.stock = iv.required_int("stock", 0, 1000000000);
+    x.weight_g = iv.optional_int("weight_g", 1, max_weight_g).value_or(x.weight_g);
     if (const auto* options = iv.object("options", false)) {
       for (const auto& [name, value] : options->items()) {
         if (!value.is_string() || name.empty() || name.size() > 64
@@ -392,11 +401,11 @@ void add_product_routes(route_table& routes, api_context& ctx) {
                         std::move(res));
              }));
   for (auto action : {protocol::product_action::approve, protocol::product_action::reject}) {
-    routes.add("POST", "/v1/admin/products/{id}/" + std::string{to_string(action)},
-               authed(ctx, [&ctx, action](access_claims&& c, request&& req, params&& p,
-                                          responder res) {
-                 moderate(ctx, c, action, std::move(req), std::move(p), std::move(res));
-               }));
+    routes.add(
+      "POST", "/v1/admin/products/{id}/" + std::string{to_string(action)},
+      authed(ctx, [&ctx, action](access_claims&& c, request&& req, params&& p, responder res) {
+        moderate(ctx, c, action, std::move(req), std::move(p), std::move(res));
+      }));
   }
   routes.add("PATCH", "/v1/products/{id}/variants/{sku}",
              authed(ctx, [&ctx](access_claims&& c, request&& req, params&& p, responder res) {

@@ -11,6 +11,7 @@
 
 #include "actors/catalog/catalog.hpp"
 #include "actors/catalog/catalog_data.hpp"
+#include "actors/reference/reference.hpp"
 #include "actors/runtime/clock.hpp"
 #include "actors/runtime/log.hpp"
 #include "actors/runtime/metrics.hpp"
@@ -216,6 +217,11 @@ struct catalog_index::impl {
   void each_posting_of(doc_id d, F f) {
     auto& x = docs[d];
     f(all);
+    // Listed under its category and each ancestor ("fashion.batik" also under "fashion").
+    for (auto dot = x.category.find('.'); dot != std::string::npos;
+         dot = x.category.find('.', dot + 1)) {
+      f(by_category[x.category.substr(0, dot)]);
+    }
     f(by_category[x.category]);
     f(by_seller[x.seller]);
     for (auto w : x.title_words) {
@@ -307,7 +313,8 @@ struct catalog_index::impl {
 
   bool passes(doc_id d, const std::string& category, const std::string& seller) const {
     const auto& x = docs[d];
-    return (category.empty() || x.category == category) && (seller.empty() || x.seller == seller);
+    return (category.empty() || reference::in_category(x.category, category))
+           && (seller.empty() || x.seller == seller);
   }
 
   const posting* find(const std::unordered_map<std::string, posting>& m,

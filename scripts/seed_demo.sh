@@ -2,7 +2,8 @@
 # Seeds the demo marketplace through the public HTTP API, idempotently:
 #   scripts/seed_demo.sh <base url> <admin email> <admin password>
 # Four approved sellers with Indonesian brands and ~50 active products with variants in
-# fashion, beauty, home and food. Skus are fixed, so a second run finds them taken (409) and
+# fashion, beauty, home and food (ids of the category tree, data/categories.tsv). Skus are
+# fixed, so a second run finds them taken (409) and
 # skips them. Then the social side: three shoppers, posts by sellers and shoppers tagging the
 # products, follows, likes and comments (posts only for accounts that have none yet, follows and
 # likes are idempotent), so the feeds are alive on first start. Retries 503 while the cluster is
@@ -50,56 +51,56 @@ rumah|Rumah Rotan Jepara|rumahrotanjepara|referral
 dapur|Dapur Mak Ijah|dapurmakijah|bazaar'
 
 # seller key | sku stem | title | category | price (IDR) | option name | option values | stock each
-products='sekar|BSA-KMJ|Kemeja Batik Parang Lengan Panjang|fashion|350000|size|S,M,L,XL|12
-sekar|BSA-KBY|Kebaya Encim Bordir Kupu|fashion|425000|size|S,M,L|6
-sekar|BSA-SRG|Sarung Batik Tulis Pekalongan|fashion|275000|motif|Mega Mendung,Kawung|9
-sekar|BSA-OUT|Outer Batik Cap Sogan|fashion|299000|size|M,L|10
-sekar|BSA-DRS|Dress Batik Lasem Merah|fashion|389000|size|S,M,L|7
-sekar|BSA-SYL|Selendang Batik Sutra|fashion|210000|warna|Indigo,Soga|15
-sekar|BSA-CLN|Celana Kulot Batik|fashion|185000|size|S,M,L,XL|20
-sekar|BSA-TAS|Tas Tote Kain Batik|fashion|145000|warna|Coklat,Biru|18
-sekar|BSA-MSK|Masker Kain Batik 3 Lapis|fashion|25000|isi|1,5|100
-sekar|BSA-IKT|Ikat Kepala Blangkon Solo|fashion|120000|size|56,58|8
-sekar|BSA-KOK|Koko Batik Anak|fashion|135000|size|4,6,8,10|14
-sekar|BSA-SPT|Sepatu Slip-on Batik|fashion|229000|size|39,40,41,42|9
-sekar|BSA-DMP|Dompet Batik Kulit|fashion|99000|warna|Hitam,Coklat|25
-jamu|JAN-KNS|Jamu Kunyit Asam Botol|food|18000|isi|250ml,500ml|60
-jamu|JAN-BRS|Beras Kencur Segar|food|18000|isi|250ml,500ml|60
-jamu|JAN-LLR|Lulur Mandi Bengkoang|beauty|65000|isi|100g,250g|40
-jamu|JAN-MSK|Masker Wajah Temulawak|beauty|55000|isi|50g,100g|35
-jamu|JAN-MNY|Minyak Kemiri Penumbuh Rambut|beauty|49000|isi|60ml,100ml|50
-jamu|JAN-SBN|Sabun Sereh Wangi Handmade|beauty|28000|aroma|Sereh,Melati|80
-jamu|JAN-LPS|Lip Balm Madu Hutan|beauty|35000|rasa|Madu,Stroberi|70
-jamu|JAN-TNR|Toner Air Mawar|beauty|59000|isi|100ml|45
-jamu|JAN-SRM|Serum Kopi Arabika Gayo|beauty|119000|isi|20ml|30
-jamu|JAN-BDY|Body Butter Kelapa|beauty|79000|isi|100g,200g|25
-jamu|JAN-WDG|Wedang Uwuh Celup|food|32000|isi|10 sachet,20 sachet|90
-jamu|JAN-AMN|Aromaterapi Minyak Nilam|beauty|69000|isi|10ml,30ml|40
-rumah|RRJ-KRS|Kursi Rotan Teras|home|1250000|warna|Natural,Coklat Tua|5
-rumah|RRJ-MJA|Meja Kopi Jati Bundar|home|1850000|diameter|60cm,80cm|3
-rumah|RRJ-KRJ|Keranjang Anyaman Pandan|home|85000|size|S,M,L|30
-rumah|RRJ-LMP|Lampu Gantung Bambu|home|245000|diameter|30cm,45cm|12
-rumah|RRJ-TKR|Tikar Mendong Lipat|home|175000|size|120x180,160x200|15
-rumah|RRJ-CRM|Cermin Bingkai Rotan|home|320000|diameter|50cm,70cm|8
-rumah|RRJ-VAS|Vas Gerabah Kasongan|home|95000|tinggi|20cm,35cm|20
-rumah|RRJ-TAT|Tatakan Piring Eceng Gondok|home|60000|isi|4,6|40
-rumah|RRJ-RAK|Rak Dinding Kayu Mahoni|home|210000|panjang|60cm,90cm|10
-rumah|RRJ-SRB|Sarung Bantal Tenun Troso|home|110000|warna|Merah,Biru,Hijau|25
-rumah|RRJ-BKS|Bakul Nasi Bambu|home|45000|size|Kecil,Besar|35
-rumah|RRJ-GLS|Gelas Kaca Daur Ulang|home|55000|isi|2,4|30
-dapur|DMI-SBL|Sambal Bawang Bu Ijah|food|35000|level|Sedang,Pedas,Extra Pedas|80
-dapur|DMI-RDG|Rendang Daging Kemasan|food|125000|isi|250g,500g|25
-dapur|DMI-KRP|Keripik Singkong Balado|food|22000|isi|150g,300g|100
-dapur|DMI-KPI|Kopi Bubuk Toraja|food|78000|isi|200g,500g|40
-dapur|DMI-TEH|Teh Tubruk Slawi|food|25000|isi|100g,250g|60
-dapur|DMI-ABN|Abon Sapi Manis|food|65000|isi|100g,250g|30
-dapur|DMI-DDL|Dodol Garut Aneka Rasa|food|30000|rasa|Durian,Wijen,Nangka|50
-dapur|DMI-GLA|Gula Aren Cair|food|39000|isi|250ml,500ml|45
-dapur|DMI-EMP|Empal Gentong Beku|food|55000|isi|1 porsi,3 porsi|20
-dapur|DMI-BKS|Bakso Sapi Frozen|food|60000|isi|25 butir,50 butir|35
-dapur|DMI-KRK|Kerupuk Udang Sidoarjo|food|28000|isi|250g,500g|70
-dapur|DMI-BWG|Bawang Goreng Brebes|food|33000|isi|100g,200g|55
-dapur|DMI-MDU|Madu Hutan Sumbawa|food|95000|isi|250ml,500ml|30'
+products='sekar|BSA-KMJ|Kemeja Batik Parang Lengan Panjang|fashion.batik|350000|size|S,M,L,XL|12
+sekar|BSA-KBY|Kebaya Encim Bordir Kupu|fashion.kebaya|425000|size|S,M,L|6
+sekar|BSA-SRG|Sarung Batik Tulis Pekalongan|fashion.batik|275000|motif|Mega Mendung,Kawung|9
+sekar|BSA-OUT|Outer Batik Cap Sogan|fashion.batik|299000|size|M,L|10
+sekar|BSA-DRS|Dress Batik Lasem Merah|fashion.batik|389000|size|S,M,L|7
+sekar|BSA-SYL|Selendang Batik Sutra|fashion.aksesoris|210000|warna|Indigo,Soga|15
+sekar|BSA-CLN|Celana Kulot Batik|fashion.batik|185000|size|S,M,L,XL|20
+sekar|BSA-TAS|Tas Tote Kain Batik|fashion.aksesoris|145000|warna|Coklat,Biru|18
+sekar|BSA-MSK|Masker Kain Batik 3 Lapis|fashion.aksesoris|25000|isi|1,5|100
+sekar|BSA-IKT|Ikat Kepala Blangkon Solo|fashion.aksesoris|120000|size|56,58|8
+sekar|BSA-KOK|Koko Batik Anak|fashion.batik|135000|size|4,6,8,10|14
+sekar|BSA-SPT|Sepatu Slip-on Batik|fashion.batik|229000|size|39,40,41,42|9
+sekar|BSA-DMP|Dompet Batik Kulit|fashion.aksesoris|99000|warna|Hitam,Coklat|25
+jamu|JAN-KNS|Jamu Kunyit Asam Botol|kesehatan.jamu_herbal|18000|isi|250ml,500ml|60
+jamu|JAN-BRS|Beras Kencur Segar|kesehatan.jamu_herbal|18000|isi|250ml,500ml|60
+jamu|JAN-LLR|Lulur Mandi Bengkoang|kecantikan.perawatan_tubuh|65000|isi|100g,250g|40
+jamu|JAN-MSK|Masker Wajah Temulawak|kecantikan.skincare|55000|isi|50g,100g|35
+jamu|JAN-MNY|Minyak Kemiri Penumbuh Rambut|kecantikan.perawatan_rambut|49000|isi|60ml,100ml|50
+jamu|JAN-SBN|Sabun Sereh Wangi Handmade|kecantikan.perawatan_tubuh|28000|aroma|Sereh,Melati|80
+jamu|JAN-LPS|Lip Balm Madu Hutan|kecantikan.kosmetik|35000|rasa|Madu,Stroberi|70
+jamu|JAN-TNR|Toner Air Mawar|kecantikan.skincare|59000|isi|100ml|45
+jamu|JAN-SRM|Serum Kopi Arabika Gayo|kecantikan.skincare|119000|isi|20ml|30
+jamu|JAN-BDY|Body Butter Kelapa|kecantikan.perawatan_tubuh|79000|isi|100g,200g|25
+jamu|JAN-WDG|Wedang Uwuh Celup|kesehatan.jamu_herbal|32000|isi|10 sachet,20 sachet|90
+jamu|JAN-AMN|Aromaterapi Minyak Nilam|kecantikan.parfum|69000|isi|10ml,30ml|40
+rumah|RRJ-KRS|Kursi Rotan Teras|rumah_tangga.furnitur|1250000|warna|Natural,Coklat Tua|5
+rumah|RRJ-MJA|Meja Kopi Jati Bundar|rumah_tangga.furnitur|1850000|diameter|60cm,80cm|3
+rumah|RRJ-KRJ|Keranjang Anyaman Pandan|kerajinan.anyaman|85000|size|S,M,L|30
+rumah|RRJ-LMP|Lampu Gantung Bambu|rumah_tangga.dekorasi|245000|diameter|30cm,45cm|12
+rumah|RRJ-TKR|Tikar Mendong Lipat|kerajinan.anyaman|175000|size|120x180,160x200|15
+rumah|RRJ-CRM|Cermin Bingkai Rotan|rumah_tangga.dekorasi|320000|diameter|50cm,70cm|8
+rumah|RRJ-VAS|Vas Gerabah Kasongan|kerajinan.gerabah|95000|tinggi|20cm,35cm|20
+rumah|RRJ-TAT|Tatakan Piring Eceng Gondok|rumah_tangga.peralatan_makan|60000|isi|4,6|40
+rumah|RRJ-RAK|Rak Dinding Kayu Mahoni|rumah_tangga.penyimpanan|210000|panjang|60cm,90cm|10
+rumah|RRJ-SRB|Sarung Bantal Tenun Troso|rumah_tangga.kamar_tidur|110000|warna|Merah,Biru,Hijau|25
+rumah|RRJ-BKS|Bakul Nasi Bambu|rumah_tangga.dapur|45000|size|Kecil,Besar|35
+rumah|RRJ-GLS|Gelas Kaca Daur Ulang|rumah_tangga.peralatan_makan|55000|isi|2,4|30
+dapur|DMI-SBL|Sambal Bawang Bu Ijah|makanan_minuman.sambal|35000|level|Sedang,Pedas,Extra Pedas|80
+dapur|DMI-RDG|Rendang Daging Kemasan|makanan_minuman.makanan_beku|125000|isi|250g,500g|25
+dapur|DMI-KRP|Keripik Singkong Balado|makanan_minuman.camilan|22000|isi|150g,300g|100
+dapur|DMI-KPI|Kopi Bubuk Toraja|makanan_minuman.kopi|78000|isi|200g,500g|40
+dapur|DMI-TEH|Teh Tubruk Slawi|makanan_minuman.teh|25000|isi|100g,250g|60
+dapur|DMI-ABN|Abon Sapi Manis|makanan_minuman.bahan_pokok|65000|isi|100g,250g|30
+dapur|DMI-DDL|Dodol Garut Aneka Rasa|makanan_minuman.kue|30000|rasa|Durian,Wijen,Nangka|50
+dapur|DMI-GLA|Gula Aren Cair|makanan_minuman.bahan_pokok|39000|isi|250ml,500ml|45
+dapur|DMI-EMP|Empal Gentong Beku|makanan_minuman.makanan_beku|55000|isi|1 porsi,3 porsi|20
+dapur|DMI-BKS|Bakso Sapi Frozen|makanan_minuman.makanan_beku|60000|isi|25 butir,50 butir|35
+dapur|DMI-KRK|Kerupuk Udang Sidoarjo|makanan_minuman.camilan|28000|isi|250g,500g|70
+dapur|DMI-BWG|Bawang Goreng Brebes|makanan_minuman.bahan_pokok|33000|isi|100g,200g|55
+dapur|DMI-MDU|Madu Hutan Sumbawa|makanan_minuman.minuman|95000|isi|250ml,500ml|30'
 
 declare -A seller_ids
 while IFS='|' read -r key brand instagram source; do

@@ -12,7 +12,6 @@
 #include "actors/protocol/messages.hpp"
 #include "actors/runtime/fields_msgpack.hpp"
 
-
 namespace lakoo::catalog {
 
 struct variant_data {
@@ -21,7 +20,8 @@ struct variant_data {
   std::string currency;
   std::vector<std::string> option_names;
   std::vector<std::string> option_values;
-  MSGPACK_DEFINE_MAP(sku, price, currency, option_names, option_values)
+  int64_t weight_g = 500; ///< snapshots from before weights were kept: the default
+  MSGPACK_DEFINE_MAP(sku, price, currency, option_names, option_values, weight_g)
 };
 
 /// Snapshot body of `product:<id>`.

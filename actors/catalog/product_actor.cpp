@@ -114,7 +114,7 @@ caf::result<protocol::product_view> create(product_actor* self, protocol::create
   d.status = status::creating; // durable first: a sku can then ask whether this claim is alive
   d.created_at = runtime::unix_now();
   for (auto& x : req.variants) {
-    d.variants.push_back({x.sku, x.price, x.currency, x.option_names, x.option_values});
+    d.variants.push_back({x.sku, x.price, x.currency, x.option_names, x.option_values, x.weight_g});
   }
   st.creating = true;
   auto rp = self->make_response_promise();
@@ -141,9 +141,9 @@ caf::result<protocol::product_view> moderate(product_actor* self, protocol::mode
   if (!is_visible(st)) {
     return caf::make_error(errc::not_found, "product not found");
   }
-  auto illegal = caf::make_error(errc::conflict, "cannot " + std::string{to_string(req.action)}
-                                                   + " a product that is "
-                                                   + std::string{to_string(d.status)});
+  auto illegal
+    = caf::make_error(errc::conflict, "cannot " + std::string{to_string(req.action)}
+                                        + " a product that is " + std::string{to_string(d.status)});
   switch (req.action) {
     case action::submit:
       if (req.requester != d.owner_user_id) {
@@ -191,9 +191,7 @@ caf::result<protocol::product_view> moderate(product_actor* self, protocol::mode
       auto text = approved ? s.data.title + " is live"
                            : s.data.title + " was rejected: " + s.data.rejection_reason;
       auto key = s.id + ":" + std::string{to_string(action)} + ":" + std::to_string(s.version);
-      runtime::notify_user(self, s.data.owner_user_id,
-                           protocol::notify{key,
-                                            kind, "", s.id, text});
+      runtime::notify_user(self, s.data.owner_user_id, protocol::notify{key, kind, "", s.id, text});
     }
   });
   return rp;
@@ -286,7 +284,8 @@ protocol::product_view view_of(const std::string& id, const product_data& d) {
   v.status = d.status;
   v.rejection_reason = d.rejection_reason;
   for (const auto& x : d.variants) {
-    v.variants.push_back({x.sku, x.price, x.currency, 0, x.option_names, x.option_values});
+    v.variants.push_back(
+      {x.sku, x.price, x.currency, 0, x.option_names, x.option_values, x.weight_g});
   }
   v.rating_sum = d.rating_sum;
   v.rating_count = d.rating_count;

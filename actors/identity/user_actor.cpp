@@ -2,6 +2,7 @@
 
 #include "actors/identity/identity.hpp"
 #include "actors/identity/identity_data.hpp"
+#include "actors/reference/address.hpp"
 #include "actors/runtime/clock.hpp"
 #include "actors/runtime/entity.hpp"
 #include "read_models/books.hpp"
@@ -74,7 +75,16 @@ void apply_field(protocol::address& a, const std::string& field, const protocol:
     a.country = v.country;
   } else if (field == "is_default") {
     a.is_default = v.is_default;
+  } else if (field == "province_id") {
+    a.province_id = v.province_id;
+  } else if (field == "city_id") {
+    a.city_id = v.city_id;
   }
+}
+
+/// The error for an address whose place ids are unknown or disagree (see reference::check_place).
+caf::error bad_place(const reference::place_check& place) {
+  return caf::make_error(errc::invalid_request, place.field, place.message);
 }
 
 caf::error missing_user() {
@@ -97,9 +107,11 @@ caf::message_handler address_handlers(user_actor* self) {
       if (d.addresses.size() >= max_addresses) {
         return caf::make_error(errc::conflict, "the address book is full");
       }
-      const auto& v = req.value;
-      d.addresses.push_back({v.id, v.label, v.recipient, v.phone, v.line1, v.line2, v.city,
-                             v.province, v.postal_code, v.country, v.is_default});
+      auto v = req.value;
+      if (auto place = reference::settle_place(v); !place.field.empty()) {
+        return bad_place(place);
+      }
+      d.addresses.push_back(v);
       settle_default(d, v.is_default ? v.id : std::string{});
       return runtime::commit(self, d.addresses.back());
     },
@@ -110,9 +122,14 @@ caf::message_handler address_handlers(user_actor* self) {
       if (!self->state.exists || i == d.addresses.end()) {
         return caf::make_error(errc::not_found, "address not found");
       }
+      auto changed = *i;
       for (const auto& field : req.fields) {
-        apply_field(*i, field, req.value);
+        apply_field(changed, field, req.value);
       }
+      if (auto place = reference::settle_place(changed); !place.field.empty()) {
+        return bad_place(place); // nothing changed
+      }
+      *i = std::move(changed);
       auto id = i->id;
       settle_default(d, i->is_default ? id : std::string{});
       auto j = std::find_if(d.addresses.begin(), d.addresses.end(),

@@ -2,6 +2,7 @@
 
 #include "actors/order/order_saga.hpp"
 #include "actors/pricing/pricing.hpp"
+#include "actors/reference/address.hpp"
 #include "actors/runtime/node_status.hpp"
 
 namespace lakoo::order {
@@ -44,6 +45,13 @@ caf::result<protocol::checkout_view> start(order_actor* self, protocol::start_ch
   if (!req.coupon_codes.empty()) { // vouchers do not exist yet: every code is unknown
     return caf::make_error(errc::invalid_request, "coupon_code", "no such coupon");
   }
+  if (req.address_id.empty()) {
+    auto place = reference::settle_place(req.shipping_address);
+    if (!place.field.empty()) {
+      return caf::make_error(errc::invalid_request, "shipping_address." + place.field,
+                             place.message);
+    }
+  }
   auto attempt = st.exists ? d.attempt + 1 : 0; // an aborted checkout starts again
   d = order_data{};
   d.attempt = attempt;
@@ -51,9 +59,7 @@ caf::result<protocol::checkout_view> start(order_actor* self, protocol::start_ch
   d.currency = pricing::default_currency;
   d.address_id = std::move(req.address_id);
   if (d.address_id.empty()) {
-    const auto& a = req.shipping_address;
-    d.address = {a.label, a.recipient, a.phone,       a.line1,  a.line2,
-                 a.city,  a.province,  a.postal_code, a.country};
+    d.address = address_from(req.shipping_address);
   }
   d.coupon_codes = std::move(req.coupon_codes);
   d.payment_id = "pay_" + st.id.substr(st.id.find('_') + 1);

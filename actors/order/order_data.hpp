@@ -18,8 +18,16 @@ using line_data = protocol::order_line;
 
 struct address_data {
   std::string label, recipient, phone, line1, line2, city, province, postal_code, country;
-  MSGPACK_DEFINE_MAP(label, recipient, phone, line1, line2, city, province, postal_code, country)
+  std::string province_id, city_id; ///< reference data ids, or ""
+  MSGPACK_DEFINE_MAP(label, recipient, phone, line1, line2, city, province, postal_code, country,
+                     province_id, city_id)
 };
+
+/// The shipping address an order keeps, from the buyer's book or the checkout request.
+inline address_data address_from(const protocol::address& a) {
+  return {a.label,    a.recipient,   a.phone,   a.line1,       a.line2,  a.city,
+          a.province, a.postal_code, a.country, a.province_id, a.city_id};
+}
 
 struct event_data {
   protocol::order_status status = protocol::order_status::none; ///< stored by name

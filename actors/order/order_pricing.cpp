@@ -219,8 +219,7 @@ void do_price(order_actor* self) {
         s.busy = false;
         return refuse(self, "address_id", "no such address of yours", {});
       }
-      s.data.address = {a->label, a->recipient, a->phone,       a->line1,  a->line2,
-                        a->city,  a->province,  a->postal_code, a->country};
+      s.data.address = address_from(*a);
       take();
     });
 }

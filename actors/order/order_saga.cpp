@@ -33,8 +33,9 @@ protocol::order_view to_view(const order_state& st) {
   v.total = d.total;
   v.currency = d.currency;
   const auto& a = d.address;
-  v.shipping_address = {"",     a.label,    a.recipient,   a.phone,   a.line1, a.line2,
-                        a.city, a.province, a.postal_code, a.country, false};
+  v.shipping_address
+    = {"",         a.label,       a.recipient, a.phone, a.line1,       a.line2,  a.city,
+       a.province, a.postal_code, a.country,   false,   a.province_id, a.city_id};
   v.payment_id = d.payment_id;
   v.carrier = d.carrier;
   v.tracking_no = d.tracking_no;

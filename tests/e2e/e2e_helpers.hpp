@@ -74,7 +74,7 @@ inline std::string listed_product(uint16_t port, const std::string& seller, cons
                                   const std::string& admin, const std::string& sku, int64_t price,
                                   int64_t stock) {
   nlohmann::json body{{"title", "Produk " + sku},
-                      {"category", "food"},
+                      {"category", "makanan_minuman"},
                       {"variants", {{{"sku", sku}, {"price", price}, {"stock", stock}}}}};
   auto r
     = http(port, "POST", "/v1/sellers/" + seller + "/products", body.dump(), owner.access_token);

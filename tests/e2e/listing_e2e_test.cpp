@@ -90,10 +90,10 @@ TEST_CASE("listings and search follow moderation and price changes on every node
     REQUIRE(x.status == 201);
     return x.json()["id"].get<std::string>();
   };
-  auto scarf = create(
-    product_body("Syal Tenun " + word, "Motif kuda, pewarna alami", "Fashion", sku + "-1", 450000));
-  auto cloth = create(product_body("Kain Ikat", "Tenun ikat " + word + " dari Sumba Timur", "home",
-                                   sku + "-2", 1250000));
+  auto scarf = create(product_body("Syal Tenun " + word, "Motif kuda, pewarna alami",
+                                   "Fashion.Tenun", sku + "-1", 450000));
+  auto cloth = create(product_body("Kain Ikat", "Tenun ikat " + word + " dari Sumba Timur",
+                                   "rumah_tangga.dekorasi", sku + "-2", 1250000));
   auto draft = create(product_body("Tas " + word, "masih draf", "fashion", sku + "-3", 90000));
   for (const auto& id : {scarf, cloth}) {
     REQUIRE(http(c.port(1), "POST", "/v1/products/" + id + "/submit", "", owner.access_token).status
@@ -111,7 +111,7 @@ TEST_CASE("listings and search follow moderation and price changes on every node
     const auto& item = page["items"][1];
     CHECK(item["status"] == "active");
     CHECK(item["seller_id"] == seller);
-    CHECK(item["category"] == "Fashion");
+    CHECK(item["category"] == "fashion.tenun"); // the tree's id, whatever the case sent
     CHECK(item["variants"][0]["price"] == 450000);
     CHECK(item["variants"][0]["currency"] == "IDR");
     CHECK(item["variants"][0]["available"] == 7);
@@ -127,9 +127,13 @@ TEST_CASE("listings and search follow moderation and price changes on every node
   CHECK(ids_of(http(c.port(0), "GET", "/v1/products?q=" + word + "%20kuda"))
         == std::vector<std::string>{scarf});
   CHECK(ids_of(http(c.port(0), "GET", "/v1/products?q=" + word + "+sepatu")).empty());
+  // A parent category lists its children's products; any case.
   CHECK(ids_of(http(c.port(0), "GET", "/v1/products?category=fashion&q=" + word))
         == std::vector<std::string>{scarf});
-  CHECK(ids_of(http(c.port(0), "GET", "/v1/products?category=HOME&seller_id=" + seller))
+  CHECK(ids_of(http(c.port(0), "GET", "/v1/products?category=fashion.tenun&q=" + word))
+        == std::vector<std::string>{scarf});
+  CHECK(ids_of(http(c.port(0), "GET", "/v1/products?category=fashion.batik&q=" + word)).empty());
+  CHECK(ids_of(http(c.port(0), "GET", "/v1/products?category=RUMAH_TANGGA&seller_id=" + seller))
         == std::vector<std::string>{cloth});
 
   // Cursor pages.

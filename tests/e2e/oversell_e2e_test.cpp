@@ -81,7 +81,7 @@ TEST_CASE("hundreds of concurrent reservations of one sku through all nodes neve
   constexpr int64_t stock = 100;
   auto sku = "KOPI" + unique_suffix();
   json body{{"title", "Kopi Gayo 200g"},
-            {"category", "food"},
+            {"category", "makanan_minuman"},
             {"variants", {{{"sku", sku}, {"price", 75000}, {"stock", stock}}}}};
   r = http(c.port(0), "POST", "/v1/sellers/" + seller + "/products", body.dump(),
            owner.access_token);

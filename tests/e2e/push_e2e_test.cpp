@@ -96,7 +96,7 @@ TEST_CASE("every socket of a user gets each notification, on any node", "[e2e][p
   tablet.close();
   nlohmann::json body{
     {"title", "Kopi Gayo"},
-    {"category", "food"},
+    {"category", "makanan_minuman"},
     {"variants", {{{"sku", "KOPI-" + unique_suffix()}, {"price", 90000}, {"stock", 5}}}}};
   auto seller = http(cluster.port(0), "GET", "/v1/me", "", owner.access_token).json();
   auto refreshed = http(cluster.port(0), "POST", "/v1/auth/login", login_body(owner)).json();

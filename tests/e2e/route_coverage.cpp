@@ -30,6 +30,8 @@ const std::map<std::string, std::string> no_refusal = {
   {"GET /health", "liveness: no input, no credentials, always 200"},
   {"GET /metrics", "Prometheus scrape: no input, no credentials, always 200"},
   {"GET /console", "a static page: no input, no credentials, always 200"},
+  {"GET /v1/regions/provinces", "reference data: no input, no credentials, always 200"},
+  {"GET /v1/categories", "reference data: no input, no credentials, always 200"},
 };
 
 /// Refusals that are not 4xx: /ready refuses with 503 while the node is not ready.

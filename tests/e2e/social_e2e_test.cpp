@@ -337,7 +337,7 @@ TEST_CASE("bad social input gets 400 naming the field and changes nothing", "[e2
           .get<std::string>()
       + "/products",
     json{{"title", "Draf"},
-         {"category", "food"},
+         {"category", "makanan_minuman"},
          {"variants", {{{"sku", "DRAFT-" + unique_suffix()}, {"price", 1000}, {"stock", 1}}}}}
       .dump(),
     seller.access_token);

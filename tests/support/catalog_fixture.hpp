@@ -24,15 +24,16 @@ inline protocol::product_view listed(actor_fixture& f, const std::string& produc
                                      const std::string& seller_id, const std::string& owner,
                                      const std::vector<variant_spec>& variants,
                                      const std::string& title = "Kopi Gayo") {
-  protocol::create_product p{seller_id, owner, title, "", "food", {}, {}};
+  protocol::create_product p{seller_id, owner, title, "", "makanan_minuman", {}, {}};
   for (const auto& v : variants) {
     p.variants.push_back({v.sku, v.price, "IDR", v.stock, {}, {}});
   }
   auto key = "product:" + product_id;
   REQUIRE(f.ask<protocol::product_view>(key, p));
-  REQUIRE(f.ask<protocol::product_view>(key, protocol::moderate_product{protocol::product_action::submit, owner, ""}));
-  auto approved
-    = f.ask<protocol::product_view>(key, protocol::moderate_product{protocol::product_action::approve, "admin", ""});
+  REQUIRE(f.ask<protocol::product_view>(
+    key, protocol::moderate_product{protocol::product_action::submit, owner, ""}));
+  auto approved = f.ask<protocol::product_view>(
+    key, protocol::moderate_product{protocol::product_action::approve, "admin", ""});
   REQUIRE(approved);
   REQUIRE(approved->status == protocol::product_status::active);
   return *approved;
