@@ -104,7 +104,7 @@ int main(int argc, char** argv) {
   http(port(0), "POST", "/v1/admin/sellers/" + seller + "/approve", "", admin);
   auto sku = "BENCH-CO-" + std::to_string(std::time(nullptr));
   json product{{"title", "Kopi Bench"},
-               {"category", "food"},
+               {"category", "makanan_minuman"},
                {"variants", {{{"sku", sku}, {"price", 25000}, {"stock", 1000000000}}}}};
   auto created
     = http(port(0), "POST", "/v1/sellers/" + seller + "/products", product.dump(), owner);

@@ -209,7 +209,7 @@ prepare_catalog() {
   [ -n "$seller" ] || die "could not open the bench seller account"
   curl_local -o /dev/null -X POST -H "Authorization: Bearer $admin" "${urls[0]}/v1/admin/sellers/$seller/approve"
   bench_sku="BENCH-$run_id"
-  body=$(jq -cn --arg sku "$bench_sku" '{title:"Bench Kopi Gayo",category:"food",description:"benchmark item",
+  body=$(jq -cn --arg sku "$bench_sku" '{title:"Bench Kopi Gayo",category:"makanan_minuman.kopi",description:"benchmark item",
     variants:[{sku:$sku,price:75000,stock:1000000000,options:{isi:"200g"}}]}')
   out=$(curl_local -H "Authorization: Bearer $seller_token" -H 'Content-Type: application/json' \
     --data-binary "$body" "${urls[0]}/v1/sellers/$seller/products")
