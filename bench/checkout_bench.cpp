@@ -27,7 +27,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "adapters/payments/webhook_signature.hpp"
+#include "adapters/webhooks/webhook_signature.hpp"
 #include "tests/support/http_client.hpp"
 
 namespace {
@@ -194,7 +194,7 @@ int main(int argc, char** argv) {
                       .dump();
         auto t2 = clock_type::now();
         auto paid = call(p, "POST", "/v1/webhooks/payments", body, "",
-                         {{"X-Signature", lakoo::payments::sign_webhook(secret, body)}});
+                         {{"X-Signature", lakoo::webhooks::sign_webhook(secret, body)}});
         auto t_pay = ms_since(t2);
         if (paid.status != 200) {
           ++failed;

@@ -1,7 +1,7 @@
 #include <algorithm>
 
 #include "actors/runtime/ids.hpp"
-#include "adapters/payments/webhook_signature.hpp"
+#include "adapters/webhooks/webhook_signature.hpp"
 #include "http_edge/api_context.hpp"
 
 namespace lakoo::edge {
@@ -222,7 +222,7 @@ void simulate(api_context& ctx, access_claims&& claims, request&& req, params&& 
 /// The provider's webhook: signature first (constant time), then the event, deduplicated by the
 /// payment actor.
 void webhook(api_context& ctx, request&& req, responder res) {
-  if (!payments::webhook_signature_ok(ctx.commerce.webhook_secret, req.body, req.signature)) {
+  if (!webhooks::webhook_signature_ok(ctx.commerce.webhook_secret, req.body, req.signature)) {
     return res(error_from(protocol::errc::unauthorized, "bad webhook signature"));
   }
   auto body = body_of(req, res);

@@ -8,7 +8,7 @@
 #include <set>
 #include <thread>
 
-#include "adapters/payments/webhook_signature.hpp"
+#include "adapters/webhooks/webhook_signature.hpp"
 #include "tests/e2e/e2e_helpers.hpp"
 #include "tests/support/checks.hpp"
 #include "tests/support/race.hpp"
@@ -63,7 +63,7 @@ http_result checkout(uint16_t port, const session& s, const std::string& key = "
 /// A signed webhook as the provider sends it.
 http_result webhook(uint16_t port, const std::string& body, const std::string& secret) {
   return http_with_headers(port, "POST", "/v1/webhooks/payments", body, "",
-                           {{"X-Signature", lakoo::payments::sign_webhook(secret, body)}});
+                           {{"X-Signature", lakoo::webhooks::sign_webhook(secret, body)}});
 }
 
 json earnings(uint16_t port, const std::string& seller, const session& owner) {
@@ -351,7 +351,7 @@ TEST_CASE("webhooks: bad signature, duplicates, concurrency, failure, amount", "
   CHECK(wrong.json()["payment"]["status"] == "pending");
 
   // The same event six times at once, through all nodes: one effect.
-  auto signature = lakoo::payments::sign_webhook(secret, body);
+  auto signature = lakoo::webhooks::sign_webhook(secret, body);
   auto run = race(
     6, [&](size_t i) { return http_connection{c.port(i % 3)}; },
     [&](size_t, http_connection& conn) {

@@ -1,10 +1,10 @@
 // The payment webhook signature: the sandbox signs with it, the edge verifies with it.
 
-#include "adapters/payments/webhook_signature.hpp"
+#include "adapters/webhooks/webhook_signature.hpp"
 
 #include <catch2/catch.hpp>
 
-using namespace lakoo::payments;
+using namespace lakoo::webhooks;
 
 TEST_CASE("a webhook signature is the hex HMAC-SHA256 of the body and checks in any case",
           "[adapters]") {

@@ -1,4 +1,4 @@
-#include "adapters/payments/webhook_signature.hpp"
+#include "adapters/webhooks/webhook_signature.hpp"
 
 #include <array>
 #include <cctype>
@@ -8,7 +8,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
-namespace lakoo::payments {
+namespace lakoo::webhooks {
 
 std::string sign_webhook(std::string_view secret, std::string_view body) {
   std::array<unsigned char, EVP_MAX_MD_SIZE> mac{};
@@ -41,4 +41,4 @@ bool webhook_signature_ok(std::string_view secret, std::string_view body,
   return CRYPTO_memcmp(given.data(), expected.data(), expected.size()) == 0;
 }
 
-} // namespace lakoo::payments
+} // namespace lakoo::webhooks
