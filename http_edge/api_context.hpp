@@ -171,6 +171,7 @@ void read_address(validator& v, bool partial, protocol::address& out,
 void add_identity_routes(route_table& routes, api_context& ctx);
 void add_address_routes(route_table& routes, api_context& ctx);
 void add_reference_routes(route_table& routes, api_context& ctx);
+void add_shipping_routes(route_table& routes, api_context& ctx);
 void add_ops_routes(route_table& routes, api_context& ctx);
 void add_console_routes(route_table& routes, api_context& ctx);
 

@@ -1,5 +1,6 @@
 #include <algorithm>
 
+#include "actors/reference/reference.hpp"
 #include "actors/runtime/ids.hpp"
 #include "http_edge/api_context.hpp"
 
@@ -14,6 +15,8 @@ constexpr std::size_t max_handle_chars = 30;
 
 const std::vector<std::string> acquisition_sources{"organic", "bazaar", "referral"};
 
+constexpr std::size_t max_city_id_chars = 16;
+
 /// `product_count` is the seller's active products in this node's catalog index.
 json seller_json(const api_context& ctx, const protocol::seller_view& s) {
   json out{{"id", s.id},
@@ -26,7 +29,8 @@ json seller_json(const api_context& ctx, const protocol::seller_view& s) {
            {"status", to_string(s.status)},
            {"follower_count", s.follower_count},
            {"product_count", ctx.catalog.active_count(s.id)},
-           {"created_at", s.created_at}};
+           {"created_at", s.created_at},
+           {"origin_city_id", s.origin_city_id.empty() ? json(nullptr) : json(s.origin_city_id)}};
   if (s.status == protocol::seller_status::rejected) {
     out["rejection_reason"] = s.rejection_reason;
   }
@@ -65,6 +69,11 @@ void read_profile(validator& v, bool partial, protocol::seller_profile& out,
   take("bio", out.bio, max_text_chars);
   take("avatar_url", out.avatar_url, max_url_chars);
   take("instagram_handle", out.instagram_handle, max_handle_chars + 1);
+  take("origin_city_id", out.origin_city_id, max_city_id_chars);
+  if (v.ok() && !out.origin_city_id.empty()
+      && reference::find_city(out.origin_city_id) == nullptr) {
+    v.fail("origin_city_id", "must be a city id of GET /v1/regions/provinces/{id}/cities");
+  }
   if (!out.instagram_handle.empty() && out.instagram_handle[0] == '@') {
     out.instagram_handle.erase(0, 1);
   }

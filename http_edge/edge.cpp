@@ -74,6 +74,7 @@ struct edge::impl {
     add_identity_routes(routes, ctx);
     add_address_routes(routes, ctx);
     add_reference_routes(routes, ctx);
+    add_shipping_routes(routes, ctx);
     add_seller_routes(routes, ctx);
     add_product_routes(routes, ctx);
     add_cart_routes(routes, ctx);

@@ -23,6 +23,7 @@
 #include "actors/seller/seller.hpp"
 #include "actors/social/social.hpp"
 #include "adapters/payments/sandbox_provider.hpp"
+#include "adapters/shipping/sandbox_courier.hpp"
 #include "http_edge/edge.hpp"
 #include "nodes/cluster.hpp"
 #include "nodes/io_pool.hpp"
@@ -213,13 +214,15 @@ int run(const node::node_config& cfg, size_t index, sigset_t& signals) {
   // The sandbox delivers its webhooks to this node's own edge (any node would do).
   auto sandbox
     = std::make_shared<payments::sandbox_provider>(me.host, me.http_port, cfg.webhook_secret);
+  auto courier = std::make_shared<shipping::sandbox_courier>(me.host, me.http_port,
+                                                             cfg.courier_webhook_secret);
 
   runtime::router_settings rs;
   rs.node_index = index;
   identity::register_kinds(rs.kinds);
   seller::register_kinds(rs.kinds);
   catalog::register_kinds(rs.kinds);
-  cart::register_kinds(rs.kinds);
+  cart::register_kinds(rs.kinds, courier);
   notify::register_kinds(rs.kinds);
   social::register_kinds(rs.kinds);
   order::register_kinds(rs.kinds, sandbox);
@@ -323,6 +326,7 @@ int run(const node::node_config& cfg, size_t index, sigset_t& signals) {
   catalog_feed.stop();
   post_feed.stop();
   sandbox->stop();
+  courier->stop();
   return rc;
 }
 

@@ -123,6 +123,14 @@ const std::map<std::string, setter>& setters() {
        c.payment_provider = v;
      }},
     {"webhook_secret", str_field(&node_config::webhook_secret)},
+    {"courier_provider",
+     [](node_config& c, const std::string& v, int line) {
+       if (v != "sandbox") {
+         throw config_error(line, "courier_provider must be one of: sandbox");
+       }
+       c.courier_provider = v;
+     }},
+    {"courier_webhook_secret", str_field(&node_config::courier_webhook_secret)},
     {"payment_ttl_s", int_field(&node_config::payment_ttl_s, 1, 7 * 86400, "payment_ttl_s")},
     {"request_timeout_ms",
      int_field(&node_config::request_timeout_ms, 10, 600000, "request_timeout_ms")},
@@ -201,6 +209,10 @@ void check(const node_config& c) {
   }
   if (c.webhook_secret.empty()) {
     throw config_error(0, "webhook_secret must be set (payment webhooks are signed with it)");
+  }
+  if (c.courier_webhook_secret.empty()) {
+    throw config_error(0, "courier_webhook_secret must not be empty (tracking webhooks are signed "
+                          "with it)");
   }
   if (c.token_secret.size() < 16) {
     throw config_error(0, "token_secret must have at least 16 characters");

@@ -29,6 +29,8 @@ struct node_config {
   int64_t refresh_token_ttl_s = 2592000;
   std::string payment_provider = "sandbox";
   std::string webhook_secret;
+  std::string courier_provider = "sandbox";
+  std::string courier_webhook_secret = "dev-courier-secret"; ///< signs tracking webhooks
   int64_t payment_ttl_s = 900;
   int64_t request_timeout_ms = 5000;
   int64_t idle_passivate_s = 120;

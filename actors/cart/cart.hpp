@@ -7,6 +7,7 @@
 
 #include "actors/protocol/messages.hpp"
 #include "actors/runtime/entity_env.hpp"
+#include "adapters/shipping/courier_provider.hpp"
 
 namespace lakoo::cart {
 
@@ -16,9 +17,8 @@ inline constexpr const char* cart_kind = protocol::cart_kind::name.data();
 /// Most distinct skus one cart holds.
 inline constexpr size_t max_lines = 100;
 
-void register_kinds(runtime::entity_kinds& kinds);
-
-caf::actor spawn_cart(caf::actor_system&, const std::string& id,
-                      std::shared_ptr<const runtime::entity_env>);
+/// Registers carts; `courier` prices their shipping quotes (nullptr: quotes are `unavailable`).
+void register_kinds(runtime::entity_kinds& kinds,
+                    std::shared_ptr<shipping::courier_provider> courier);
 
 } // namespace lakoo::cart

@@ -2,6 +2,7 @@
 #include <map>
 
 #include "actors/cart/cart.hpp"
+#include "actors/cart/cart_state.hpp"
 #include "actors/pricing/pricing.hpp"
 #include "actors/runtime/asks.hpp"
 #include "actors/runtime/entity.hpp"
@@ -11,41 +12,6 @@ namespace lakoo::cart {
 namespace {
 
 using protocol::errc;
-
-struct line_data {
-  std::string sku;
-  std::string product_id;
-  int64_t quantity = 0;
-  MSGPACK_DEFINE_MAP(sku, product_id, quantity)
-};
-
-/// What a checkout took (kept so a repeat of the same checkout gets the same lines).
-struct taken_data {
-  std::string key;
-  std::vector<line_data> lines;
-  MSGPACK_DEFINE_MAP(key, lines)
-};
-
-/// Snapshot body of `cart:<user id>`.
-struct cart_data {
-  uint16_t v = 2;
-  std::vector<line_data> lines;      ///< oldest first
-  std::vector<taken_data> taken;     ///< recent checkouts' takes, oldest first
-  std::vector<std::string> returned; ///< recent return keys, oldest first
-  MSGPACK_DEFINE_MAP(v, lines, taken, returned)
-};
-
-/// Takes and returns a cart remembers (a repeat of an older one is far beyond any retry).
-constexpr size_t max_remembered = 64;
-
-/// One user's cart: which skus in which quantities. Prices and titles are never kept: the cart
-/// is priced by the pricing module from the catalog's current offers whenever it is shown.
-struct cart_state : runtime::entity_state<cart_data> {
-  static inline const char* name = "lakoo.cart";
-  static inline const char* kind = cart_kind;
-};
-
-using cart_actor = caf::stateful_actor<cart_state>;
 
 /// Product views by product id, as read for one answer.
 using products = std::map<std::string, protocol::product_view>;
@@ -277,7 +243,9 @@ caf::result<protocol::cart_view> clear(cart_actor* self, const protocol::clear_c
 }
 
 caf::behavior cart_impl(cart_actor* self, std::string id,
-                        std::shared_ptr<const runtime::entity_env> env) {
+                        std::shared_ptr<const runtime::entity_env> env,
+                        std::shared_ptr<shipping::courier_provider> courier) {
+  self->state.courier = std::move(courier);
   return runtime::run_entity(self, std::move(id), std::move(env), [self] {
     return caf::message_handler{
       [self](protocol::get_cart) -> caf::result<protocol::cart_view> {
@@ -290,19 +258,19 @@ caf::behavior cart_impl(cart_actor* self, std::string id,
       [self](protocol::take_cart& req) { return take(self, req); },
       [self](protocol::return_to_cart& req) { return give_back(self, req); },
       [self](protocol::forget_key& req) { return forget(self->state.data, req.key); },
+      [self](protocol::quote_shipping& req) { return quote_shipping(self, req); },
     };
   });
 }
 
 } // namespace
 
-caf::actor spawn_cart(caf::actor_system& sys, const std::string& id,
-                      std::shared_ptr<const runtime::entity_env> env) {
-  return sys.spawn(cart_impl, id, std::move(env));
-}
-
-void register_kinds(runtime::entity_kinds& kinds) {
-  kinds[cart_kind] = spawn_cart;
+void register_kinds(runtime::entity_kinds& kinds,
+                    std::shared_ptr<shipping::courier_provider> courier) {
+  kinds[cart_kind] = [courier](caf::actor_system& sys, const std::string& id,
+                               std::shared_ptr<const runtime::entity_env> env) {
+    return sys.spawn(cart_impl, id, std::move(env), courier);
+  };
 }
 
 } // namespace lakoo::cart

@@ -74,7 +74,21 @@ std::optional<offer> offer_from(const protocol::product_view& product, const std
     return std::nullopt;
   }
   return offer{sku,           product.id, product.seller_id, product.owner_user_id,
-               product.title, v->price,   v->currency};
+               product.title, v->price,   v->currency,       v->weight_g};
+}
+
+std::vector<parcel> parcels_of(const quote& q) {
+  std::vector<parcel> out;
+  for (const auto& l : q.lines) {
+    auto it = std::find_if(out.begin(), out.end(),
+                           [&](const parcel& p) { return p.seller_id == l.item.seller_id; });
+    if (it == out.end()) {
+      out.push_back({l.item.seller_id, 0});
+      it = out.end() - 1;
+    }
+    it->weight_g += l.item.weight_g * l.quantity;
+  }
+  return out;
 }
 
 } // namespace lakoo::pricing

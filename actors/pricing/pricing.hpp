@@ -41,6 +41,7 @@ struct offer {
   std::string title;
   int64_t unit_price = 0;
   std::string currency = default_currency;
+  int64_t weight_g = 500; ///< one unit's shipped weight
 };
 
 /// A line someone wants to buy: a sku in a quantity (a cart's line).
@@ -94,6 +95,15 @@ int64_t commission_of(int64_t amount);
 
 /// What `amount` credits its seller: `amount` minus the commission.
 int64_t seller_net(int64_t amount);
+
+/// One seller's parcel: what its lines of a quote weigh together.
+struct parcel {
+  std::string seller_id;
+  int64_t weight_g = 0;
+};
+
+/// The parcels of a quote's lines: one per seller, in the order the sellers first appear.
+std::vector<parcel> parcels_of(const quote& q);
 
 /// The offer a product makes for `sku`: nullopt when the product is not active or has no such
 /// variant.

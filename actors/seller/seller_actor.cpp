@@ -1,8 +1,8 @@
 #include <algorithm>
 
-#include "actors/runtime/fields_msgpack.hpp"
 #include "actors/runtime/clock.hpp"
 #include "actors/runtime/entity.hpp"
+#include "actors/runtime/fields_msgpack.hpp"
 #include "actors/seller/seller.hpp"
 #include "read_models/books.hpp"
 
@@ -27,9 +27,10 @@ struct seller_data {
   int64_t follower_count = 0;
   int64_t product_count = 0;
   int64_t created_at = 0;
+  std::string origin_city_id; ///< where its parcels leave from (reference city id), or ""
   MSGPACK_DEFINE_MAP(v, owner_user_id, brand_name, bio, avatar_url, instagram_handle,
                      acquisition_source, status, rejection_reason, follower_count, product_count,
-                     created_at)
+                     created_at, origin_city_id)
 };
 
 /// One seller account. Its status is the truth about whether its owner may act as a seller
@@ -54,7 +55,8 @@ protocol::seller_view to_view(const seller_state& st) {
           d.rejection_reason,
           d.follower_count,
           d.product_count,
-          runtime::rfc3339(d.created_at)};
+          runtime::rfc3339(d.created_at),
+          d.origin_city_id};
 }
 
 void apply_field(seller_data& d, const std::string& field, const protocol::seller_profile& p) {
@@ -66,6 +68,8 @@ void apply_field(seller_data& d, const std::string& field, const protocol::selle
     d.avatar_url = p.avatar_url;
   } else if (field == "instagram_handle") {
     d.instagram_handle = p.instagram_handle;
+  } else if (field == "origin_city_id") {
+    d.origin_city_id = p.origin_city_id;
   }
 }
 
@@ -139,6 +143,7 @@ caf::behavior seller_impl(seller_actor* self, std::string id,
         d.avatar_url = std::move(req.profile.avatar_url);
         d.instagram_handle = std::move(req.profile.instagram_handle);
         d.acquisition_source = std::move(req.profile.acquisition_source);
+        d.origin_city_id = std::move(req.profile.origin_city_id);
         d.status = protocol::seller_status::pending;
         d.created_at = runtime::unix_now();
         return runtime::commit(self, to_view(st));

@@ -28,6 +28,11 @@ using protocol::payment_status;
 
 namespace {
 
+/// Carts without a courier (their shipping quotes are not tested here).
+void cart_kinds(lakoo::runtime::entity_kinds& k) {
+  lakoo::cart::register_kinds(k, nullptr);
+}
+
 /// A provider whose answers the test decides (the sandbox's HTTP delivery is tested end to end).
 struct scripted_provider : order::payment_provider {
   std::atomic<bool> ok{true};
@@ -50,7 +55,7 @@ struct scripted_provider : order::payment_provider {
 
 auto order_kinds(std::shared_ptr<scripted_provider> provider) {
   return test::kinds_of(
-    identity::register_kinds, catalog::register_kinds, cart::register_kinds,
+    identity::register_kinds, catalog::register_kinds, cart_kinds,
     [provider](runtime::entity_kinds& k) { order::register_kinds(k, provider); });
 }
 
@@ -407,7 +412,7 @@ TEST_CASE(
   auto provider = std::make_shared<scripted_provider>();
   // With inboxes: the confirm stage is done only once the buyer and the seller are notified.
   test::actor_fixture f{test::kinds_of(
-    identity::register_kinds, catalog::register_kinds, cart::register_kinds, notify::register_kinds,
+    identity::register_kinds, catalog::register_kinds, cart_kinds, notify::register_kinds,
     [provider](runtime::entity_kinds& k) { order::register_kinds(k, provider); })};
   test::listed(f, "prd_f", "sel_f", "usr_fseller", {{"TEH-F", 20000, 10}});
   add_to_cart(f, "usr_fbuyer", "TEH-F", 2);

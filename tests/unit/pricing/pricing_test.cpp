@@ -18,8 +18,9 @@ namespace {
 struct catalog {
   std::map<std::string, offer> offers;
   void add(const std::string& sku, int64_t price, const std::string& seller = "sel_1",
-           const std::string& currency = "IDR") {
-    offers[sku] = offer{sku, "prd_" + sku, seller, "usr_" + seller, "Item " + sku, price, currency};
+           const std::string& currency = "IDR", int64_t weight_g = 500) {
+    offers[sku]
+      = offer{sku, "prd_" + sku, seller, "usr_" + seller, "Item " + sku, price, currency, weight_g};
   }
   pricing::offer_lookup lookup() const {
     return [this](const std::string& sku) -> const offer* {
@@ -142,10 +143,11 @@ TEST_CASE("a product offers its variant only while active", "[pricing]") {
   p.owner_user_id = "usr_1";
   p.title = "Kemeja";
   p.status = protocol::product_status::active;
-  p.variants.push_back({"KMJ-M", 250000, "IDR", 0, {}, {}});
+  p.variants.push_back({"KMJ-M", 250000, "IDR", 0, {}, {}, 350});
   auto o = pricing::offer_from(p, "KMJ-M");
   REQUIRE(o);
   CHECK(o->unit_price == 250000);
+  CHECK(o->weight_g == 350);
   CHECK(o->seller_user_id == "usr_1");
   CHECK(o->title == "Kemeja");
   CHECK_FALSE(pricing::offer_from(p, "KMJ-L"));
@@ -154,4 +156,21 @@ TEST_CASE("a product offers its variant only while active", "[pricing]") {
     p.status = status;
     CHECK_FALSE(pricing::offer_from(p, "KMJ-M"));
   }
+}
+
+TEST_CASE("a quote's parcels weigh each seller's lines together, in the order sellers appear",
+          "[pricing]") {
+  catalog c;
+  c.add("KURSI", 900000, "sel_2", "IDR", 12000);
+  c.add("KOPI", 75000, "sel_1", "IDR", 250);
+  c.add("TEH", 20000, "sel_2", "IDR", 100);
+  auto q = pricing::price({{"KURSI", 2}, {"KOPI", 3}, {"TEH", 5}, {"GONE", 1}}, c.lookup());
+  REQUIRE(q.error == problem::none);
+  auto ps = pricing::parcels_of(q);
+  REQUIRE(ps.size() == 2);
+  CHECK(ps[0].seller_id == "sel_2");
+  CHECK(ps[0].weight_g == 2 * 12000 + 5 * 100);
+  CHECK(ps[1].seller_id == "sel_1");
+  CHECK(ps[1].weight_g == 750);
+  CHECK(pricing::parcels_of(pricing::quote{}).empty());
 }

@@ -196,6 +196,11 @@ TEST_CASE("every message type survives a binary round trip", "[protocol]") {
     caf::make_message(protocol::get_cart{}),
     caf::make_message(protocol::change_cart{"KMJ-M", 2, false}),
     caf::make_message(protocol::clear_cart{"KMJ-M"}),
+    caf::make_message(protocol::shipping_option{"jne", "reg", 18000, "2-4"}),
+    caf::make_message(protocol::seller_shipping{"sel_1", {{"jne", "yes", 32500, "1-1"}}}),
+    caf::make_message(
+      protocol::shipping_quote{{{"sel_1", {{"sicepat", "reg", 17500, "2-4"}}}, {"sel_2", {}}}}),
+    caf::make_message(protocol::quote_shipping{"", "35", "3578", {{"KMJ-M", "", 2}}}),
     caf::make_message(sample_line()),
     caf::make_message(
       protocol::order_event{protocol::order_status::paid, "2026-11-22T10:00:00Z", "webhook evt_1"}),
