@@ -44,11 +44,12 @@ login() { # email password -> access token
 
 admin=$(login "$admin_email" "$admin_password")
 
-# seller key | brand | instagram | acquisition source
-sellers='sekar|Batik Sekar Arum|batiksekararum|bazaar
-jamu|Jamu Ayu Nusantara|jamuayu|organic
-rumah|Rumah Rotan Jepara|rumahrotanjepara|referral
-dapur|Dapur Mak Ijah|dapurmakijah|bazaar'
+# seller key | brand | instagram | acquisition source | origin city (reference data: where parcels
+# leave from; Surakarta, Yogyakarta, Jepara, Bandung)
+sellers='sekar|Batik Sekar Arum|batiksekararum|bazaar|3372
+jamu|Jamu Ayu Nusantara|jamuayu|organic|3471
+rumah|Rumah Rotan Jepara|rumahrotanjepara|referral|3320
+dapur|Dapur Mak Ijah|dapurmakijah|bazaar|3273'
 
 # seller key | sku stem | title | category | price (IDR) | option name | option values | stock each
 products='sekar|BSA-KMJ|Kemeja Batik Parang Lengan Panjang|fashion.batik|350000|size|S,M,L,XL|12
@@ -103,7 +104,7 @@ dapur|DMI-BWG|Bawang Goreng Brebes|makanan_minuman.bahan_pokok|33000|isi|100g,20
 dapur|DMI-MDU|Madu Hutan Sumbawa|makanan_minuman.minuman|95000|isi|250ml,500ml|30'
 
 declare -A seller_ids
-while IFS='|' read -r key brand instagram source; do
+while IFS='|' read -r key brand instagram source origin; do
   email="$key@demo.lakoo.local"
   password="demo-$key-password"
   code=$(call POST /v1/auth/register "" "$(jq -cn --arg e "$email" --arg p "$password" --arg n "$brand" '{email:$e,password:$p,name:$n}')")
@@ -119,6 +120,8 @@ while IFS='|' read -r key brand instagram source; do
   fi
   code=$(call POST "/v1/admin/sellers/$id/approve" "$admin")
   [ "$code" = 200 ] || fail "approving seller $id answered $code"
+  code=$(call PATCH "/v1/sellers/$id" "$token" "$(jq -cn --arg c "$origin" '{origin_city_id:$c}')")
+  [ "$code" = 200 ] || fail "setting the origin of seller $id answered $code"
   [ "$(call GET /v1/me "$token")" = 200 ] || fail "GET /v1/me for $email"
   seller_ids[$key]="$id|$token|$(jq -r .id "$out")"
 done <<<"$sellers"
