@@ -96,19 +96,28 @@ struct lease_keeper::impl {
 
 void lease_keeper::impl::run() noexcept {
   runtime::name_this_thread("pg.leases");
+  // After a failed step the next one waits at least this long: a step that keeps failing (a
+  // join or release refused by the database) must not spin, since its tick may already be due.
+  const auto failure_pause
+    = std::min<std::chrono::milliseconds>(cfg.renew, std::chrono::milliseconds(200));
   try {
     for (;;) {
+      bool failed = false;
       try {
         step();
       } catch (const lease_store::unreachable&) {
         // logged by the store; the lease deadline runs out and the router stops serving
+        failed = true;
       } catch (const std::exception& e) {
         log().error("[lease {}] renewal failed: {}", tag(), one_line(e));
         store->reset(e);
+        failed = true;
       }
+      auto wake = failed ? std::max(next_tick, steady::now() + failure_pause) : next_tick;
       std::unique_lock<std::mutex> guard{mu};
-      cv.wait_until(guard, next_tick,
-                    [this] { return stopping || !commands.empty() || !handoffs_done.empty(); });
+      cv.wait_until(guard, wake, [this, failed] {
+        return stopping || (!failed && (!commands.empty() || !handoffs_done.empty()));
+      });
       if (stopping) {
         break;
       }

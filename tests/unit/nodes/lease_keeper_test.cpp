@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -125,6 +126,16 @@ TEST_CASE("a member whose membership expired drops every shard and joins again a
   CHECK(a.changes.load() > changes);
   CHECK(lease_events("expired") == expired + 1);
   REQUIRE(eventually([&] { return db->resets() > 0; }, patience)); // the failed join's
+  // A join that keeps failing is retried at the renewal pace (20 ms here), not in a spin: a
+  // quarter of a second holds at most a dozen or so (without the pause: 24 in one run).
+  auto before = db->resets();
+  auto t0 = std::chrono::steady_clock::now();
+  std::this_thread::sleep_for(std::chrono::milliseconds(250));
+  auto attempts = db->resets() - before;
+  auto elapsed = std::chrono::steady_clock::now() - t0;
+  CHECK(attempts > 0); // still trying
+  CHECK(attempts
+        <= 2 + std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count() / 20);
 
   db->set_failing_joins(false);
   REQUIRE(eventually(
